@@ -1,0 +1,66 @@
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import Redis from 'ioredis';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { LoggingModule } from './infrastructure/logging.module';
+import { REDIS, RedisModule } from './infrastructure/redis.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { ReportsModule } from './modules/reports/reports.module';
+import { TransfersModule } from './modules/transfers/transfers.module';
+import { UsersModule } from './modules/users/users.module';
+import { WalletModule } from './modules/wallet/wallet.module';
+
+/**
+ * The root module. `role` decides what this process does: `all` (HTTP API and queue worker, the
+ * default), `api` (HTTP only) or `worker` (queue processor and background sweeps only).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule,
+        RedisModule,
+        CqrsModule.forRoot(),
+        MongooseModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => ({
+            uri: c.mongodbUri,
+            dbName: c.mongodbDb,
+            autoIndex: false,
+            autoCreate: false,
+            bufferCommands: false,
+            serverSelectionTimeoutMS: 3000,
+            connectTimeoutMS: 3000,
+            retryWrites: false,
+          }),
+        }),
+        BullModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => ({ url: c.redisUrl, prefix: `${c.redisPrefix}:bull` }),
+        }),
+        ThrottlerModule.forRootAsync({
+          inject: [AppConfig, REDIS],
+          useFactory: (c: AppConfig, redis: Redis) => ({
+            throttlers: [{ name: 'default', ttl: c.throttleTtlSeconds * 1000, limit: c.throttleLimit }],
+            storage: new ThrottlerStorageRedisService(redis),
+          }),
+        }),
+        HealthModule,
+        UsersModule,
+        AuthModule,
+        WalletModule,
+        TransfersModule.forRoot({ worker: config.runsWorker }),
+        ReportsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,195 @@
+import * as Joi from 'joi';
+
+/** The JWT secret shipped in `.env.example`; the service refuses to start with it in production. */
+export const DEVELOPMENT_JWT_SECRET = 'dompet-development-secret-change-me-0123456789';
+export const DEVELOPMENT_ADMIN_PIN = '246810';
+
+export type ProcessRole = 'all' | 'api' | 'worker';
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  HOST: Joi.string().default('127.0.0.1'),
+  PORT: Joi.number().port().default(3000),
+  APP_ROLE: Joi.string().valid('all', 'api', 'worker').default('all'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  BODY_LIMIT: Joi.string().default('100kb'),
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+  APP_TIME_ZONE: Joi.string()
+    .default('Asia/Jakarta')
+    .custom((value: string) => {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return value;
+    }, 'IANA time zone'),
+
+  MONGODB_URI: Joi.string().uri({ scheme: ['mongodb', 'mongodb+srv'] }).required(),
+  MONGODB_DB: Joi.string().pattern(/^[A-Za-z0-9_-]{1,60}$/).default('dompet'),
+  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).required(),
+  REDIS_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_:-]{1,60}$/).default('dompet'),
+
+  JWT_SECRET: Joi.string().min(32).default(DEVELOPMENT_JWT_SECRET),
+  ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(10).max(3600).default(300),
+  REFRESH_TOKEN_TTL_SECONDS: Joi.number().integer().min(60).default(30 * 24 * 3600),
+  REFRESH_REUSE_GRACE_SECONDS: Joi.number().integer().min(0).max(60).default(5),
+  SESSION_CACHE_SECONDS: Joi.number().integer().min(0).max(3600).default(60),
+  PIN_MAX_ATTEMPTS: Joi.number().integer().min(1).max(100).default(5),
+  PIN_LOCK_SECONDS: Joi.number().integer().min(1).default(900),
+  THROTTLE_TTL_SECONDS: Joi.number().integer().min(1).default(60),
+  THROTTLE_LIMIT: Joi.number().integer().min(1).default(600),
+
+  ADMIN_PHONE: Joi.string().default('081100000000'),
+  ADMIN_PIN: Joi.string().pattern(/^\d{6}$/).default(DEVELOPMENT_ADMIN_PIN),
+
+  MAX_TRANSACTION_AMOUNT: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
+  MAX_BALANCE: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).default(100_000_000),
+  IDEMPOTENCY_TTL_SECONDS: Joi.number().integer().min(60).default(24 * 3600),
+
+  TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
+  TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),
+  TRANSFER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
+  SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(15_000),
+  SWEEP_MIN_AGE_MS: Joi.number().integer().min(0).default(30_000),
+  MAINTENANCE_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
+}).unknown(true);
+
+export interface AppConfigValues {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  role: ProcessRole;
+  logLevel: string;
+  bodyLimit: string;
+  corsOrigins: string[];
+  timeZone: string;
+  mongodbUri: string;
+  mongodbDb: string;
+  redisUrl: string;
+  redisPrefix: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
+  sessionCacheSeconds: number;
+  pinMaxAttempts: number;
+  pinLockSeconds: number;
+  throttleTtlSeconds: number;
+  throttleLimit: number;
+  adminPhone: string;
+  adminPin: string;
+  maxTransactionAmount: number;
+  maxBalance: number;
+  idempotencyTtlSeconds: number;
+  transferAttempts: number;
+  transferBackoffMs: number;
+  transferConcurrency: number;
+  sweepIntervalMs: number;
+  sweepMinAgeMs: number;
+  maintenanceIntervalMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Typed, validated configuration. Built once at boot from the environment;
+ * an invalid or unsafe configuration stops the process with one clear message.
+ */
+export class AppConfig implements AppConfigValues {
+  readonly nodeEnv!: AppConfigValues['nodeEnv'];
+  readonly host!: string;
+  readonly port!: number;
+  readonly role!: ProcessRole;
+  readonly logLevel!: string;
+  readonly bodyLimit!: string;
+  readonly corsOrigins!: string[];
+  readonly timeZone!: string;
+  readonly mongodbUri!: string;
+  readonly mongodbDb!: string;
+  readonly redisUrl!: string;
+  readonly redisPrefix!: string;
+  readonly jwtSecret!: string;
+  readonly accessTokenTtlSeconds!: number;
+  readonly refreshTokenTtlSeconds!: number;
+  readonly refreshReuseGraceSeconds!: number;
+  readonly sessionCacheSeconds!: number;
+  readonly pinMaxAttempts!: number;
+  readonly pinLockSeconds!: number;
+  readonly throttleTtlSeconds!: number;
+  readonly throttleLimit!: number;
+  readonly adminPhone!: string;
+  readonly adminPin!: string;
+  readonly maxTransactionAmount!: number;
+  readonly maxBalance!: number;
+  readonly idempotencyTtlSeconds!: number;
+  readonly transferAttempts!: number;
+  readonly transferBackoffMs!: number;
+  readonly transferConcurrency!: number;
+  readonly sweepIntervalMs!: number;
+  readonly sweepMinAgeMs!: number;
+  readonly maintenanceIntervalMs!: number;
+
+  private constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+
+  get runsApi(): boolean {
+    return this.role !== 'worker';
+  }
+
+  get runsWorker(): boolean {
+    return this.role !== 'api';
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+    const { error, value } = schema.validate(env, { abortEarly: false, convert: true });
+    if (error) {
+      throw new ConfigError(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
+    }
+    const v = value as Record<string, any>;
+    const config = new AppConfig({
+      nodeEnv: v.NODE_ENV,
+      host: v.HOST,
+      port: v.PORT,
+      role: v.APP_ROLE,
+      logLevel: v.LOG_LEVEL,
+      bodyLimit: v.BODY_LIMIT,
+      corsOrigins: String(v.CORS_ORIGINS)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      timeZone: v.APP_TIME_ZONE,
+      mongodbUri: v.MONGODB_URI,
+      mongodbDb: v.MONGODB_DB,
+      redisUrl: v.REDIS_URL,
+      redisPrefix: v.REDIS_PREFIX,
+      jwtSecret: v.JWT_SECRET,
+      accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: v.REFRESH_REUSE_GRACE_SECONDS,
+      sessionCacheSeconds: v.SESSION_CACHE_SECONDS,
+      pinMaxAttempts: v.PIN_MAX_ATTEMPTS,
+      pinLockSeconds: v.PIN_LOCK_SECONDS,
+      throttleTtlSeconds: v.THROTTLE_TTL_SECONDS,
+      throttleLimit: v.THROTTLE_LIMIT,
+      adminPhone: v.ADMIN_PHONE,
+      adminPin: v.ADMIN_PIN,
+      maxTransactionAmount: v.MAX_TRANSACTION_AMOUNT,
+      maxBalance: v.MAX_BALANCE,
+      idempotencyTtlSeconds: v.IDEMPOTENCY_TTL_SECONDS,
+      transferAttempts: v.TRANSFER_ATTEMPTS,
+      transferBackoffMs: v.TRANSFER_BACKOFF_MS,
+      transferConcurrency: v.TRANSFER_CONCURRENCY,
+      sweepIntervalMs: v.SWEEP_INTERVAL_MS,
+      sweepMinAgeMs: v.SWEEP_MIN_AGE_MS,
+      maintenanceIntervalMs: v.MAINTENANCE_INTERVAL_MS,
+    });
+    if (config.nodeEnv === 'production') {
+      if (config.jwtSecret === DEVELOPMENT_JWT_SECRET) {
+        throw new ConfigError('Refusing to start in production with the development JWT_SECRET: set a random secret of 32+ characters.');
+      }
+      if (config.adminPin === DEVELOPMENT_ADMIN_PIN) {
+        throw new ConfigError('Refusing to start in production with the development ADMIN_PIN: set ADMIN_PIN.');
+      }
+    }
+    return config;
+  }
+}
