@@ -1,7 +1,39 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MongooseModule } from '@nestjs/mongoose';
+import { UsersModule } from '../users/users.module';
+import { PayHandler } from './commands/pay/pay.handler';
+import { TopUpHandler } from './commands/top-up/top-up.handler';
+import { WalletAccess } from './domain/wallet-access';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { LedgerService } from './ledger/ledger.service';
+import { LedgerRepository } from './persistence/ledger.repository';
+import {
+  IdempotencyKeyDocument,
+  IdempotencyKeySchema,
+  LedgerEntryDocument,
+  LedgerEntrySchema,
+  LedgerOpDocument,
+  LedgerOpSchema,
+  WalletHeadDocument,
+  WalletHeadSchema,
+} from './persistence/ledger.schemas';
+import { GetWalletBalanceHandler } from './queries/get-wallet-balance/get-wallet-balance.handler';
+import { WalletHttpController } from './wallet.http.controller';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [
+    CqrsModule,
+    UsersModule,
+    MongooseModule.forFeature([
+      { name: LedgerEntryDocument.name, schema: LedgerEntrySchema },
+      { name: LedgerOpDocument.name, schema: LedgerOpSchema },
+      { name: WalletHeadDocument.name, schema: WalletHeadSchema },
+      { name: IdempotencyKeyDocument.name, schema: IdempotencyKeySchema },
+    ]),
+  ],
+  controllers: [WalletHttpController],
+  providers: [LedgerRepository, LedgerService, IdempotencyService, WalletAccess, TopUpHandler, PayHandler, GetWalletBalanceHandler],
+  exports: [LedgerService, LedgerRepository, IdempotencyService, WalletAccess],
 })
 export class WalletModule {}

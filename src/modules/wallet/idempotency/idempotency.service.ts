@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../../../config/app-config';
+import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
+import { ConflictError, DomainError, ValidationFailedError } from '../../../common/errors';
+import { newId } from '../../../common/util/ids';
+import { IdempotencyKeyDocument, StoredResponse } from '../persistence/ledger.schemas';
+
+const KEY_FORMAT = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export interface IdempotentRequest {
+  userId: string;
+  /** The route, e.g. `topup`: the same key may be used once per route. */
+  scope: string;
+  /** The raw `Idempotency-Key` header, if any. */
+  key?: string;
+  /** The request body (anything JSON): a reused key must come with an identical body. */
+  body: unknown;
+}
+
+/**
+ * `Idempotency-Key` support. The first request with a key inserts its record (the unique `_id` decides
+ * between concurrent requests) and fixes the operation id; every request with that key re-applies that
+ * same operation, which the ledger applies at most once, then the stored answer is replayed.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(
+    @InjectModel(IdempotencyKeyDocument.name) private readonly keys: Model<IdempotencyKeyDocument>,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run<R>(req: IdempotentRequest, work: (opId: string, mayExist: boolean) => Promise<R>): Promise<R> {
+    if (req.key === undefined) return work(newId(), false);
+    if (!KEY_FORMAT.test(req.key)) {
+      throw new ValidationFailedError('Validation failed: Idempotency-Key must be 1-128 characters of letters, digits, _ . : -', {
+        'Idempotency-Key': ['must be 1-128 characters of letters, digits, _ . : -'],
+      });
+    }
+    const id = `${req.userId}:${req.scope}:${req.key}`;
+    const hash = createHash('sha256').update(stableJson(req.body)).digest('hex');
+    const record = await this.claim(id, req, hash);
+    if (record.request_hash !== hash) {
+      throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
+    }
+    if (record.response) return replay<R>(record.response);
+    try {
+      const result = await work(record.op_id, !record.fresh);
+      await this.store(id, { ok: true, result });
+      return result;
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500) {
+        await this.store(id, { ok: false, status: err.status, code: err.code, message: err.message, details: err.details });
+      }
+      throw err;
+    }
+  }
+
+  /** Deletes expired keys (FerretDB has no TTL indexes); returns how many. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const res = await this.keys.deleteMany({ expires_at: { $lt: now } }).exec();
+    return res.deletedCount ?? 0;
+  }
+
+  private async claim(id: string, req: IdempotentRequest, hash: string): Promise<IdempotencyKeyDocument & { fresh: boolean }> {
+    for (let i = 0; i < 3; i++) {
+      const now = new Date();
+      const doc: IdempotencyKeyDocument = {
+        _id: id,
+        user_id: req.userId,
+        scope: req.scope,
+        request_hash: hash,
+        op_id: newId(),
+        response: null,
+        created_at: now,
+        expires_at: new Date(now.getTime() + this.config.idempotencyTtlSeconds * 1000),
+      };
+      try {
+        await this.keys.collection.insertOne(doc as never);
+        return { ...doc, fresh: true };
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+      const existing = await this.keys.findOne({ _id: id }).lean<IdempotencyKeyDocument>().exec();
+      if (existing && existing.expires_at > now) return { ...existing, fresh: false };
+      if (existing) await this.keys.deleteOne({ _id: id, op_id: existing.op_id }).exec();
+    }
+    throw new ConflictError('IDEMPOTENCY_KEY_BUSY', 'This Idempotency-Key is being renewed, please retry');
+  }
+
+  private async store(id: string, response: StoredResponse): Promise<void> {
+    await this.keys.updateOne({ _id: id }, { $set: { response } }).exec();
+  }
+}
+
+function replay<R>(stored: StoredResponse): R {
+  if (stored.ok) return stored.result as R;
+  throw new DomainError(stored.code, stored.message, stored.status, stored.details);
+}
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` hash alike. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}

@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
+import { KeyedMutex } from '../../../common/util/keyed-mutex';
+import { EntryStatus, EntryType, LedgerEntry, TransactionType, entryId } from '../domain/ledger-entry';
+import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
+import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
+
+export interface Posting {
+  /** Unique id of this balance change; posting it again returns the first entry and moves nothing. */
+  opId: string;
+  walletId: string;
+  entryType: EntryType;
+  direction: TransactionType;
+  amount: number;
+  refId: string;
+  remarks?: string;
+  counterpartyId?: string | null;
+  status?: EntryStatus;
+  /** Credits refuse to pass the configured maximum balance unless this is false (refunds, decided transfer legs). */
+  enforceMaxBalance?: boolean;
+  /** Set when an earlier attempt of this very operation may have been applied (a retry, a replay, a job re-run). */
+  mayExist?: boolean;
+}
+
+const MAX_ATTEMPTS = 200;
+
+/**
+ * The wallet ledger. A wallet is the chain of its entries `<wallet>:000000000001`, `…002`, …; an
+ * entry is written by one insert that claims both its slot (`_id`) and its operation (`op_id`, unique
+ * index). Two writers can never both claim slot n, so each entry's `balance_before` is exactly the
+ * previous entry's `balance_after` and a debit can never take the balance below zero; an operation can
+ * never be applied twice. No conditional update is involved: this holds on FerretDB and MongoDB alike.
+ * See docs/ledger.md.
+ */
+@Injectable()
+export class LedgerService {
+  private readonly logger = new Logger(LedgerService.name);
+  private readonly mutex = new KeyedMutex();
+  /** Last head seen per wallet in this process: only a starting point, always walked forward. */
+  private readonly heads = new Map<string, WalletHead>();
+
+  constructor(
+    private readonly repo: LedgerRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Applies a posting exactly once (idempotent by `opId`) and returns its entry. */
+  async post(p: Posting): Promise<LedgerEntry> {
+    if (p.mayExist) {
+      const existing = await this.repo.findEntryByOp(p.opId, true);
+      if (existing) return existing;
+    }
+    const { entry, inserted } = await this.mutex.run(p.walletId, () => this.append(p));
+    if (inserted) await this.afterInsert(entry);
+    return entry;
+  }
+
+  /** The wallet's current balance (the head of its chain). */
+  async balanceOf(walletId: string): Promise<WalletHead> {
+    return this.head(walletId);
+  }
+
+  findByOp(opId: string): Promise<LedgerEntry | null> {
+    return this.repo.findEntryByOp(opId);
+  }
+
+  setStatus(entry: LedgerEntry, status: EntryStatus): Promise<void> {
+    return entry.status === status ? Promise.resolve() : this.repo.setEntryStatus(entry._id, status);
+  }
+
+  private async append(p: Posting): Promise<{ entry: LedgerEntry; inserted: boolean }> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const head = await this.head(p.walletId);
+      const after = p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount;
+      if (after < 0 || (p.direction === 'CREDIT' && p.enforceMaxBalance !== false && after > this.config.maxBalance)) {
+        // Before refusing, make sure this is not a retry of an operation that already went through.
+        const existing = p.mayExist ? await this.repo.findEntryByOp(p.opId) : null;
+        if (existing) return { entry: existing, inserted: false };
+        throw after < 0 ? new BalanceNotEnoughError() : new BalanceLimitExceededError(this.config.maxBalance);
+      }
+      const seq = head.seq + 1;
+      const entry: LedgerEntry = {
+        _id: entryId(p.walletId, seq),
+        wallet_id: p.walletId,
+        seq,
+        op_id: p.opId,
+        entry_type: p.entryType,
+        transaction_type: p.direction,
+        amount: p.amount,
+        balance_before: head.balance,
+        balance_after: after,
+        remarks: p.remarks ?? '',
+        ref_id: p.refId,
+        counterparty_id: p.counterpartyId ?? null,
+        status: p.status ?? 'SUCCESS',
+        created_at: new Date(),
+      };
+      if (await this.repo.insertEntry(entry)) {
+        this.heads.set(p.walletId, { seq, balance: after });
+        return { entry, inserted: true };
+      }
+      // Either the slot was taken (another writer got there first) or the operation exists already.
+      const slot = await this.repo.findEntry(entry._id);
+      if (slot && slot.op_id === p.opId) return { entry: slot, inserted: false };
+      if (!slot) {
+        const existing = await this.repo.findEntryByOp(p.opId);
+        if (existing) return { entry: existing, inserted: false };
+      }
+      if (attempt > 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)));
+    }
+    throw new LedgerBusyError();
+  }
+
+  private async afterInsert(entry: LedgerEntry): Promise<void> {
+    try {
+      await this.repo.writeOpPointer(entry.op_id, entry._id);
+      await this.repo.advanceHeadHint(entry.wallet_id, { seq: entry.seq, balance: entry.balance_after }, entry.created_at);
+    } catch (err) {
+      // The entry is written and is the truth; pointer and hint are rebuilt by the next reader.
+      this.logger.warn(`after-insert bookkeeping of ${entry._id} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Walks from the best known hint to the real head of the chain. */
+  private async head(walletId: string): Promise<WalletHead> {
+    let head = this.heads.get(walletId) ?? (await this.repo.readHeadHint(walletId)) ?? { seq: 0, balance: 0 };
+    for (;;) {
+      const next = await this.repo.findEntry(entryId(walletId, head.seq + 1));
+      if (!next) break;
+      head = { seq: next.seq, balance: next.balance_after };
+    }
+    this.remember(walletId, head);
+    return head;
+  }
+
+  private remember(walletId: string, head: WalletHead): void {
+    if (this.heads.size > 50_000) this.heads.clear();
+    this.heads.set(walletId, head);
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
+import { EntryStatus, LedgerEntry, entryId } from '../domain/ledger-entry';
+import { LedgerEntryDocument, LedgerOpDocument, WalletHeadDocument } from './ledger.schemas';
+
+export interface WalletHead {
+  seq: number;
+  balance: number;
+}
+
+/**
+ * Persistence of the ledger. Every read on a hot path is an `_id` lookup; every write that must not
+ * race is an insert under a unique key (`_id` = wallet slot, `op_id` unique index).
+ */
+@Injectable()
+export class LedgerRepository {
+  constructor(
+    @InjectModel(LedgerEntryDocument.name) private readonly entries: Model<LedgerEntryDocument>,
+    @InjectModel(LedgerOpDocument.name) private readonly ops: Model<LedgerOpDocument>,
+    @InjectModel(WalletHeadDocument.name) private readonly heads: Model<WalletHeadDocument>,
+  ) {}
+
+  findEntry(id: string): Promise<LedgerEntry | null> {
+    return this.entries.findOne({ _id: id }).lean<LedgerEntry>().exec();
+  }
+
+  /** Inserts the entry, claiming its slot and its op id at once; false when either is already taken. */
+  async insertEntry(entry: LedgerEntry): Promise<boolean> {
+    try {
+      await this.entries.collection.insertOne(entry as never);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Finds an operation's entry: one `_id` read through the pointer, else (rare: a crash left no pointer) a query on `op_id`. */
+  async findEntryByOp(opId: string, pointerOnly = false): Promise<LedgerEntry | null> {
+    const pointer = await this.ops.findOne({ _id: opId }).lean<LedgerOpDocument>().exec();
+    if (pointer) return this.findEntry(pointer.entry_id);
+    if (pointerOnly) return null;
+    const entry = await this.entries.findOne({ op_id: opId }).lean<LedgerEntry>().exec();
+    if (entry) await this.writeOpPointer(opId, entry._id);
+    return entry;
+  }
+
+  async writeOpPointer(opId: string, entryId: string): Promise<void> {
+    try {
+      await this.ops.collection.insertOne({ _id: opId, entry_id: entryId } as never);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+
+  async readHeadHint(walletId: string): Promise<WalletHead | null> {
+    const head = await this.heads.findOne({ _id: walletId }).lean<WalletHeadDocument>().exec();
+    return head ? { seq: head.seq, balance: head.balance } : null;
+  }
+
+  /**
+   * Moves the hint forward (never backward on MongoDB; on FerretDB a concurrent older write can win,
+   * which only makes the next reader walk a few more slots).
+   */
+  async advanceHeadHint(walletId: string, head: WalletHead, now: Date): Promise<void> {
+    const res = await this.heads.updateOne({ _id: walletId, seq: { $lt: head.seq } }, { $set: { seq: head.seq, balance: head.balance, updated_at: now } }).exec();
+    if (res.matchedCount === 0) {
+      try {
+        await this.heads.collection.insertOne({ _id: walletId, seq: head.seq, balance: head.balance, updated_at: now } as never);
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+  }
+
+  async setEntryStatus(entryId: string, status: EntryStatus): Promise<void> {
+    await this.entries.updateOne({ _id: entryId }, { $set: { status } }).exec();
+  }
+
+  /** Entries of one wallet from `fromSeq` upward, by `_id` reads (used by verification and reports). */
+  async *walk(walletId: string, fromSeq = 1): AsyncGenerator<LedgerEntry> {
+    for (let seq = fromSeq; ; seq++) {
+      const entry = await this.findEntry(entryId(walletId, seq));
+      if (!entry) return;
+      yield entry;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { EntryStatus, EntryType, TransactionType } from '../domain/ledger-entry';
+
+@Schema({ collection: 'ledger_entries', versionKey: false, _id: false })
+export class LedgerEntryDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true }) wallet_id!: string;
+  @Prop({ required: true }) seq!: number;
+  @Prop({ required: true }) op_id!: string;
+  @Prop({ type: String, required: true }) entry_type!: EntryType;
+  @Prop({ type: String, required: true }) transaction_type!: TransactionType;
+  @Prop({ required: true }) amount!: number;
+  @Prop({ required: true }) balance_before!: number;
+  @Prop({ required: true }) balance_after!: number;
+  @Prop({ type: String, default: '' }) remarks!: string;
+  @Prop({ required: true }) ref_id!: string;
+  @Prop({ type: String, default: null }) counterparty_id!: string | null;
+  @Prop({ type: String, required: true }) status!: EntryStatus;
+  @Prop({ type: Date, required: true }) created_at!: Date;
+}
+export const LedgerEntrySchema = SchemaFactory.createForClass(LedgerEntryDocument);
+
+/** Where an operation landed (`_id` = op id), so a replay finds it with one `_id` read. */
+@Schema({ collection: 'ledger_ops', versionKey: false, _id: false })
+export class LedgerOpDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true }) entry_id!: string;
+}
+export const LedgerOpSchema = SchemaFactory.createForClass(LedgerOpDocument);
+
+/**
+ * A hint of a wallet's head (`_id` = wallet id): the balance after entry `seq`. Never trusted as the
+ * truth: writers walk forward from it to the real head, so a stale or lost hint costs reads, not money.
+ */
+@Schema({ collection: 'wallets', versionKey: false, _id: false })
+export class WalletHeadDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true }) seq!: number;
+  @Prop({ required: true }) balance!: number;
+  @Prop({ type: Date, required: true }) updated_at!: Date;
+}
+export const WalletHeadSchema = SchemaFactory.createForClass(WalletHeadDocument);
+
+/** An `Idempotency-Key` of one user for one route: `_id` = `<user>:<scope>:<key>`. */
+@Schema({ collection: 'idempotency_keys', versionKey: false, _id: false })
+export class IdempotencyKeyDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true }) user_id!: string;
+  @Prop({ required: true }) scope!: string;
+  @Prop({ required: true }) request_hash!: string;
+  /** The operation id every attempt with this key re-applies (so all attempts converge on one movement). */
+  @Prop({ required: true }) op_id!: string;
+  @Prop({ type: Object, default: null }) response!: StoredResponse | null;
+  @Prop({ type: Date, required: true }) created_at!: Date;
+  @Prop({ type: Date, required: true }) expires_at!: Date;
+}
+export const IdempotencyKeySchema = SchemaFactory.createForClass(IdempotencyKeyDocument);
+
+export type StoredResponse = { ok: true; result: unknown } | { ok: false; status: number; code: string; message: string; details: Record<string, unknown> };

@@ -1,0 +1,7 @@
+import { Query } from '@nestjs/cqrs';
+
+export class GetWalletBalanceQuery extends Query<{ balance: number }> {
+  constructor(readonly userId: string) {
+    super();
+  }
+}
