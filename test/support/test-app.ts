@@ -74,8 +74,8 @@ export function testEnvironment(dbName: string, overrides: Record<string, string
 
 /** Boots the real AppModule with the same set-up as `main.ts`, on its own migrated database and Redis prefix. */
 export async function createTestApp(options: { label?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const dbName = testDatabaseName(options.label);
-  const env = testEnvironment(dbName, options.env);
+  const env = testEnvironment(testDatabaseName(options.label), options.env);
+  const dbName = env.MONGODB_DB!;
   await migrateDatabase(env.MONGODB_URI!, dbName);
   const config = AppConfig.fromEnv(env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });

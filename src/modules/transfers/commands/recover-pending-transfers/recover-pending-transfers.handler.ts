@@ -1,0 +1,31 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { TransfersRepository } from '../../persistence/transfers.repository';
+import { TransferQueue } from '../../queue/transfer-queue';
+import { RecoverPendingTransfersCommand } from './recover-pending-transfers.command';
+
+const BATCH = 500;
+
+/**
+ * Re-enqueues unsettled transfers that have no live job: covers a crash between recording a transfer
+ * and enqueueing it, a job lost with Redis data, and a job that failed for good before settling.
+ */
+@CommandHandler(RecoverPendingTransfersCommand)
+export class RecoverPendingTransfersHandler implements ICommandHandler<RecoverPendingTransfersCommand> {
+  private readonly logger = new Logger(RecoverPendingTransfersHandler.name);
+
+  constructor(
+    private readonly transfers: TransfersRepository,
+    private readonly queue: TransferQueue,
+  ) {}
+
+  async execute(cmd: RecoverPendingTransfersCommand): Promise<{ examined: number; enqueued: number }> {
+    const pending = await this.transfers.listPendingBefore(new Date(Date.now() - cmd.olderThanMs), BATCH);
+    let enqueued = 0;
+    for (const p of pending) {
+      if (await this.queue.ensureQueued(p._id)) enqueued++;
+    }
+    if (enqueued) this.logger.log(`re-enqueued ${enqueued} of ${pending.length} unsettled transfers`);
+    return { examined: pending.length, enqueued };
+  }
+}

@@ -1,0 +1,42 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+export type TransferStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
+export type TransferOutcome = 'CREDIT' | 'REFUND' | 'REJECTED';
+
+/** A transfer between two users; `_id` is the public `transfer_id` (also the Bull job id). */
+@Schema({ collection: 'transfers', versionKey: false, _id: false })
+export class TransferDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true }) sender_id!: string;
+  @Prop({ required: true }) receiver_id!: string;
+  @Prop({ required: true }) amount!: number;
+  @Prop({ type: String, default: '' }) remarks!: string;
+  @Prop({ type: String, required: true }) status!: TransferStatus;
+  @Prop({ type: String, default: null }) failure_reason!: string | null;
+  @Prop({ type: Date, required: true }) created_at!: Date;
+  @Prop({ type: Date, required: true }) updated_at!: Date;
+  @Prop({ type: Date, default: null }) completed_at!: Date | null;
+}
+export const TransferSchema = SchemaFactory.createForClass(TransferDocument);
+
+/**
+ * What happens to a transfer's money after the debit: credit the receiver, refund the sender, or
+ * nothing (the debit never happened). Claimed once by an insert (`_id` = transfer id), so concurrent
+ * or repeated executions can never both credit and refund.
+ */
+@Schema({ collection: 'transfer_outcomes', versionKey: false, _id: false })
+export class TransferOutcomeDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true }) outcome!: TransferOutcome;
+  @Prop({ type: String, default: null }) reason!: string | null;
+  @Prop({ type: Date, required: true }) decided_at!: Date;
+}
+export const TransferOutcomeSchema = SchemaFactory.createForClass(TransferOutcomeDocument);
+
+/** Marks a transfer not yet settled; the recovery sweep re-enqueues the old ones (a small collection). */
+@Schema({ collection: 'pending_transfers', versionKey: false, _id: false })
+export class PendingTransferDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: Date, required: true }) created_at!: Date;
+}
+export const PendingTransferSchema = SchemaFactory.createForClass(PendingTransferDocument);

@@ -1,0 +1,31 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { AppConfig } from '../../../../config/app-config';
+import { formatDateTime } from '../../../../common/util/time';
+import { TransferNotFoundError } from '../../domain/transfer.errors';
+import { TransfersRepository } from '../../persistence/transfers.repository';
+import { GetTransferQuery, TransferView } from './get-transfer.query';
+
+/** A transfer as its sender or receiver sees it; anyone else gets 404 (its existence is not revealed). */
+@QueryHandler(GetTransferQuery)
+export class GetTransferHandler implements IQueryHandler<GetTransferQuery, TransferView> {
+  constructor(
+    private readonly transfers: TransfersRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(q: GetTransferQuery): Promise<TransferView> {
+    const t = await this.transfers.findById(q.transferId);
+    if (!t || (t.sender_id !== q.viewerId && t.receiver_id !== q.viewerId)) throw new TransferNotFoundError();
+    return {
+      transfer_id: t._id,
+      sender_user_id: t.sender_id,
+      receiver_user_id: t.receiver_id,
+      amount: t.amount,
+      remarks: t.remarks,
+      status: t.status,
+      failure_reason: t.failure_reason,
+      created_date: formatDateTime(t.created_at, this.config.timeZone),
+      updated_date: formatDateTime(t.updated_at, this.config.timeZone),
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { AppConfig } from '../../../config/app-config';
+
+export const TRANSFER_QUEUE = 'transfers';
+export const EXECUTE_TRANSFER_JOB = 'execute-transfer';
+
+export interface TransferJobData {
+  transferId: string;
+}
+
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
+
+/** Puts transfers on the Bull queue; the job id is the transfer id, so a transfer has at most one live job. */
+@Injectable()
+export class TransferQueue {
+  private readonly logger = new Logger(TransferQueue.name);
+
+  constructor(
+    @InjectQueue(TRANSFER_QUEUE) private readonly queue: Queue<TransferJobData>,
+    private readonly config: AppConfig,
+  ) {}
+
+  async enqueue(transferId: string): Promise<void> {
+    await this.queue.add(EXECUTE_TRANSFER_JOB, { transferId }, {
+      jobId: transferId,
+      attempts: this.config.transferAttempts,
+      backoff: { type: 'exponential', delay: this.config.transferBackoffMs },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  /** Enqueues unless a live job exists; a finished or lost job is replaced. Returns true when a job was added. */
+  async ensureQueued(transferId: string): Promise<boolean> {
+    const job = await this.queue.getJob(transferId);
+    if (job) {
+      const state = await job.getState();
+      if (LIVE_STATES.has(state)) return false;
+      await job.remove().catch((err: Error) => this.logger.warn(`could not remove old job ${transferId}: ${err.message}`));
+    }
+    await this.enqueue(transferId);
+    return true;
+  }
+}

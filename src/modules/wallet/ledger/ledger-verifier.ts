@@ -1,0 +1,85 @@
+import type { Db } from 'mongodb';
+import { entryId, LedgerEntry } from '../domain/ledger-entry';
+
+export interface LedgerReport {
+  wallets: number;
+  entries: number;
+  totalBalance: number;
+  /** Money in flight: debited from senders, neither credited nor refunded yet. */
+  inFlight: number;
+  problems: string[];
+}
+
+/**
+ * Recomputes every wallet from its entries and checks: contiguous sequence, chained balances,
+ * arithmetic, no negative balance, unique operations, hints that match their entry, transfer legs
+ * consistent with transfer outcomes, and conservation (top-ups − payments = balances + in flight).
+ * Streams the collection once; memory grows with the number of wallets and transfers, not entries.
+ */
+export async function verifyLedger(db: Db): Promise<LedgerReport> {
+  const problems: string[] = [];
+  const report = (msg: string) => problems.length < 200 && problems.push(msg);
+  const state = new Map<string, { seq: number; balance: number }>();
+  const legs = new Map<string, Set<string>>();
+  let entries = 0;
+  let topUps = 0;
+  let payments = 0;
+
+  const cursor = db.collection<LedgerEntry>('ledger_entries').find({}).sort({ _id: 1 }).batchSize(2000);
+  for await (const e of cursor) {
+    entries++;
+    const prev = state.get(e.wallet_id) ?? { seq: 0, balance: 0 };
+    if (e._id !== entryId(e.wallet_id, e.seq)) report(`${e._id}: _id does not match wallet/seq`);
+    if (e.seq !== prev.seq + 1) report(`${e._id}: sequence gap after ${prev.seq}`);
+    if (e.balance_before !== prev.balance) report(`${e._id}: balance_before ${e.balance_before} != previous balance_after ${prev.balance}`);
+    const expected = e.transaction_type === 'CREDIT' ? e.balance_before + e.amount : e.balance_before - e.amount;
+    if (e.balance_after !== expected) report(`${e._id}: balance_after ${e.balance_after} != ${expected}`);
+    if (!Number.isInteger(e.amount) || e.amount <= 0) report(`${e._id}: amount ${e.amount} is not a positive integer`);
+    if (e.balance_after < 0) report(`${e._id}: negative balance`);
+    state.set(e.wallet_id, { seq: e.seq, balance: e.balance_after });
+    if (e.entry_type === 'TOP_UP') topUps += e.amount;
+    if (e.entry_type === 'PAYMENT') payments += e.amount;
+    if (e.entry_type.startsWith('TRANSFER_')) {
+      const set = legs.get(e.ref_id) ?? new Set<string>();
+      if (set.has(e.entry_type)) report(`transfer ${e.ref_id}: ${e.entry_type} applied twice`);
+      set.add(e.entry_type);
+      legs.set(e.ref_id, set);
+    }
+  }
+
+  const ops = await db.collection('ledger_entries').aggregate([{ $group: { _id: '$op_id', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]).toArray();
+  for (const op of ops) report(`operation ${op._id} applied ${op.n} times`);
+
+  for await (const h of db.collection<{ _id: string; seq: number; balance: number }>('wallets').find({})) {
+    const s = state.get(h._id);
+    if (!s || h.seq > s.seq) {
+      report(`wallet ${h._id}: hint points past the head (${h.seq})`);
+      continue;
+    }
+    const at = await db.collection<LedgerEntry>('ledger_entries').findOne({ _id: entryId(h._id, h.seq) });
+    if (at && at.balance_after !== h.balance) report(`wallet ${h._id}: cached balance ${h.balance} != ${at.balance_after} at seq ${h.seq}`);
+  }
+
+  let inFlight = 0;
+  const outcomes = new Map<string, string>();
+  for await (const o of db.collection<{ _id: string; outcome: string }>('transfer_outcomes').find({})) outcomes.set(o._id, o.outcome);
+  for await (const t of db.collection<{ _id: string; amount: number; status: string }>('transfers').find({})) {
+    const set = legs.get(t._id) ?? new Set<string>();
+    const outcome = outcomes.get(t._id);
+    if (set.has('TRANSFER_IN') && set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: both credited and refunded`);
+    if ((set.has('TRANSFER_IN') || set.has('TRANSFER_REFUND')) && !set.has('TRANSFER_OUT')) report(`transfer ${t._id}: settled without a debit`);
+    if (set.has('TRANSFER_IN') && outcome !== 'CREDIT') report(`transfer ${t._id}: credited but outcome is ${outcome}`);
+    if (set.has('TRANSFER_REFUND') && outcome !== 'REFUND') report(`transfer ${t._id}: refunded but outcome is ${outcome}`);
+    if (t.status === 'SUCCESS' && !set.has('TRANSFER_IN')) report(`transfer ${t._id}: SUCCESS without a credit`);
+    if (t.status === 'FAILED' && set.has('TRANSFER_OUT') && !set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: FAILED without a refund`);
+    if (set.has('TRANSFER_OUT') && !set.has('TRANSFER_IN') && !set.has('TRANSFER_REFUND')) inFlight += t.amount;
+    legs.delete(t._id);
+  }
+  for (const id of legs.keys()) report(`transfer entries for unknown transfer ${id}`);
+
+  const totalBalance = [...state.values()].reduce((sum, s) => sum + s.balance, 0);
+  if (topUps - payments !== totalBalance + inFlight) {
+    report(`conservation: top-ups ${topUps} - payments ${payments} != balances ${totalBalance} + in flight ${inFlight}`);
+  }
+  return { wallets: state.size, entries, totalBalance, inFlight, problems };
+}
