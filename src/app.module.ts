@@ -12,6 +12,7 @@ import { REDIS, RedisModule } from './infrastructure/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { ReportsModule } from './modules/reports/reports.module';
+import { QueueDashboardModule } from './modules/transfers/dashboard/queue-dashboard.module';
 import { TransfersModule } from './modules/transfers/transfers.module';
 import { UsersModule } from './modules/users/users.module';
 import { WalletModule } from './modules/wallet/wallet.module';
@@ -60,6 +61,7 @@ export class AppModule {
         WalletModule,
         TransfersModule.forRoot({ worker: config.runsWorker }),
         ReportsModule,
+        ...(config.runsApi ? [QueueDashboardModule] : []),
       ],
     };
   }

@@ -8,7 +8,7 @@ import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
 import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
 import { createTestApp, TestApp } from '../support/test-app';
-import { newUser, TestUser } from '../support/users';
+import { adminAuth, newUser, TestUser } from '../support/users';
 
 describe('transfers: accepted now, executed in the background', () => {
   let t: TestApp;
@@ -166,5 +166,16 @@ describe('transfers: accepted now, executed in the background', () => {
     expect(results.every((r) => r.status === 202)).toBe(true);
     for (const r of results) expect((await settled(a, r.body.result.transfer_id)).status).toBe('SUCCESS');
     expect((await balance(a)) + (await balance(b))).toBe(200000);
+  });
+
+  it('shows the queue dashboard to admins only', async () => {
+    await t.http().get('/admin/queues').expect(401);
+    const u = await newUser(t);
+    await t.http().get('/admin/queues').set(u.auth).expect(403);
+    const admin = await adminAuth(t);
+    const page = await t.http().get('/admin/queues').set(admin).expect(200);
+    expect(page.text).toContain('<div id="root">');
+    const api = await t.http().get('/admin/queues/api/queues').set(admin).expect(200);
+    expect(JSON.stringify(api.body)).toContain(TRANSFER_QUEUE);
   });
 });
