@@ -39,7 +39,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = ctx.getRequest<Request & { id?: string }>();
     const { status, body } = this.toResponse(exception, request);
     if (response.headersSent) return;
-    if (status === 429 && typeof body.retry_after_seconds === 'number') {
+    if ((status === 429 || status === 423) && typeof body.retry_after_seconds === 'number') {
       response.setHeader('Retry-After', String(body.retry_after_seconds));
     }
     response.status(status).json(body);

@@ -1,7 +1,67 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppConfig } from '../../config/app-config';
+import { UsersModule } from '../users/users.module';
+import { AuthHttpController } from './auth.http.controller';
+import { ChangePinHandler } from './commands/change-pin/change-pin.handler';
+import { LoginHandler } from './commands/login/login.handler';
+import { LogoutHandler } from './commands/logout/logout.handler';
+import { RefreshTokenHandler } from './commands/refresh-token/refresh-token.handler';
+import { AccessTokenGuard } from './guards/access-token.guard';
+import {
+  RefreshTokenDocument,
+  RefreshTokenSchema,
+  RefreshTokenUseDocument,
+  RefreshTokenUseSchema,
+  SessionDocument,
+  SessionSchema,
+} from './persistence/session.schemas';
+import { SessionsRepository } from './persistence/sessions.repository';
+import { AuthMaintenanceService } from './services/auth-maintenance.service';
+import { PinLockoutService } from './services/pin-lockout.service';
+import { SessionValidator } from './services/session-validator.service';
+import { SessionsService } from './services/sessions.service';
+import { TokenService } from './services/token.service';
 
+export const AuthCommandHandlers = [LoginHandler, RefreshTokenHandler, LogoutHandler, ChangePinHandler];
+
+/**
+ * Sessions and credentials: login, refresh-token rotation, logout, PIN change, the PIN lockout, and
+ * the global default-deny guard that every other module's routes rely on.
+ */
 @Module({
-  imports: [CqrsModule],
+  imports: [
+    CqrsModule,
+    UsersModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.accessTokenTtlSeconds },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    MongooseModule.forFeature([
+      { name: SessionDocument.name, schema: SessionSchema },
+      { name: RefreshTokenDocument.name, schema: RefreshTokenSchema },
+      { name: RefreshTokenUseDocument.name, schema: RefreshTokenUseSchema },
+    ]),
+  ],
+  controllers: [AuthHttpController],
+  providers: [
+    TokenService,
+    SessionsRepository,
+    SessionsService,
+    SessionValidator,
+    PinLockoutService,
+    AuthMaintenanceService,
+    ...AuthCommandHandlers,
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
+  // For other entry points that authenticate outside Nest's guards (e.g. the queue dashboard middleware).
+  exports: [TokenService, SessionValidator],
 })
 export class AuthModule {}

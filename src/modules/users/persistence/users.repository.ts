@@ -1,10 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { FilterQuery, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
 import { UserDocument, UserPhoneDocument } from './user.schema';
 
 export type UserRecord = UserDocument;
+
+export interface UserSearch {
+  /** Only users whose `_id` sorts after this one (cursor pagination). */
+  afterId?: string | null;
+  limit: number;
+  /**
+   * Every term must match: a case-insensitive substring of the first or last name, or (when the
+   * term has `phoneDigits`) a substring of the stored national-form phone number.
+   */
+  terms?: Array<{ name: string; phoneDigits?: string }>;
+  /** Only ACTIVE users with role USER, leaving out `excludeId` (the directory ordinary users see). */
+  directory?: { excludeId: string };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 @Injectable()
 export class UsersRepository {
@@ -48,7 +65,10 @@ export class UsersRepository {
     await this.users.create(user);
   }
 
-  /** Sets the given fields by `_id` (single-document write). */
+  /**
+   * Sets the given fields by `_id` (single-document write). On FerretDB this is a read-modify-write of
+   * the whole document, so callers that change a user run inside `UserWriteLock`.
+   */
   async update(userId: string, fields: Partial<Omit<UserRecord, '_id'>>): Promise<UserRecord | null> {
     return this.users.findOneAndUpdate({ _id: userId }, { $set: fields }, { new: true }).lean<UserRecord>().exec();
   }
@@ -57,5 +77,26 @@ export class UsersRepository {
   listAfter(afterId: string | null, limit: number): Promise<UserRecord[]> {
     const filter = afterId ? { _id: { $gt: afterId } } : {};
     return this.users.find(filter).sort({ _id: 1 }).limit(limit).lean<UserRecord[]>().exec();
+  }
+
+  /** Users in `_id` (registration) order matching the search; a collection scan, meant for listings only. */
+  search(search: UserSearch): Promise<UserRecord[]> {
+    const filter: FilterQuery<UserDocument> = {};
+    const id: Record<string, string> = {};
+    if (search.afterId) id.$gt = search.afterId;
+    if (search.directory) {
+      id.$ne = search.directory.excludeId;
+      filter.status = 'ACTIVE';
+      filter.role = 'USER';
+    }
+    if (Object.keys(id).length) filter._id = id;
+    const terms = (search.terms ?? []).map((term) => {
+      const name = { $regex: escapeRegex(term.name), $options: 'i' };
+      const or: FilterQuery<UserDocument>[] = [{ first_name: name }, { last_name: name }];
+      if (term.phoneDigits) or.push({ phone_number: { $regex: escapeRegex(term.phoneDigits) } });
+      return { $or: or };
+    });
+    if (terms.length) filter.$and = terms;
+    return this.users.find(filter).sort({ _id: 1 }).limit(search.limit).lean<UserRecord[]>().exec();
   }
 }

@@ -1,0 +1,49 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { UnauthenticatedError } from '../../../../common/errors';
+import { formatDateTime } from '../../../../common/util/time';
+import { AppConfig } from '../../../../config/app-config';
+import { PinHasher } from '../../../users/domain/pin-hasher';
+import { UserAuthStateCache } from '../../../users/persistence/user-auth-state.cache';
+import { UserWriteLock } from '../../../users/persistence/user-write-lock';
+import { UsersRepository } from '../../../users/persistence/users.repository';
+import type { PinChangedDto } from '../../auth.views';
+import { InvalidOldPinError, SamePinError } from '../../domain/auth.errors';
+import { PinLockoutService } from '../../services/pin-lockout.service';
+import { ChangePinCommand } from './change-pin.command';
+
+@CommandHandler(ChangePinCommand)
+export class ChangePinHandler implements ICommandHandler<ChangePinCommand, PinChangedDto> {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly pins: PinHasher,
+    private readonly lockout: PinLockoutService,
+    private readonly lock: UserWriteLock,
+    private readonly authState: UserAuthStateCache,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute({ userId, oldPin, newPin }: ChangePinCommand): Promise<PinChangedDto> {
+    if (oldPin === newPin) throw new SamePinError();
+    // Verify and write under the user's write lock, so two changes cannot both pass with the same old PIN.
+    const updated = await this.lock.run(userId, async () => {
+      const user = await this.users.findById(userId);
+      if (!user) throw new UnauthenticatedError();
+      // Wrong old PINs count toward the same lock as wrong PINs at login: a stolen access token cannot be used to guess the PIN.
+      await this.lockout.assertNotLocked(user.phone_number);
+      if (!(await this.pins.verify(user.pin_hash, oldPin))) {
+        throw (await this.lockout.recordFailure(user.phone_number)) ?? new InvalidOldPinError();
+      }
+      await this.lockout.reset(user.phone_number);
+      const pinHash = await this.pins.hash(newPin);
+      return this.users.update(userId, { pin_hash: pinHash, token_version: user.token_version + 1, updated_at: new Date() });
+    });
+    if (!updated) throw new UnauthenticatedError();
+    // MongoDB first, then Redis: every instance now refuses tokens carrying the old version.
+    await this.authState.publish(updated);
+    return {
+      user_id: updated._id,
+      message: 'PIN changed. Every session was signed out; log in again with the new PIN.',
+      updated_date: formatDateTime(new Date(updated.updated_at), this.config.timeZone),
+    };
+  }
+}

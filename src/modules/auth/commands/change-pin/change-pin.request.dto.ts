@@ -1,0 +1,6 @@
+import { PinField } from '../../../users/http/user-fields';
+
+export class ChangePinRequestDto {
+  @PinField('old_pin', '123456') old_pin!: string;
+  @PinField('new_pin', '654321') new_pin!: string;
+}

@@ -1,0 +1,25 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { AppConfig } from '../../../../config/app-config';
+import { UserRegistrationService } from '../../services/user-registration.service';
+import { RegisteredUserDto, toRegisteredUser } from '../../user.views';
+import { RegisterUserCommand } from './register-user.command';
+
+@CommandHandler(RegisterUserCommand)
+export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand, RegisteredUserDto> {
+  constructor(
+    private readonly registration: UserRegistrationService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(command: RegisterUserCommand): Promise<RegisteredUserDto> {
+    const user = await this.registration.register({
+      firstName: command.firstName,
+      lastName: command.lastName,
+      phone: command.phone,
+      address: command.address,
+      pin: command.pin,
+      role: 'USER',
+    });
+    return toRegisteredUser(user, this.config.timeZone);
+  }
+}

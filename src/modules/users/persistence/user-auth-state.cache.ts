@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { Role } from '../../../common/decorators/auth.decorators';
+import { AppConfig } from '../../../config/app-config';
+import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import type { UserStatus } from './user.schema';
+import type { UserRecord } from './users.repository';
+
+/** The part of a user every authenticated request checks: is the account active, which token version is current, which role. */
+export interface UserAuthState {
+  status: UserStatus;
+  tokenVersion: number;
+  role: Role;
+}
+
+export function authStateOf(user: Pick<UserRecord, 'status' | 'token_version' | 'role'>): UserAuthState {
+  return { status: user.status, tokenVersion: user.token_version, role: user.role };
+}
+
+/**
+ * A short-lived Redis copy of each user's `UserAuthState` (`SESSION_CACHE_SECONDS`), so the
+ * per-request session check costs one Redis round trip instead of a database read.
+ *
+ * Writers change MongoDB first and then `publish()` (an unconditional overwrite); readers that
+ * missed fill the entry with `remember()` (SET NX), so a reader holding an older copy can never
+ * overwrite what a writer just published.
+ */
+@Injectable()
+export class UserAuthStateCache {
+  private readonly logger = new Logger(UserAuthStateCache.name);
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {}
+
+  key(userId: string): string {
+    return this.keys.key('users', 'auth-state', userId);
+  }
+
+  encode(state: UserAuthState): string {
+    return `${state.status}|${state.tokenVersion}|${state.role}`;
+  }
+
+  decode(raw: string | null | undefined): UserAuthState | null {
+    if (!raw) return null;
+    const [status, version, role] = raw.split('|');
+    const tokenVersion = Number(version);
+    if ((status !== 'ACTIVE' && status !== 'DEACTIVATED') || !Number.isInteger(tokenVersion) || (role !== 'USER' && role !== 'ADMIN')) {
+      return null;
+    }
+    return { status, tokenVersion, role };
+  }
+
+  /** Fills a cache miss with what was just read from MongoDB; never replaces an existing entry. Best effort. */
+  async remember(userId: string, state: UserAuthState): Promise<void> {
+    if (this.config.sessionCacheSeconds <= 0) return;
+    try {
+      await this.redis.set(this.key(userId), this.encode(state), 'EX', this.config.sessionCacheSeconds, 'NX');
+    } catch (err) {
+      this.logger.debug(`auth-state cache fill skipped: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Makes a change of status, token version or role visible to every instance at once. Called after
+   * the MongoDB write. If Redis refuses, the stale entry lives at most `SESSION_CACHE_SECONDS`.
+   */
+  async publish(user: UserRecord): Promise<void> {
+    const key = this.key(user._id);
+    try {
+      if (this.config.sessionCacheSeconds <= 0) {
+        await this.redis.del(key);
+      } else {
+        await this.redis.set(key, this.encode(authStateOf(user)), 'EX', this.config.sessionCacheSeconds);
+      }
+    } catch (err) {
+      this.logger.warn(`could not publish the auth state of user ${user._id}: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
+import { ApiErrorExamples, COMMON_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
+import { ApiEnvelope } from '../../common/http/api-responses';
+import { success } from '../../common/http/envelope';
+import { UpdateProfileCommand } from './commands/update-profile/update-profile.command';
+import { UpdateProfileRequestDto } from './commands/update-profile/update-profile.request.dto';
+import { GetProfileQuery } from './queries/get-profile/get-profile.query';
+import { ProfileDto, ProfileUpdatedDto } from './user.views';
+
+/** `/profile`: the signed-in user's own account. (`PUT /profile/pin` lives with the auth routes.) */
+@ApiTags('profile')
+@ApiBearerAuth('bearer')
+@Controller('profile')
+export class ProfileHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'My profile and balance' })
+  @ApiEnvelope(ProfileDto)
+  @ApiErrorExamples({ 401: [COMMON_ERROR_EXAMPLES.unauthenticated], 503: [COMMON_ERROR_EXAMPLES.unavailable] })
+  async get(@CurrentUser() user: AuthUser) {
+    return success(await this.queries.execute(new GetProfileQuery(user.userId)));
+  }
+
+  @Put()
+  @ApiOperation({ summary: 'Update my names and address (the phone number and PIN cannot change here)' })
+  @ApiEnvelope(ProfileUpdatedDto)
+  @ApiErrorExamples({
+    400: [
+      COMMON_ERROR_EXAMPLES.unknownField,
+      {
+        summary: 'Empty or too long field',
+        value: { message: 'Validation failed: first_name must not be empty', code: 'VALIDATION_FAILED', errors: { first_name: ['first_name must not be empty'] } },
+      },
+    ],
+    401: [COMMON_ERROR_EXAMPLES.unauthenticated],
+  })
+  async update(@CurrentUser() user: AuthUser, @Body() body: UpdateProfileRequestDto) {
+    return success(
+      await this.commands.execute(new UpdateProfileCommand(user.userId, { first_name: body.first_name, last_name: body.last_name, address: body.address })),
+    );
+  }
+}

@@ -1,0 +1,9 @@
+import { Query } from '@nestjs/cqrs';
+import type { ProfileDto } from '../../user.views';
+
+/** The signed-in user's own profile with their wallet balance. */
+export class GetProfileQuery extends Query<ProfileDto> {
+  constructor(readonly userId: string) {
+    super();
+  }
+}

@@ -1,0 +1,9 @@
+import { Query } from '@nestjs/cqrs';
+import type { AdminUserDto } from '../../user.views';
+
+/** An administrator reads one user's full record (never the PIN hash). */
+export class GetUserQuery extends Query<AdminUserDto> {
+  constructor(readonly userId: string) {
+    super();
+  }
+}
