@@ -1,7 +1,30 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AppConfig } from '../../config/app-config';
+import { UsersModule } from '../users/users.module';
+import { WalletModule } from '../wallet/wallet.module';
+import { ReportCursorCodec } from './domain/report-cursor';
+import { LedgerReader } from './persistence/ledger-reader';
+import { MongoLedgerReader } from './persistence/mongo-ledger.reader';
+import { ExportTransactionsHandler } from './queries/export-transactions/export-transactions.handler';
+import { GetTransactionsSummaryHandler } from './queries/get-transactions-summary/get-transactions-summary.handler';
+import { ListTransactionsHandler } from './queries/list-transactions/list-transactions.handler';
+import { ReportsHttpController } from './reports.http.controller';
+import { PeriodLocator } from './services/period-locator';
+import { ReportSubjects } from './services/report-subject';
 
+export const REPORT_QUERY_HANDLERS = [ListTransactionsHandler, GetTransactionsSummaryHandler, ExportTransactionsHandler];
+
+/** Transaction reports: the paged listing, the period summary and the CSV export (read side of the ledger). */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, WalletModule, UsersModule],
+  controllers: [ReportsHttpController],
+  providers: [
+    { provide: LedgerReader, useClass: MongoLedgerReader },
+    { provide: ReportCursorCodec, inject: [AppConfig], useFactory: (config: AppConfig) => new ReportCursorCodec(config.jwtSecret) },
+    PeriodLocator,
+    ReportSubjects,
+    ...REPORT_QUERY_HANDLERS,
+  ],
 })
 export class ReportsModule {}

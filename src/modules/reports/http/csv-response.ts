@@ -1,0 +1,54 @@
+import { Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import type { CsvExport } from '../queries/export-transactions/export-transactions.query';
+
+const FLUSH_BYTES = 64 * 1024;
+const CSV_HEADERS = ['Content-Type', 'Content-Disposition', 'Cache-Control'];
+const logger = new Logger('CsvExport');
+
+/** Resolves when the response can take more data again, or is gone. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Streams a CSV export to the client: lines are gathered into ~64 KB chunks and written as they
+ * are produced, waiting for `drain` when the client reads slower than the database. A client that
+ * goes away stops the read (leaving the loop closes the database cursor). A failure before any
+ * byte was sent is rethrown (the usual JSON error answers it); after that, the connection is
+ * aborted so a truncated file is never mistaken for a complete one.
+ */
+export async function sendCsv(res: Response, file: CsvExport): Promise<void> {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  let buffer = '';
+  try {
+    for await (const line of file.lines) {
+      if (res.destroyed) return;
+      buffer += line;
+      if (buffer.length >= FLUSH_BYTES) {
+        const chunk = buffer;
+        buffer = '';
+        if (!res.write(chunk)) await drained(res);
+      }
+    }
+    if (!res.destroyed) res.end(buffer);
+  } catch (err) {
+    if (!res.headersSent) {
+      for (const header of CSV_HEADERS) res.removeHeader(header);
+      throw err;
+    }
+    logger.error({ err }, 'CSV export failed after it started; connection aborted');
+    res.destroy(err as Error);
+  }
+}

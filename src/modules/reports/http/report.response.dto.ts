@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ENTRY_STATUSES, TRANSACTION_TYPES } from '../domain/report-filter';
+
+const DATE = { example: '2021-04-01 22:23:20', pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$' };
+
+/** One entry of a report. Exactly one of `top_up_id`, `payment_id`, `transfer_id` is present, first. */
+export class ReportEntryDto {
+  @ApiPropertyOptional({ format: 'uuid', example: '019a4f2e-7c1d-7b3a-9a4e-2f1c3d4b5a69', description: 'Present on top-ups only' })
+  top_up_id?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: '019a4f2f-0b4c-7d2e-8f1a-3c2b1a0f9e8d', description: 'Present on payments only' })
+  payment_id?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '019a4f30-5a6b-7c8d-9e0f-1a2b3c4d5e6f',
+    description: 'Present on transfer entries: the DEBIT of the sender, the CREDIT of the receiver (same transfer_id) and the refund of a failed transfer',
+  })
+  transfer_id?: string;
+
+  @ApiProperty({ enum: ENTRY_STATUSES, example: 'SUCCESS', description: 'An outgoing transfer is PENDING until it settles, then SUCCESS or FAILED' })
+  status!: string;
+
+  @ApiProperty({ format: 'uuid', example: '019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d', description: 'The owner of the wallet' })
+  user_id!: string;
+
+  @ApiProperty({ enum: TRANSACTION_TYPES, example: 'DEBIT' })
+  transaction_type!: string;
+
+  @ApiProperty({ example: 30000, description: 'Integer Rupiah' })
+  amount!: number;
+
+  @ApiProperty({ example: 'Hadiah Ultah', description: '`""` for top-ups' })
+  remarks!: string;
+
+  @ApiProperty({ example: 400000 })
+  balance_before!: number;
+
+  @ApiProperty({ example: 370000 })
+  balance_after!: number;
+
+  @ApiProperty(DATE)
+  created_date!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, example: '019a4f2d-2222-7a2b-8c3d-4e5f6a7b8c9d', description: 'Transfer entries only: the other user of the transfer' })
+  counterparty_user_id?: string | null;
+
+  @ApiPropertyOptional({ enum: [true], example: true, description: 'Only on the CREDIT that refunds a FAILED transfer to its sender' })
+  reversal?: boolean;
+}
+
+export class EntryCountsDto {
+  @ApiProperty({ example: 2 }) TOP_UP!: number;
+  @ApiProperty({ example: 5 }) PAYMENT!: number;
+  @ApiProperty({ example: 1, description: 'Transfers received' }) TRANSFER_IN!: number;
+  @ApiProperty({ example: 3, description: 'Transfers sent (whatever their outcome)' }) TRANSFER_OUT!: number;
+  @ApiProperty({ example: 1, description: 'Refunds of failed transfers' }) TRANSFER_REFUND!: number;
+}
+
+export class TransactionsSummaryDto {
+  @ApiProperty({ ...DATE, example: '2021-04-01 00:00:00', nullable: true, type: String, description: 'Start of the period (inclusive); null: since the first entry' })
+  from!: string | null;
+
+  @ApiProperty({ ...DATE, example: '2021-04-30 23:59:59', nullable: true, type: String, description: 'End of the period (inclusive); null: up to now' })
+  to!: string | null;
+
+  @ApiProperty({ example: 150000, description: 'Balance before the first entry of the period (at its start)' })
+  opening_balance!: number;
+
+  @ApiProperty({ example: 420000, description: 'Balance after the last entry of the period; always opening_balance + total_credit - total_debit' })
+  closing_balance!: number;
+
+  @ApiProperty({ example: 800000, description: 'Money in: top-ups, transfers received, refunds' })
+  total_credit!: number;
+
+  @ApiProperty({ example: 530000, description: 'Money out: payments and transfers sent (a transfer that later failed counts here, its refund in total_credit)' })
+  total_debit!: number;
+
+  @ApiProperty({ example: 12, description: 'Entries in the period' })
+  count!: number;
+
+  @ApiProperty({ type: EntryCountsDto, description: 'Entries in the period per kind' })
+  counts!: EntryCountsDto;
+}

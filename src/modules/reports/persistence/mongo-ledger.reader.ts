@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Collection, Document, Filter } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { LedgerEntry, entryId } from '../../wallet/domain/ledger-entry';
+import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
+
+/** The wallet module's collection, read here and never written. */
+export const LEDGER_ENTRIES = 'ledger_entries';
+/** Entries fetched per round trip by a streamed read (export). */
+export const STREAM_BATCH_SIZE = 1000;
+
+/**
+ * Report reads on `ledger_entries` with the native driver. Query shapes (see docs/reports.md):
+ * - a single entry: `{_id: "<wallet>:<seq 12 digits>"}`;
+ * - a page or an export: `{wallet_id, seq: {$gte, $lte}, [entry_type], [transaction_type], [status],
+ *   [created_at]}` sorted `{seq: -1}` (served by the `wallet_seq` index `{wallet_id: 1, seq: -1}`
+ *   on MongoDB: the seq bounds limit what the server examines);
+ * - totals: `$match {wallet_id, seq: {$gte, $lte}}` then `$group` by entry type and direction.
+ */
+@Injectable()
+export class MongoLedgerReader extends LedgerReader {
+  constructor(@InjectConnection() private readonly connection: Connection) {
+    super();
+  }
+
+  private get entries(): Collection<LedgerEntry> {
+    return this.connection.db!.collection<LedgerEntry>(LEDGER_ENTRIES);
+  }
+
+  entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
+    return this.entries.findOne({ _id: entryId(walletId, seq) });
+  }
+
+  newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
+    return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).limit(limit).toArray();
+  }
+
+  stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
+    return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE);
+  }
+
+  async totals(range: SeqRange): Promise<TotalsBucket[]> {
+    const groups = await this.entries
+      .aggregate<{ _id: { t: TotalsBucket['entryType']; d: TotalsBucket['transactionType'] }; amount: number; count: number }>([
+        { $match: toFilter(range, { filter: {}, period: { from: null, toExclusive: null } }) },
+        { $group: { _id: { t: '$entry_type', d: '$transaction_type' }, amount: { $sum: '$amount' }, count: { $sum: 1 } } },
+      ])
+      .toArray();
+    return groups.map((g) => ({ entryType: g._id.t, transactionType: g._id.d, amount: Number(g.amount), count: Number(g.count) }));
+  }
+}
+
+export function toFilter(range: SeqRange, { filter, period }: Selection): Filter<LedgerEntry> {
+  const seq: Document = { $gte: range.lowest };
+  if (range.highest !== null) seq.$lte = range.highest;
+  const query: Document = { wallet_id: range.walletId, seq };
+  if (filter.entryTypes) query.entry_type = filter.entryTypes.length === 1 ? filter.entryTypes[0] : { $in: filter.entryTypes };
+  if (filter.transactionType) query.transaction_type = filter.transactionType;
+  if (filter.status) query.status = filter.status;
+  if (period.from || period.toExclusive) {
+    const createdAt: Document = {};
+    if (period.from) createdAt.$gte = period.from;
+    if (period.toExclusive) createdAt.$lt = period.toExclusive;
+    query.created_at = createdAt;
+  }
+  return query as Filter<LedgerEntry>;
+}

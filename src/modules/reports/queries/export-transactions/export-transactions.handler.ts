@@ -1,0 +1,50 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { AppConfig } from '../../../../config/app-config';
+import { LedgerService } from '../../../wallet/ledger/ledger.service';
+import { csvLine } from '../../domain/csv';
+import { entryFilter, EntryFilter, Period } from '../../domain/report-filter';
+import { parsePeriod, periodFileLabel } from '../../domain/report-period';
+import { REPORT_COLUMNS, toReportRow } from '../../domain/report-row';
+import { LedgerReader, SeqRange } from '../../persistence/ledger-reader';
+import { PeriodLocator } from '../../services/period-locator';
+import { ReportSubjects } from '../../services/report-subject';
+import { CsvExport, ExportTransactionsQuery } from './export-transactions.query';
+
+/**
+ * Validates and locates everything before the first byte is sent (so a bad request is still a JSON
+ * 400), then reads the range through ONE streamed cursor and yields one CSV line per entry: memory
+ * stays flat whatever the size of the export.
+ */
+@QueryHandler(ExportTransactionsQuery)
+export class ExportTransactionsHandler implements IQueryHandler<ExportTransactionsQuery, CsvExport> {
+  constructor(
+    private readonly reader: LedgerReader,
+    private readonly ledger: LedgerService,
+    private readonly locator: PeriodLocator,
+    private readonly subjects: ReportSubjects,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute({ subject, request }: ExportTransactionsQuery): Promise<CsvExport> {
+    const timeZone = this.config.timeZone;
+    const period = parsePeriod(request, timeZone);
+    const filter = entryFilter({ type: request.type, transactionType: request.transaction_type, status: request.status });
+    const walletId = await this.subjects.walletOf(subject);
+    const head = await this.ledger.balanceOf(walletId);
+    const { lowest, highest } = await this.locator.locate(walletId, period, head.seq);
+    const label = periodFileLabel(period, timeZone, new Date());
+    return {
+      filename: `transactions-${label.from}-${label.to}.csv`,
+      lines: this.lines({ walletId, lowest, highest }, filter, period),
+    };
+  }
+
+  private async *lines(range: SeqRange, filter: EntryFilter, period: Period): AsyncGenerator<string> {
+    yield csvLine(REPORT_COLUMNS);
+    if (range.highest !== null && range.highest < range.lowest) return;
+    for await (const entry of this.reader.stream(range, { filter, period })) {
+      const row = toReportRow(entry, this.config.timeZone) as unknown as Record<string, unknown>;
+      yield csvLine(REPORT_COLUMNS.map((column) => row[column]));
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ReportFiltersRequestDto } from '../../http/report-filters.request.dto';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** Query string of `GET /transactions` (and of an admin's `GET /users/{id}/transactions`). */
+export class ListTransactionsRequestDto extends ReportFiltersRequestDto {
+  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Entries per page' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(MAX_PAGE_SIZE, { message: `limit must be at most ${MAX_PAGE_SIZE}` })
+  limit?: number;
+
+  @ApiPropertyOptional({
+    example: 'eyJ2IjoxLCJiIjoxMDEsImwiOjF9.sJ9Gm8Ue1mR5cN3P0a6e1Q',
+    maxLength: 300,
+    description: '`pagination.next_cursor` of the previous page, with the same filters. Opaque and tamper-evident.',
+  })
+  @IsOptional()
+  @IsString({ message: 'cursor must be a string' })
+  @MaxLength(300, { message: 'cursor is invalid' })
+  cursor?: string;
+}

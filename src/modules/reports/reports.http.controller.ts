@@ -1,0 +1,108 @@
+import { applyDecorators, Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthUser, CurrentUser, Roles } from '../../common/decorators/auth.decorators';
+import { ApiEnvelope, ApiErrors } from '../../common/http/api-responses';
+import { success } from '../../common/http/envelope';
+import { REPORT_COLUMNS } from './domain/report-row';
+import { sendCsv } from './http/csv-response';
+import { ReportEntryDto, TransactionsSummaryDto } from './http/report.response.dto';
+import { ReportUserIdPipe } from './http/report-user-id.pipe';
+import { ExportTransactionsQuery } from './queries/export-transactions/export-transactions.query';
+import { ExportTransactionsRequestDto } from './queries/export-transactions/export-transactions.request.dto';
+import { GetTransactionsSummaryQuery } from './queries/get-transactions-summary/get-transactions-summary.query';
+import { GetTransactionsSummaryRequestDto } from './queries/get-transactions-summary/get-transactions-summary.request.dto';
+import { ListTransactionsQuery } from './queries/list-transactions/list-transactions.query';
+import { ListTransactionsRequestDto } from './queries/list-transactions/list-transactions.request.dto';
+import { ReportSubject } from './services/report-subject';
+
+const LIST_DESCRIPTION =
+  'Newest first. Page with `limit` and the opaque `pagination.next_cursor` (pass it back as `cursor` with the same filters): ' +
+  'entries written meanwhile never shift later pages (no duplicates, no gaps). Filters combine with AND. A filtered page examines ' +
+  'at most 5,000 entries: it may then hold fewer than `limit` entries (even none) with `has_more: true`; keep following the cursor.';
+
+const CSV_EXAMPLE =
+  'top_up_id,payment_id,transfer_id,status,user_id,transaction_type,amount,remarks,balance_before,balance_after,created_date,counterparty_user_id,reversal\r\n' +
+  ',019a4f2f-0b4c-7d2e-8f1a-3c2b1a0f9e8d,,SUCCESS,019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d,DEBIT,100000,"Pulsa, Telkomsel",500000,400000,2021-04-01 22:22:00,,\r\n' +
+  '019a4f2e-7c1d-7b3a-9a4e-2f1c3d4b5a69,,,SUCCESS,019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d,CREDIT,500000,,0,500000,2021-04-01 22:21:21,,\r\n';
+
+const userIdParam = () => ApiParam({ name: 'id', format: 'uuid', example: '019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d', description: 'user_id of the wallet owner' });
+
+function ApiCsv() {
+  return applyDecorators(
+    ApiProduces('text/csv', 'application/json'),
+    ApiResponse({
+      status: 200,
+      description: `CSV (RFC 4180, CRLF), streamed, newest first. Columns: ${REPORT_COLUMNS.join(', ')}. Text cells starting with = + - @ are prefixed with \`'\`.`,
+      headers: {
+        'Content-Type': { schema: { type: 'string', example: 'text/csv; charset=utf-8' } },
+        'Content-Disposition': { schema: { type: 'string', example: 'attachment; filename="transactions-2021-04-01-2021-04-30.csv"' } },
+      },
+      content: { 'text/csv': { schema: { type: 'string', example: CSV_EXAMPLE } } },
+    }),
+  );
+}
+
+@ApiTags('reports')
+@ApiBearerAuth('bearer')
+@Controller()
+export class ReportsHttpController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('transactions')
+  @ApiOperation({ summary: 'My transactions (top-ups, payments, transfers in, out and refunded)', description: LIST_DESCRIPTION })
+  @ApiEnvelope(ReportEntryDto, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
+  @ApiErrors(400, 401, 429, 503)
+  async list(@CurrentUser() user: AuthUser, @Query() query: ListTransactionsRequestDto) {
+    const page = await this.queries.execute(new ListTransactionsQuery(ReportSubject.own(user.userId), query));
+    return success(page.rows, page.pagination);
+  }
+
+  @Get('transactions/summary')
+  @ApiOperation({ summary: 'Totals in and out of my wallet over a period, with opening and closing balances' })
+  @ApiEnvelope(TransactionsSummaryDto)
+  @ApiErrors(400, 401, 429, 503)
+  async summary(@CurrentUser() user: AuthUser, @Query() query: GetTransactionsSummaryRequestDto) {
+    return success(await this.queries.execute(new GetTransactionsSummaryQuery(ReportSubject.own(user.userId), query)));
+  }
+
+  @Get('transactions/export')
+  @ApiOperation({ summary: 'My transactions as a CSV file (same rows and filters as GET /transactions, no paging)' })
+  @ApiCsv()
+  @ApiErrors(400, 401, 429, 503)
+  async export(@CurrentUser() user: AuthUser, @Query() query: ExportTransactionsRequestDto, @Res() res: Response): Promise<void> {
+    await sendCsv(res, await this.queries.execute(new ExportTransactionsQuery(ReportSubject.own(user.userId), query)));
+  }
+
+  @Get('users/:id/transactions')
+  @Roles('ADMIN')
+  @ApiOperation({ summary: "A user's transactions (admin)", description: `Same parameters and answer as GET /transactions. ${LIST_DESCRIPTION}` })
+  @userIdParam()
+  @ApiEnvelope(ReportEntryDto, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
+  @ApiErrors(400, 401, 403, 404, 429, 503)
+  async listOfUser(@Param('id', ReportUserIdPipe) id: string, @Query() query: ListTransactionsRequestDto) {
+    const page = await this.queries.execute(new ListTransactionsQuery(ReportSubject.user(id), query));
+    return success(page.rows, page.pagination);
+  }
+
+  @Get('users/:id/transactions/summary')
+  @Roles('ADMIN')
+  @ApiOperation({ summary: "Totals of a user's wallet over a period (admin)" })
+  @userIdParam()
+  @ApiEnvelope(TransactionsSummaryDto)
+  @ApiErrors(400, 401, 403, 404, 429, 503)
+  async summaryOfUser(@Param('id', ReportUserIdPipe) id: string, @Query() query: GetTransactionsSummaryRequestDto) {
+    return success(await this.queries.execute(new GetTransactionsSummaryQuery(ReportSubject.user(id), query)));
+  }
+
+  @Get('users/:id/transactions/export')
+  @Roles('ADMIN')
+  @ApiOperation({ summary: "A user's transactions as a CSV file (admin)" })
+  @userIdParam()
+  @ApiCsv()
+  @ApiErrors(400, 401, 403, 404, 429, 503)
+  async exportOfUser(@Param('id', ReportUserIdPipe) id: string, @Query() query: ExportTransactionsRequestDto, @Res() res: Response): Promise<void> {
+    await sendCsv(res, await this.queries.execute(new ExportTransactionsQuery(ReportSubject.user(id), query)));
+  }
+}
