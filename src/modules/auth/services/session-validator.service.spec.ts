@@ -1,0 +1,92 @@
+import type Redis from 'ioredis';
+import { UnauthenticatedError } from '../../../common/errors';
+import type { AppConfig } from '../../../config/app-config';
+import { RedisKeys } from '../../../infrastructure/redis.module';
+import { UserAuthStateCache } from '../../users/persistence/user-auth-state.cache';
+import type { UserRecord, UsersRepository } from '../../users/persistence/users.repository';
+import type { SessionsRepository } from '../persistence/sessions.repository';
+import { SessionValidator } from './session-validator.service';
+import { SessionsService } from './sessions.service';
+import type { AccessClaims } from './token.service';
+
+const USER_ID = '0193a4c2-5d1e-7b2a-9c3d-4e5f6a7b8c9d';
+const SESSION_ID = '0193a4c2-5d1e-7b2a-9c3d-000000000001';
+const config = { redisPrefix: 'unit', sessionCacheSeconds: 60, accessTokenTtlSeconds: 300 } as AppConfig;
+const claims: AccessClaims = { sub: USER_ID, role: 'USER', sid: SESSION_ID, ver: 2, typ: 'access' };
+
+function user(overrides: Partial<UserRecord> = {}): UserRecord {
+  return { _id: USER_ID, status: 'ACTIVE', token_version: 2, role: 'USER', ...overrides } as UserRecord;
+}
+
+function setup(options: { status?: string; mget?: () => Promise<(string | null)[]>; record?: UserRecord | null; session?: unknown } = {}) {
+  const redis = {
+    status: options.status ?? 'ready',
+    mget: jest.fn(options.mget ?? (async () => [null, null])),
+    set: jest.fn(async () => 'OK'),
+  };
+  const users = { findById: jest.fn(async () => (options.record === undefined ? user() : options.record)) };
+  const sessions = {
+    findSession: jest.fn(async () => (options.session === undefined ? { _id: SESSION_ID, user_id: USER_ID, revoked_at: null } : options.session)),
+  };
+  const keys = new RedisKeys(config);
+  const cache = new UserAuthStateCache(redis as unknown as Redis, keys, config);
+  const sessionKeys = new SessionsService({} as never, {} as never, config, redis as unknown as Redis, keys);
+  const validator = new SessionValidator(
+    redis as unknown as Redis,
+    cache,
+    users as unknown as UsersRepository,
+    sessions as unknown as SessionsRepository,
+    sessionKeys,
+  );
+  return { validator, redis, users, sessions };
+}
+
+describe('SessionValidator', () => {
+  it('answers from one MGET when the user state is cached', async () => {
+    const { validator, redis, users, sessions } = setup({ mget: async () => ['ACTIVE|2|ADMIN', null] });
+    await expect(validator.validate(claims)).resolves.toEqual({ userId: USER_ID, role: 'ADMIN', sessionId: SESSION_ID });
+    expect(redis.mget).toHaveBeenCalledTimes(1);
+    expect(redis.mget).toHaveBeenCalledWith(`unit:users:auth-state:${USER_ID}`, `unit:auth:revoked-session:${SESSION_ID}`);
+    expect(users.findById).not.toHaveBeenCalled();
+    expect(sessions.findSession).not.toHaveBeenCalled();
+  });
+
+  it('on a cache miss reads the user by _id and fills the cache without overwriting (NX)', async () => {
+    const { validator, redis, users } = setup();
+    await expect(validator.validate(claims)).resolves.toMatchObject({ userId: USER_ID, role: 'USER' });
+    expect(users.findById).toHaveBeenCalledWith(USER_ID);
+    expect(redis.set).toHaveBeenCalledWith(`unit:users:auth-state:${USER_ID}`, 'ACTIVE|2|USER', 'EX', 60, 'NX');
+  });
+
+  it.each([
+    ['a revoked session', ['ACTIVE|2|USER', 'LOGOUT']],
+    ['a deactivated user', ['DEACTIVATED|3|USER', null]],
+    ['an older token version', ['ACTIVE|3|USER', null]],
+  ])('refuses %s', async (_label, answer) => {
+    const { validator } = setup({ mget: async () => answer });
+    await expect(validator.validate(claims)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
+  it('refuses a user that no longer exists', async () => {
+    const { validator } = setup({ record: null });
+    await expect(validator.validate(claims)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
+  it('falls back to MongoDB _id reads when Redis is not connected', async () => {
+    const { validator, redis, users, sessions } = setup({ status: 'reconnecting' });
+    await expect(validator.validate(claims)).resolves.toMatchObject({ userId: USER_ID });
+    expect(redis.mget).not.toHaveBeenCalled();
+    expect(users.findById).toHaveBeenCalledWith(USER_ID);
+    expect(sessions.findSession).toHaveBeenCalledWith(SESSION_ID);
+  });
+
+  it('falls back to MongoDB when the MGET fails, and still sees a revoked session there', async () => {
+    const { validator } = setup({
+      mget: async () => {
+        throw new Error('Connection is closed.');
+      },
+      session: { _id: SESSION_ID, user_id: USER_ID, revoked_at: new Date() },
+    });
+    await expect(validator.validate(claims)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+});
