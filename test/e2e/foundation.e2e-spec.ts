@@ -1,4 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import { createTestApp, TestApp } from '../support/test-app';
+
+const state = process.env.DOMPET_SERVICES_STATE;
+function services(command: 'redis-stop' | 'redis-start') {
+  if (!state) throw new Error('DOMPET_SERVICES_STATE is not set: run this suite through `npm test`, which owns the servers.');
+  execFileSync('bash', ['scripts/services.sh', command, '--state', state!], { stdio: 'pipe', timeout: 30000 });
+}
+async function waitForStatus(t: TestApp, path: string, status: number, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await t.http().get(path);
+    if (res.status === status || Date.now() > deadline) return res;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 describe('foundation: a live service on real FerretDB and Redis', () => {
   let t: TestApp;
@@ -50,5 +65,20 @@ describe('foundation: a live service on real FerretDB and Redis', () => {
     expect(big.status).toBe(400);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
     expect(JSON.stringify(big.body)).not.toMatch(/at .*\.js|stack/i);
+  });
+
+  // Needs the servers started by `npm test` (scripts/test.sh exports DOMPET_SERVICES_STATE).
+  it('turns not ready (503) while Redis is down, and ready again when it is back', async () => {
+    services('redis-stop');
+    try {
+      const down = await waitForStatus(t, '/health/ready', 503);
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ code: 'NOT_READY', checks: { mongodb: 'up', redis: 'down' } });
+      expect(down.body.message).toBe('Not ready: redis is down');
+    } finally {
+      services('redis-start');
+    }
+    const up = await waitForStatus(t, '/health/ready', 200);
+    expect(up.status).toBe(200);
   });
 });
