@@ -6,6 +6,15 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = ['CREDIT', 'DEBIT']
 export const ENTRY_STATUSES: readonly EntryStatus[] = ['PENDING', 'SUCCESS', 'FAILED'];
 export const ENTRY_TYPES: readonly EntryType[] = ['TOP_UP', 'PAYMENT', 'TRANSFER_IN', 'TRANSFER_OUT', 'TRANSFER_REFUND'];
 
+/** The direction of each kind of entry (a wallet's ledger never posts one the other way). */
+export const DIRECTION_OF: Record<EntryType, TransactionType> = {
+  TOP_UP: 'CREDIT',
+  PAYMENT: 'DEBIT',
+  TRANSFER_OUT: 'DEBIT',
+  TRANSFER_IN: 'CREDIT',
+  TRANSFER_REFUND: 'CREDIT',
+};
+
 const ENTRY_TYPES_OF: Record<ReportKind, EntryType[]> = {
   TOP_UP: ['TOP_UP'],
   PAYMENT: ['PAYMENT'],

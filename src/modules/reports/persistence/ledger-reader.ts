@@ -1,4 +1,4 @@
-import type { EntryType, LedgerEntry, TransactionType } from '../../wallet/domain/ledger-entry';
+import type { EntryType, LedgerEntry } from '../../wallet/domain/ledger-entry';
 import type { EntryFilter, Period } from '../domain/report-filter';
 
 /** Inclusive range of sequence numbers of one wallet. */
@@ -16,7 +16,6 @@ export interface Selection {
 
 export interface TotalsBucket {
   entryType: EntryType;
-  transactionType: TransactionType;
   amount: number;
   count: number;
 }
@@ -35,6 +34,6 @@ export abstract class LedgerReader {
   /** Every matching entry of the range, newest first, read through one cursor in batches. */
   abstract stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry>;
 
-  /** Sums and counts of the range per entry type and direction: one aggregation. */
+  /** Sums and counts of the range per entry type (one streamed read). */
   abstract totals(range: SeqRange): Promise<TotalsBucket[]>;
 }

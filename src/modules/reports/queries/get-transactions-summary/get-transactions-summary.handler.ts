@@ -3,6 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import type { EntryType } from '../../../wallet/domain/ledger-entry';
 import { LedgerService } from '../../../wallet/ledger/ledger.service';
+import { DIRECTION_OF } from '../../domain/report-filter';
 import { describePeriod, parsePeriod } from '../../domain/report-period';
 import { LedgerReader } from '../../persistence/ledger-reader';
 import { PeriodLocator } from '../../services/period-locator';
@@ -58,7 +59,7 @@ export class GetTransactionsSummaryHandler implements IQueryHandler<GetTransacti
     for (const b of buckets) {
       counts[b.entryType] = (counts[b.entryType] ?? 0) + b.count;
       summary.count += b.count;
-      if (b.transactionType === 'CREDIT') summary.total_credit += b.amount;
+      if (DIRECTION_OF[b.entryType] === 'CREDIT') summary.total_credit += b.amount;
       else summary.total_debit += b.amount;
     }
     summary.opening_balance = first?.balance_before ?? 0;
