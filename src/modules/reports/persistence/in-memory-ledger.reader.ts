@@ -1,0 +1,94 @@
+import { entryId, EntryType, LedgerEntry } from '../../wallet/domain/ledger-entry';
+import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
+
+/** The reports' read port over an in-memory ledger (unit tests); it counts the reads it serves. */
+export class InMemoryLedgerReader extends LedgerReader {
+  readonly entries = new Map<string, LedgerEntry>();
+  lookups = 0;
+  queries: Array<{ range: SeqRange; limit: number | null }> = [];
+
+  add(...entries: LedgerEntry[]): this {
+    for (const e of entries) this.entries.set(e._id, e);
+    return this;
+  }
+
+  async entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
+    this.lookups++;
+    return this.entries.get(entryId(walletId, seq)) ?? null;
+  }
+
+  async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
+    this.queries.push({ range, limit });
+    return this.select(range, selection).slice(0, limit);
+  }
+
+  async *stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
+    this.queries.push({ range, limit: null });
+    yield* this.select(range, selection);
+  }
+
+  async totals(range: SeqRange): Promise<TotalsBucket[]> {
+    const buckets = new Map<EntryType, TotalsBucket>();
+    for (const e of this.select(range, { filter: {}, period: { from: null, toExclusive: null } })) {
+      const b = buckets.get(e.entry_type) ?? { entryType: e.entry_type, amount: 0, count: 0 };
+      b.amount += e.amount;
+      b.count++;
+      buckets.set(e.entry_type, b);
+    }
+    return [...buckets.values()];
+  }
+
+  private select(range: SeqRange, { filter, period }: Selection): LedgerEntry[] {
+    return [...this.entries.values()]
+      .filter(
+        (e) =>
+          e.wallet_id === range.walletId &&
+          e.seq >= range.lowest &&
+          (range.highest === null || e.seq <= range.highest) &&
+          (!filter.entryTypes || filter.entryTypes.includes(e.entry_type)) &&
+          (!filter.transactionType || e.transaction_type === filter.transactionType) &&
+          (!filter.status || e.status === filter.status) &&
+          (!period.from || e.created_at >= period.from) &&
+          (!period.toExclusive || e.created_at < period.toExclusive),
+      )
+      .sort((a, b) => b.seq - a.seq);
+  }
+}
+
+export interface ChainItem {
+  type: EntryType;
+  amount: number;
+  at: Date;
+  status?: LedgerEntry['status'];
+  remarks?: string;
+  counterpartyId?: string | null;
+}
+
+const CREDITS: EntryType[] = ['TOP_UP', 'TRANSFER_IN', 'TRANSFER_REFUND'];
+
+/** A consistent chain for one wallet (seq 1..n, balances chained), for tests. */
+export function buildChain(walletId: string, items: ChainItem[], firstSeq = 1, openingBalance = 0): LedgerEntry[] {
+  let balance = openingBalance;
+  return items.map((item, i) => {
+    const seq = firstSeq + i;
+    const credit = CREDITS.includes(item.type);
+    const before = balance;
+    balance += credit ? item.amount : -item.amount;
+    return {
+      _id: entryId(walletId, seq),
+      wallet_id: walletId,
+      seq,
+      op_id: `${item.type}:${walletId}:${seq}`,
+      entry_type: item.type,
+      transaction_type: credit ? 'CREDIT' : 'DEBIT',
+      amount: item.amount,
+      balance_before: before,
+      balance_after: balance,
+      remarks: item.remarks ?? '',
+      ref_id: `ref-${walletId}-${seq}`,
+      counterparty_id: item.counterpartyId ?? null,
+      status: item.status ?? 'SUCCESS',
+      created_at: item.at,
+    };
+  });
+}

@@ -1,0 +1,59 @@
+import type { AppConfig } from '../../../../config/app-config';
+import type { LedgerService } from '../../../wallet/ledger/ledger.service';
+import type { UsersRepository } from '../../../users/persistence/users.repository';
+import { buildChain, ChainItem, InMemoryLedgerReader } from '../../persistence/in-memory-ledger.reader';
+import { PeriodLocator } from '../../services/period-locator';
+import { ReportSubject, ReportSubjects } from '../../services/report-subject';
+import { GetTransactionsSummaryHandler } from './get-transactions-summary.handler';
+import { GetTransactionsSummaryQuery } from './get-transactions-summary.query';
+
+const W = 'w';
+const day = (d: number, h = 12) => new Date(Date.UTC(2024, 2, d, h - 7));
+
+describe('GetTransactionsSummaryHandler', () => {
+  const items: ChainItem[] = [
+    { type: 'TOP_UP', amount: 100000, at: day(1) },
+    { type: 'PAYMENT', amount: 20000, at: day(2, 9) },
+    { type: 'TRANSFER_OUT', amount: 30000, at: day(2, 10), status: 'FAILED', counterpartyId: 'x' },
+    { type: 'TRANSFER_IN', amount: 5000, at: day(2, 11), counterpartyId: 'y' },
+    { type: 'TRANSFER_REFUND', amount: 30000, at: day(3, 9), counterpartyId: 'x' },
+    { type: 'TRANSFER_OUT', amount: 1000, at: day(3, 10), status: 'PENDING', counterpartyId: 'z' },
+  ];
+  const chain = buildChain(W, items);
+  const reader = new InMemoryLedgerReader().add(...chain);
+  const head = { seq: chain.length, balance: chain[chain.length - 1].balance_after };
+  const handler = new GetTransactionsSummaryHandler(
+    reader,
+    { balanceOf: async () => head } as unknown as LedgerService,
+    new PeriodLocator(reader),
+    new ReportSubjects({ findById: async () => ({}) } as unknown as UsersRepository),
+    { timeZone: 'Asia/Jakarta' } as AppConfig,
+  );
+  const summary = (from?: string, to?: string) => handler.execute(new GetTransactionsSummaryQuery(ReportSubject.own(W), { from, to }));
+
+  it('counts every entry of the period, failed and pending debits included, so the balances reconcile', async () => {
+    const s = await summary();
+    expect(s).toEqual({
+      from: null,
+      to: null,
+      opening_balance: 0,
+      closing_balance: 84000,
+      total_credit: 135000,
+      total_debit: 51000,
+      count: 6,
+      counts: { TOP_UP: 1, PAYMENT: 1, TRANSFER_IN: 1, TRANSFER_OUT: 2, TRANSFER_REFUND: 1 },
+    });
+  });
+
+  it('opens with the balance at the start of the period and closes with the balance at its end', async () => {
+    const s = await summary('2024-03-02', '2024-03-02');
+    expect(s).toMatchObject({ from: '2024-03-02 00:00:00', to: '2024-03-02 23:59:59', opening_balance: 100000, closing_balance: 55000, total_credit: 5000, total_debit: 50000, count: 3 });
+    expect(s.opening_balance + s.total_credit - s.total_debit).toBe(s.closing_balance);
+  });
+
+  it('carries the balance over a period without entries', async () => {
+    expect(await summary('2024-03-02 12:00', '2024-03-02 23:00')).toMatchObject({ opening_balance: 55000, closing_balance: 55000, count: 0, total_credit: 0, total_debit: 0 });
+    expect(await summary(undefined, '2024-02-01')).toMatchObject({ opening_balance: 0, closing_balance: 0, count: 0 });
+    expect(await summary('2024-04-01')).toMatchObject({ opening_balance: 84000, closing_balance: 84000, count: 0 });
+  });
+});
