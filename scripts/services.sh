@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Local servers for Dompet: FerretDB (MongoDB wire protocol) and Redis,
-# optionally a private PostgreSQL cluster for FerretDB's postgresql handler.
+# Local servers for Dompet: FerretDB (MongoDB wire protocol) and Redis, plus a
+# private PostgreSQL cluster when FerretDB uses its postgresql handler.
 #
 # Usage: bash scripts/services.sh COMMAND [--state DIR] [--handler sqlite|postgresql]
 #
@@ -16,7 +16,9 @@
 # keeps its data, logs and pidfile there. If MONGODB_URI and REDIS_URL are both
 # set, nothing is started and those are written to DIR/env instead.
 # FerretDB handler: --handler, else $FERRETDB_HANDLER, else the one already
-# running in this state folder, else sqlite (see docs/ferretdb-handlers.md).
+# running in this state folder, else postgresql, backed by a private cluster
+# in DIR/postgres (see docs/ferretdb-handlers.md for why; sqlite needs no
+# PostgreSQL at all).
 # FerretDB binary: $FERRETDB_BIN, else built once into
 # ${XDG_CACHE_HOME:-~/.cache}/dompet/ferretdb-<version>/ferretdb.
 set -uo pipefail
@@ -29,7 +31,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 . "$SCRIPT_DIR/lib/ferretdb.sh"
 
 usage() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 CMD="${1:-}"
@@ -60,6 +62,7 @@ case "$STATE" in
   / | "$HOME" | "$REPO_ROOT") dompet_die "refusing to use $STATE as the state folder; pick a dedicated folder." ;;
 esac
 
+DEFAULT_HANDLER=postgresql
 RUN_DIR="$STATE/run"
 LOG_DIR="$STATE/logs"
 CONF="$STATE/run/services.conf"
@@ -136,7 +139,7 @@ start_redis() {
   setsid "$REDIS_SERVER_BIN" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" \
     --appendonly yes --appendfsync everysec --daemonize no --save '' \
     --protected-mode yes --logfile '' \
-    </dev/null >>"$log" 2>&1 &
+    </dev/null >>"$log" 2>&1 8>&- 9>&- &
   echo $! >"$REDIS_PIDFILE"
   save_conf
   local i
@@ -228,7 +231,7 @@ start_pg() {
     PG_PORT="$(pick_port "$PG_PORT")"
     save_conf
     if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$log" -w -t 60 \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start >/dev/null 2>&1; then
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start </dev/null >/dev/null 2>&1 8>&- 9>&-; then
       dompet_log_tail "$log"
       dompet_die "PostgreSQL did not start on 127.0.0.1:$PG_PORT within 60s (log: $log)."
     fi
@@ -260,7 +263,7 @@ ferret_alive() { dompet_pid_alive "$FERRET_PIDFILE" ferretdb; }
 
 # Answers once FerretDB accepts connections and serves a ping command.
 ferret_ping() {
-  dompet_port_open "$FERRETDB_PORT" || return 1
+  [ -n "$FERRETDB_PORT" ] || return 1
   if command -v node >/dev/null 2>&1 && [ -d "$REPO_ROOT/node_modules/mongodb" ]; then
     (cd "$REPO_ROOT" && timeout 15 node -e '
       const { MongoClient } = require("mongodb");
@@ -270,7 +273,7 @@ ferret_ping() {
         .catch(() => process.exit(1));
     ' "mongodb://127.0.0.1:$FERRETDB_PORT/") >/dev/null 2>&1
   else
-    return 0
+    dompet_port_open "$FERRETDB_PORT"
   fi
 }
 
@@ -303,7 +306,7 @@ start_ferretdb() {
       ;;
   esac
   printf '\n==== %s starting %s %s\n' "$(date -Is)" "$DOMPET_FERRETDB_BIN" "${args[*]}" >>"$log"
-  setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 &
+  setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 8>&- 9>&- &
   echo $! >"$FERRET_PIDFILE"
   save_conf
   local i
@@ -336,8 +339,18 @@ write_env() {
 
 # ---------------------------------------------------------------- commands
 
+# True when MONGODB_URI/REDIS_URL are the values this state folder wrote
+# itself (for instance after `eval "$(... env)"`), so they are not external.
+env_is_ours() {
+  [ -f "$ENV_FILE" ] && [ ! -f "$EXTERNAL_MARK" ] || return 1
+  local ours_mongo ours_redis
+  ours_mongo="$(. "$ENV_FILE" >/dev/null 2>&1; printf '%s' "${MONGODB_URI:-}")"
+  ours_redis="$(. "$ENV_FILE" >/dev/null 2>&1; printf '%s' "${REDIS_URL:-}")"
+  [ "$ours_mongo" = "${MONGODB_URI:-}" ] && [ "$ours_redis" = "${REDIS_URL:-}" ]
+}
+
 cmd_start() {
-  if [ -n "${MONGODB_URI:-}" ] && [ -n "${REDIS_URL:-}" ]; then
+  if [ -n "${MONGODB_URI:-}" ] && [ -n "${REDIS_URL:-}" ] && ! env_is_ours; then
     touch "$EXTERNAL_MARK"
     write_env "$MONGODB_URI" "$REDIS_URL"
     dompet_log "MONGODB_URI and REDIS_URL are set: starting nothing, using them as given"
@@ -348,7 +361,7 @@ cmd_start() {
   rm -f "$EXTERNAL_MARK"
   local handler="${HANDLER_ARG:-${FERRETDB_HANDLER:-}}"
   if [ -z "$handler" ]; then
-    if ferret_alive && [ -n "$HANDLER" ]; then handler="$HANDLER"; else handler=sqlite; fi
+    if ferret_alive && [ -n "$HANDLER" ]; then handler="$HANDLER"; else handler="$DEFAULT_HANDLER"; fi
   fi
   case "$handler" in
     sqlite | postgresql) ;;

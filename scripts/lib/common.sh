@@ -37,7 +37,16 @@ dompet_apt_install() {
     export DOMPET_APT_UPDATED
   fi
   dompet_log "apt-get install -y $*"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >"$log" 2>&1; then
+  # Keep Debian from starting the packages' own system-wide services
+  # (redis on 6379, a postgres cluster on 5432): we run private ones.
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
+  fi
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >"$log" 2>&1 || rc=$?
+  [ "$own_policy" = "1" ] && rm -f "$policy"
+  if [ "$rc" != "0" ]; then
     tail -n 20 "$log" >&2; rm -f "$log"
     dompet_die "'apt-get install -y $*' failed (output above)."
   fi

@@ -55,7 +55,7 @@ dompet_ensure_ferretdb() {
     DOMPET_FERRETDB_BIN="$FERRETDB_BIN"
     return 0
   fi
-  local root v bin lock start
+  local root v bin start
   root="$(dompet_ferretdb_cache_root)"
   for v in "${DOMPET_FERRETDB_VERSIONS[@]}"; do
     bin="$root/ferretdb-$v/ferretdb"
