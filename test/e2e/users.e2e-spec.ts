@@ -358,4 +358,18 @@ describe('users: profile, admin management, directory and lookup', () => {
       expect(doc.paths['/login'].post.responses['423'].content['application/json'].examples.ACCOUNT_LOCKED.value).toMatchObject({ code: 'ACCOUNT_LOCKED' });
     });
   });
+
+  // Runs last: it replaces the admin account, so earlier admin tokens stop working.
+  describe('the configured admin account, created by several processes at once', () => {
+    it('is created exactly once; the other boots find it', async () => {
+      await t.db.collection('users').deleteMany({ phone_number: t.config.adminPhone });
+      await t.db.collection('user_phones').deleteMany({ _id: t.config.adminPhone } as never);
+      const bootstrap = t.app.get(AdminAccountBootstrap);
+      const outcomes = await Promise.all([bootstrap.ensureAdminAccount(), bootstrap.ensureAdminAccount(), bootstrap.ensureAdminAccount()]);
+      expect(outcomes.sort()).toEqual(['created', 'exists', 'exists']);
+      expect(await t.db.collection('users').countDocuments({ phone_number: t.config.adminPhone, role: 'ADMIN' })).toBe(1);
+      const fresh = await adminAuth(t);
+      await t.http().get('/users').set(fresh).expect(200);
+    });
+  });
 });

@@ -20,8 +20,13 @@ export const COMMON_ERROR_EXAMPLES = {
   unavailable: { summary: 'MongoDB or Redis did not answer', value: { message: 'Service temporarily unavailable (database); please retry', code: 'SERVICE_UNAVAILABLE' } },
 } satisfies Record<string, ErrorExample>;
 
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', example: 899 } },
+};
+
 /**
- * Documents each error status of a route with concrete examples of its body:
+ * Documents each error status of a route with concrete examples of its body (423 and 429 also
+ * document the `Retry-After` response header):
  * `@ApiErrorExamples({ 401: [COMMON_ERROR_EXAMPLES.unauthenticated], 409: [{ summary, value }] })`.
  */
 export function ApiErrorExamples(byStatus: Record<number, ErrorExample[]>) {
@@ -31,6 +36,7 @@ export function ApiErrorExamples(byStatus: Record<number, ErrorExample[]>) {
         status: Number(status),
         description: examples.map((e) => e.summary).join('; '),
         type: ErrorResponseDto,
+        ...(status === '423' || status === '429' ? { headers: RETRY_AFTER } : {}),
         examples: Object.fromEntries(examples.map((e, i) => [`${e.value.code ?? 'error'}${i ? `_${i}` : ''}`, e])),
       }),
     ),

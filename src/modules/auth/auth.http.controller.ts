@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthThrottlerGuard } from './guards/auth-throttler.guard';
 import { AuthUser, CurrentUser, Public } from '../../common/decorators/auth.decorators';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample } from '../../common/http/api-error-examples';
@@ -20,8 +20,6 @@ const locked: ErrorExample = {
   summary: 'Too many wrong PINs for this phone number (a `Retry-After` header carries the same seconds)',
   value: { message: 'Too many wrong PINs. Try again in 14 minutes 59 seconds.', code: 'ACCOUNT_LOCKED', retry_after_seconds: 899 },
 };
-const RetryAfterHeader = () =>
-  ApiHeader({ name: 'Retry-After', required: false, description: 'On 423 and 429: seconds to wait before trying again', schema: { type: 'integer', example: 899 } });
 
 /** Login, token refresh, logout and PIN change. Every route here is rate limited per client address. */
 @ApiTags('auth')
@@ -40,7 +38,6 @@ export class AuthHttpController {
       'A deactivated account gets 403 once the right PIN is given.',
   })
   @ApiEnvelope(TokenPairDto, { description: 'A new session: a short-lived access token and a refresh token' })
-  @RetryAfterHeader()
   @ApiErrorExamples({
     400: [{ summary: 'Malformed phone number or PIN', value: { message: 'Validation failed: pin must be exactly 6 digits', code: 'VALIDATION_FAILED', errors: { pin: ['pin must be exactly 6 digits'] } } }],
     401: [{ summary: 'Wrong PIN or unknown phone number', value: { message: "Phone number and pin doesn't match.", code: 'INVALID_CREDENTIALS' } }],
@@ -90,7 +87,6 @@ export class AuthHttpController {
     description: 'Every session of the user ends at once (this one included): log in again with the new PIN. Wrong old PINs count toward the login lock.',
   })
   @ApiEnvelope(PinChangedDto)
-  @RetryAfterHeader()
   @ApiErrorExamples({
     400: [{ summary: 'A PIN is not 6 digits', value: { message: 'Validation failed: new_pin must be exactly 6 digits', code: 'VALIDATION_FAILED', errors: { new_pin: ['new_pin must be exactly 6 digits'] } } }],
     401: [unauthenticated],

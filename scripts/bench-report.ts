@@ -1,0 +1,276 @@
+/*
+ * Report performance on a long history.
+ *
+ *   MONGODB_URI=mongodb://127.0.0.1:27017/ REDIS_URL=redis://127.0.0.1:6379 \
+ *     npx ts-node --transpile-only scripts/bench-report.ts
+ *
+ * Creates its own database (`dompet_test_bench_<random>`), applies the migrations, writes one
+ * wallet of BENCH_ENTRIES (default 100,000) consistent ledger entries (contiguous seq, chained
+ * balances, top-ups, payments and transfers over about a year) plus a few small wallets, boots the
+ * API in this process on 127.0.0.1, logs in through POST /login, then measures:
+ *   - first page (GET /transactions?limit=100), big wallet and a small wallet in the same collection;
+ *   - deep page (a cursor at seq 50,000);
+ *   - filtered page (type=PAYMENT and a 30-day period): first page (locates the period) and next page;
+ *   - the CSV export of the whole big wallet: rows/s and the peak RSS of this process;
+ *   - the two database primitives the reports use (`_id` lookup, seq-range query), through the driver.
+ * Each scenario runs up to BENCH_REQUESTS (200) requests or BENCH_SCENARIO_SECONDS (25 s), at least
+ * 3; the whole run stays under 5 minutes on FerretDB. The database is dropped at the end.
+ */
+import 'reflect-metadata';
+import { hash } from '@node-rs/argon2';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import http from 'node:http';
+import { randomInt } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/bootstrap';
+import { newId } from '../src/common/util/ids';
+import { AppConfig } from '../src/config/app-config';
+import { ReportCursorCodec } from '../src/modules/reports/domain/report-cursor';
+import { describeSelection } from '../src/modules/reports/domain/report-filter';
+import { entryId, EntryType, LedgerEntry } from '../src/modules/wallet/domain/ledger-entry';
+import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
+
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
+const SMALL_WALLETS = 4;
+const SMALL_ENTRIES = 500;
+const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const SCENARIO_SECONDS = Number(process.env.BENCH_SCENARIO_SECONDS ?? 25);
+const MIN_REQUESTS = 3;
+const INSERT_BATCH = 5000;
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+interface Result {
+  name: string;
+  shape: string;
+  samples: number[];
+  rows: number;
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** A consistent chain: seq 1..n, balances chained, never negative, a mix of every kind. */
+function chain(walletId: string, n: number, start: number, span: number, counterparty: string): LedgerEntry[] {
+  const entries: LedgerEntry[] = [];
+  let balance = 0;
+  for (let seq = 1; seq <= n; seq++) {
+    const roll = seq === 1 ? 0 : randomInt(100);
+    let type: EntryType = roll < 30 ? 'TOP_UP' : roll < 75 ? 'PAYMENT' : roll < 88 ? 'TRANSFER_OUT' : roll < 97 ? 'TRANSFER_IN' : 'TRANSFER_REFUND';
+    let amount = randomInt(1, 200) * 1000;
+    const credit = type === 'TOP_UP' || type === 'TRANSFER_IN' || type === 'TRANSFER_REFUND';
+    if (!credit && amount > balance) {
+      type = 'TOP_UP';
+      amount = 500_000;
+    }
+    const isCredit = type === 'TOP_UP' || type === 'TRANSFER_IN' || type === 'TRANSFER_REFUND';
+    const before = balance;
+    balance += isCredit ? amount : -amount;
+    const ref = newId();
+    entries.push({
+      _id: entryId(walletId, seq),
+      wallet_id: walletId,
+      seq,
+      op_id: `${type}:${ref}`,
+      entry_type: type,
+      transaction_type: isCredit ? 'CREDIT' : 'DEBIT',
+      amount,
+      balance_before: before,
+      balance_after: balance,
+      remarks: type === 'TOP_UP' ? '' : type === 'PAYMENT' ? `Pembayaran #${seq}` : `Transfer #${seq}`,
+      ref_id: ref,
+      counterparty_id: type.startsWith('TRANSFER_') ? counterparty : null,
+      status: type === 'TRANSFER_OUT' ? (roll % 10 === 0 ? 'FAILED' : 'SUCCESS') : 'SUCCESS',
+      created_at: new Date(start + Math.floor(((seq - 1) * span) / n)),
+    });
+  }
+  return entries;
+}
+
+function get(baseUrl: string, path: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function scenario(name: string, shape: string, run: () => Promise<number>): Promise<Result> {
+  const samples: number[] = [];
+  let rows = 0;
+  const deadline = Date.now() + SCENARIO_SECONDS * 1000;
+  while (samples.length < MAX_REQUESTS && (samples.length < MIN_REQUESTS || Date.now() < deadline)) {
+    const t = process.hrtime.bigint();
+    rows = await run();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  out(`  ${name}: ${samples.length} requests, p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms`);
+  return { name, shape, samples, rows };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dbName = testDatabaseName('bench');
+  const env = testEnvironment(dbName, { LOG_LEVEL: 'silent' });
+  const client = await MongoClient.connect(env.MONGODB_URI!);
+  const db = client.db(dbName);
+  let app: NestExpressApplication | undefined;
+  try {
+    out(`database ${dbName} on ${env.MONGODB_URI}`);
+    await migrateDatabase(env.MONGODB_URI!, dbName);
+    const server = await db.admin().command({ buildInfo: 1 });
+    const backend = server.ferretdbVersion ? `FerretDB ${server.ferretdbVersion}` : `MongoDB ${server.version}`;
+
+    // Users: one with the long history, a few small ones, all able to log in.
+    const pin = '135790';
+    const pinHash = await hash(pin);
+    const now = new Date();
+    const users = Array.from({ length: 1 + SMALL_WALLETS }, (_, i) => ({
+      _id: newId(),
+      first_name: i === 0 ? 'Bench' : `Small${i}`,
+      last_name: 'Report',
+      phone_number: `0899${String(randomInt(0, 100_000_000)).padStart(8, '0')}`,
+      address: 'Jl. Benchmark No. 1, Jakarta',
+      pin_hash: pinHash,
+      role: 'USER',
+      status: 'ACTIVE',
+      wallet_frozen: false,
+      token_version: 0,
+      created_at: now,
+      updated_at: now,
+    }));
+    await db.collection('users').insertMany(users as never[]);
+    await db.collection('user_phones').insertMany(users.map((u) => ({ _id: u.phone_number, user_id: u._id, created_at: now })) as never[]);
+
+    const big = users[0];
+    const start = Date.now() - YEAR_MS;
+    const seedStart = Date.now();
+    const wallets: Array<[string, LedgerEntry[]]> = [[big._id, chain(big._id, ENTRIES, start, YEAR_MS, users[1]._id)]];
+    for (const u of users.slice(1)) wallets.push([u._id, chain(u._id, SMALL_ENTRIES, start, YEAR_MS, big._id)]);
+    for (const [walletId, entries] of wallets) {
+      for (let i = 0; i < entries.length; i += INSERT_BATCH) await db.collection<LedgerEntry>('ledger_entries').insertMany(entries.slice(i, i + INSERT_BATCH), { ordered: false });
+      const head = entries[entries.length - 1];
+      await db.collection('wallets').insertOne({ _id: walletId, seq: head.seq, balance: head.balance_after, updated_at: now } as never);
+    }
+    const total = ENTRIES + SMALL_WALLETS * SMALL_ENTRIES;
+    out(`seeded ${total} entries (${ENTRIES} in one wallet) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${backend}`);
+
+    // The API in this process, as main.ts sets it up.
+    const config = AppConfig.fromEnv(env);
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, logger: false });
+    configureApp(app, config);
+    await app.listen(0, '127.0.0.1');
+    const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const login = async (phone: string) => {
+      const res = await fetch(`${baseUrl}/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ phone_number: phone, pin }) });
+      if (res.status !== 200) throw new Error(`POST /login answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { result: { access_token: string } }).result.access_token;
+    };
+    const token = await login(big.phone_number);
+    const smallToken = await login(users[1].phone_number);
+
+    const page = async (path: string, tok = token) => {
+      const res = await get(baseUrl, path, tok);
+      if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
+      return (JSON.parse(res.body) as { result: unknown[] }).result.length;
+    };
+
+    const entries = db.collection<LedgerEntry>('ledger_entries');
+    const results: Result[] = [];
+    out('database primitives (driver):');
+    results.push(await scenario('`_id` lookup', '{_id: "<wallet>:<seq>"}', async () => ((await entries.findOne({ _id: entryId(big._id, randomInt(1, ENTRIES)) })) ? 1 : 0)));
+    results.push(
+      await scenario('seq-range query, 100 entries', '{wallet_id, seq: {$gte, $lte}} sort {seq: -1} limit 101', async () => {
+        const hi = randomInt(100, ENTRIES);
+        return (await entries.find({ wallet_id: big._id, seq: { $gte: hi - 99, $lte: hi } }).sort({ seq: -1 }).limit(101).toArray()).length;
+      }),
+    );
+
+    out('HTTP (in-process API):');
+    results.push(await scenario('first page, limit 100', 'head (`_id` walk) + 1 range query', () => page('/transactions?limit=100')));
+    results.push(await scenario(`first page, small wallet (${SMALL_ENTRIES} entries)`, 'head (`_id` walk) + 1 range query', () => page('/transactions?limit=100', smallToken)));
+    const codec = app.get(ReportCursorCodec);
+    const deep = codec.encode({ beforeSeq: Math.floor(ENTRIES / 2) + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
+    results.push(await scenario(`deep page (cursor at seq ${Math.floor(ENTRIES / 2).toLocaleString('en')})`, '1 range query', () => page(`/transactions?limit=100&cursor=${deep}`)));
+    const fmt = (d: Date) => d.toISOString().slice(0, 10);
+    const periodFrom = fmt(new Date(start + YEAR_MS / 2));
+    const periodTo = fmt(new Date(start + YEAR_MS / 2 + 29 * 24 * 3600 * 1000));
+    const filtered = `/transactions?limit=100&type=PAYMENT&from=${periodFrom}&to=${periodTo}`;
+    let filteredCursor = '';
+    results.push(
+      await scenario(`filtered first page (PAYMENT, ${periodFrom}..${periodTo})`, 'head + 2 binary searches (`_id`) + 1 range query', async () => {
+        const res = await get(baseUrl, filtered, token);
+        const body = JSON.parse(res.body) as { result: unknown[]; pagination: { next_cursor: string | null } };
+        filteredCursor = body.pagination.next_cursor ?? '';
+        return body.result.length;
+      }),
+    );
+    if (filteredCursor) results.push(await scenario('filtered next page (cursor)', '1 range query (5,000-entry window)', () => page(`${filtered}&cursor=${filteredCursor}`)));
+
+    out('CSV export of the whole big wallet:');
+    let peakRss = process.memoryUsage().rss;
+    const rssBefore = peakRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+    const exportStart = process.hrtime.bigint();
+    let firstByteMs = 0;
+    const exported = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
+      http
+        .get(`${baseUrl}/transactions/export`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
+          if (res.statusCode !== 200) reject(new Error(`export answered ${res.statusCode}`));
+          let lines = 0;
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (!firstByteMs) firstByteMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
+            bytes += chunk.length;
+            for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+          });
+          res.on('end', () => resolve({ lines, bytes }));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
+    clearInterval(sampler);
+    const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
+    const rows = exported.lines - 1;
+    if (rows !== ENTRIES) throw new Error(`export wrote ${rows} rows, expected ${ENTRIES}`);
+
+    out();
+    out(`## Report benchmark: ${ENTRIES} entries in one wallet, ${total} in the collection, ${backend}, ${process.platform} ${process.arch}, Node ${process.version}`);
+    out();
+    out('| scenario | query shape | requests | rows | p50 ms | p99 ms | max ms |');
+    out('|---|---|---:|---:|---:|---:|---:|');
+    for (const r of results) {
+      out(`| ${r.name} | ${r.shape} | ${r.samples.length} | ${r.rows} | ${percentile(r.samples, 50).toFixed(1)} | ${percentile(r.samples, 99).toFixed(1)} | ${r.samples[r.samples.length - 1].toFixed(1)} |`);
+    }
+    out();
+    out(`| export | rows | MB | first byte ms | total s | rows/s | RSS before MB | peak RSS MB |`);
+    out('|---|---:|---:|---:|---:|---:|---:|---:|');
+    out(
+      `| 1 streamed query, sort {seq: -1}, batches of 1,000 | ${rows} | ${(exported.bytes / 1e6).toFixed(1)} | ${firstByteMs.toFixed(0)} | ${(exportMs / 1000).toFixed(1)} | ${Math.round(rows / (exportMs / 1000))} | ${(rssBefore / 1e6).toFixed(0)} | ${(peakRss / 1e6).toFixed(0)} |`,
+    );
+    out();
+    out(`total run ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    await app?.close().catch(() => undefined);
+    await db.dropDatabase().catch(() => undefined);
+    await client.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench-report failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);
