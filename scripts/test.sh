@@ -54,7 +54,8 @@ fi
 export MONGODB_URI REDIS_URL
 
 t="$(dompet_now)"
-npx jest --config jest.config.js --runInBand "$@"
+# --forceExit: Bull and ioredis clients of closed test apps can keep the event loop alive for a while.
+npx jest --config jest.config.js --runInBand --forceExit "$@"
 rc=$?
 dompet_log "jest finished with exit code $rc in $(dompet_elapsed "$t")"
 exit $rc
