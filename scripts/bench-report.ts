@@ -12,9 +12,11 @@
  *   - deep page (a cursor at seq 50,000);
  *   - filtered page (type=PAYMENT and a 30-day period): first page (locates the period) and next page;
  *   - the CSV export of the whole big wallet: rows/s and the peak RSS of this process;
- *   - the two database primitives the reports use (`_id` lookup, seq-range query), through the driver.
- * Each scenario runs up to BENCH_REQUESTS (200) requests or BENCH_SCENARIO_SECONDS (25 s), at least
- * 3; the whole run stays under 5 minutes on FerretDB. The database is dropped at the end.
+ *   - the database primitives, through the driver: one `_id` lookup, one seq-range query, and a page
+ *     of 100 built from `_id` lookups (16 in flight) for comparison with the range query.
+ * Each scenario runs up to BENCH_REQUESTS (200) requests or BENCH_SCENARIO_SECONDS (20 s), at least
+ * 3 (1 for the slowest comparison); the whole run stays under 5 minutes on FerretDB. The database
+ * is dropped at the end.
  */
 import 'reflect-metadata';
 import { hash } from '@node-rs/argon2';
@@ -22,7 +24,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import http from 'node:http';
 import { randomInt } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { Db, MongoClient } from 'mongodb';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { newId } from '../src/common/util/ids';
@@ -36,7 +38,7 @@ const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const SMALL_WALLETS = 4;
 const SMALL_ENTRIES = 500;
 const MAX_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
-const SCENARIO_SECONDS = Number(process.env.BENCH_SCENARIO_SECONDS ?? 25);
+const SCENARIO_SECONDS = Number(process.env.BENCH_SCENARIO_SECONDS ?? 20);
 const MIN_REQUESTS = 3;
 const INSERT_BATCH = 5000;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -92,6 +94,16 @@ function chain(walletId: string, n: number, start: number, span: number, counter
   return entries;
 }
 
+/** Writes the chains (in batches) and each wallet's head hint; nothing of it stays in memory. */
+async function seed(db: Db, walletIds: string[], start: number, bigCounterparty: string, smallCounterparty: string, now: Date): Promise<void> {
+  for (const [i, walletId] of walletIds.entries()) {
+    const entries = i === 0 ? chain(walletId, ENTRIES, start, YEAR_MS, bigCounterparty) : chain(walletId, SMALL_ENTRIES, start, YEAR_MS, smallCounterparty);
+    for (let j = 0; j < entries.length; j += INSERT_BATCH) await db.collection<LedgerEntry>('ledger_entries').insertMany(entries.slice(j, j + INSERT_BATCH), { ordered: false });
+    const head = entries[entries.length - 1];
+    await db.collection('wallets').insertOne({ _id: walletId, seq: head.seq, balance: head.balance_after, updated_at: now } as never);
+  }
+}
+
 function get(baseUrl: string, path: string, token: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
@@ -104,11 +116,11 @@ function get(baseUrl: string, path: string, token: string): Promise<{ status: nu
   });
 }
 
-async function scenario(name: string, shape: string, run: () => Promise<number>): Promise<Result> {
+async function scenario(name: string, shape: string, run: () => Promise<number>, minRequests = MIN_REQUESTS): Promise<Result> {
   const samples: number[] = [];
   let rows = 0;
   const deadline = Date.now() + SCENARIO_SECONDS * 1000;
-  while (samples.length < MAX_REQUESTS && (samples.length < MIN_REQUESTS || Date.now() < deadline)) {
+  while (samples.length < MAX_REQUESTS && (samples.length < minRequests || Date.now() < deadline)) {
     const t = process.hrtime.bigint();
     rows = await run();
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -155,13 +167,7 @@ async function main(): Promise<void> {
     const big = users[0];
     const start = Date.now() - YEAR_MS;
     const seedStart = Date.now();
-    const wallets: Array<[string, LedgerEntry[]]> = [[big._id, chain(big._id, ENTRIES, start, YEAR_MS, users[1]._id)]];
-    for (const u of users.slice(1)) wallets.push([u._id, chain(u._id, SMALL_ENTRIES, start, YEAR_MS, big._id)]);
-    for (const [walletId, entries] of wallets) {
-      for (let i = 0; i < entries.length; i += INSERT_BATCH) await db.collection<LedgerEntry>('ledger_entries').insertMany(entries.slice(i, i + INSERT_BATCH), { ordered: false });
-      const head = entries[entries.length - 1];
-      await db.collection('wallets').insertOne({ _id: walletId, seq: head.seq, balance: head.balance_after, updated_at: now } as never);
-    }
+    await seed(db, [big._id, ...users.slice(1).map((u) => u._id)], start, users[1]._id, big._id, now);
     const total = ENTRIES + SMALL_WALLETS * SMALL_ENTRIES;
     out(`seeded ${total} entries (${ENTRIES} in one wallet) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${backend}`);
 
@@ -194,6 +200,27 @@ async function main(): Promise<void> {
         const hi = randomInt(100, ENTRIES);
         return (await entries.find({ wallet_id: big._id, seq: { $gte: hi - 99, $lte: hi } }).sort({ seq: -1 }).limit(101).toArray()).length;
       }),
+    );
+    results.push(
+      await scenario(
+        'page of 100 by `_id` lookups, 16 in flight',
+        '100 × {_id: "<wallet>:<seq>"}',
+        async () => {
+          const hi = randomInt(100, ENTRIES);
+          let next = hi;
+          let found = 0;
+          await Promise.all(
+            Array.from({ length: 16 }, async () => {
+              while (next > hi - 100) {
+                const seq = next--;
+                if (await entries.findOne({ _id: entryId(big._id, seq) })) found++;
+              }
+            }),
+          );
+          return found;
+        },
+        1,
+      ),
     );
 
     out('HTTP (in-process API):');

@@ -20,8 +20,11 @@ export class PeriodLocator {
 
   async locate(walletId: string, period: Period, head: number): Promise<SeqBounds> {
     const probe = this.prober(walletId);
-    const lowest = period.from ? await this.firstAtOrAfter(probe, period.from, 1, head) : 1;
-    const highest = period.toExclusive ? (await this.firstAtOrAfter(probe, period.toExclusive, Math.max(lowest, 1), head)) - 1 : head;
+    // The two ends are independent: searching them side by side halves the latency.
+    const [lowest, highest] = await Promise.all([
+      period.from ? this.firstAtOrAfter(probe, period.from, 1, head) : 1,
+      period.toExclusive ? this.firstAtOrAfter(probe, period.toExclusive, 1, head).then((seq) => seq - 1) : head,
+    ]);
     return { lowest, highest };
   }
 
@@ -39,13 +42,14 @@ export class PeriodLocator {
   }
 
   private prober(walletId: string): (seq: number) => Promise<LedgerEntry> {
-    const seen = new Map<number, LedgerEntry>();
-    return async (seq) => {
+    const seen = new Map<number, Promise<LedgerEntry>>();
+    return (seq) => {
       let entry = seen.get(seq);
       if (!entry) {
-        const found = await this.reader.entryAt(walletId, seq);
-        if (!found) throw new Error(`ledger entry ${walletId}#${seq} is missing below the head`);
-        entry = found;
+        entry = this.reader.entryAt(walletId, seq).then((found) => {
+          if (!found) throw new Error(`ledger entry ${walletId}#${seq} is missing below the head`);
+          return found;
+        });
         seen.set(seq, entry);
       }
       return entry;
