@@ -36,6 +36,8 @@ export class UserRegistrationService {
   ) {}
 
   async register(input: NewUser): Promise<UserRecord> {
+    // Cheap early answer for a number that is plainly taken, before spending a PIN hash on it.
+    if (await this.users.findByPhone(input.phone)) throw new PhoneAlreadyRegisteredError();
     const pinHash = await this.pins.hash(input.pin);
     const now = new Date();
     const userId = newId();
