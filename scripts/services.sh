@@ -139,7 +139,7 @@ start_redis() {
   setsid "$REDIS_SERVER_BIN" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" \
     --appendonly yes --appendfsync everysec --daemonize no --save '' \
     --protected-mode yes --logfile '' \
-    </dev/null >>"$log" 2>&1 8>&- 9>&- &
+    </dev/null >>"$log" 2>&1 7>&- 8>&- 9>&- &
   echo $! >"$REDIS_PIDFILE"
   save_conf
   local i
@@ -214,7 +214,9 @@ start_pg() {
   fi
   PG_DATA="$(pg_data_dir)"
   local log="$LOG_DIR/postgres.log"
-  if dompet_is_root; then touch "$log" && chown postgres: "$log"; fi
+  # The server writes its own log as the postgres user, beside its data.
+  local server_log
+  server_log="$(dirname "$PG_DATA")/server.log"
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     dompet_log "initialising a PostgreSQL cluster in $PG_DATA"
     mkdir -p "$PG_DATA"
@@ -230,10 +232,10 @@ start_pg() {
   else
     PG_PORT="$(pick_port "$PG_PORT")"
     save_conf
-    if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$log" -w -t 60 \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start </dev/null >/dev/null 2>&1 8>&- 9>&-; then
-      dompet_log_tail "$log"
-      dompet_die "PostgreSQL did not start on 127.0.0.1:$PG_PORT within 60s (log: $log)."
+    if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$server_log" -w -t 60 \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start </dev/null >/dev/null 2>&1 7>&- 8>&- 9>&-; then
+      dompet_log_tail "$server_log"
+      dompet_die "PostgreSQL did not start on 127.0.0.1:$PG_PORT within 60s (log: $server_log)."
     fi
     dompet_log "PostgreSQL started on 127.0.0.1:$PG_PORT, data in $PG_DATA"
   fi
@@ -306,7 +308,7 @@ start_ferretdb() {
       ;;
   esac
   printf '\n==== %s starting %s %s\n' "$(date -Is)" "$DOMPET_FERRETDB_BIN" "${args[*]}" >>"$log"
-  setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 8>&- 9>&- &
+  setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 7>&- 8>&- 9>&- &
   echo $! >"$FERRET_PIDFILE"
   save_conf
   local i
@@ -438,7 +440,10 @@ cmd_redis_start() {
 
 cmd_wipe() {
   cmd_stop
-  if [ -n "$PG_DATA" ] && [ -d "$PG_DATA" ]; then rm -rf "$PG_DATA"; fi
+  if [ -n "$PG_DATA" ] && [ -d "$PG_DATA" ]; then
+    rm -rf "$PG_DATA"
+    case "$PG_DATA" in /var/tmp/dompet-pg-*) rm -rf "$(dirname "$PG_DATA")" ;; esac
+  fi
   rm -rf "$STATE/redis" "$STATE/ferretdb-sqlite" "$STATE/ferretdb-state" "$STATE/postgres" \
     "$STATE/logs" "$ENV_FILE" "$CONF" "$EXTERNAL_MARK"
   dompet_log "wiped the data of $STATE"

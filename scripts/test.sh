@@ -26,10 +26,15 @@ fi
 
 STATE="${DOMPET_TEST_STATE:-$REPO_ROOT/.local/test}"
 STARTED=0
+PRIVATE_STATE=0
 
 cleanup() {
   if [ "$STARTED" = "1" ]; then
     bash "$SCRIPT_DIR/services.sh" stop --state "$STATE" || true
+    if [ "$PRIVATE_STATE" = "1" ]; then
+      bash "$SCRIPT_DIR/services.sh" wipe --state "$STATE" >/dev/null 2>&1 || true
+      rm -rf "$STATE"
+    fi
   fi
 }
 trap cleanup EXIT
@@ -42,6 +47,20 @@ else
   unset MONGODB_URI REDIS_URL
   t="$(dompet_now)"
   mkdir -p "$STATE"
+  # A run owns its state folder for its whole duration. When another run in
+  # this checkout holds it, use a private folder so neither disturbs the other.
+  if command -v flock >/dev/null 2>&1; then
+    exec 7>"$STATE/.test-run.lock"
+    if ! flock -n 7; then
+      exec 7>&-
+      STATE="$STATE-$$"
+      PRIVATE_STATE=1
+      mkdir -p "$STATE"
+      dompet_log "another test run uses the default test servers; this one uses $STATE"
+      exec 7>"$STATE/.test-run.lock"
+      flock -n 7 || true
+    fi
+  fi
   # Fresh data each run; the FerretDB binary cache (~/.cache/dompet) stays.
   bash "$SCRIPT_DIR/services.sh" wipe --state "$STATE" >/dev/null 2>&1 || true
   STARTED=1
