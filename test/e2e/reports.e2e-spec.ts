@@ -5,6 +5,7 @@ import { entryId, EntryType, LedgerEntry } from '../../src/modules/wallet/domain
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
 import { newId } from '../../src/common/util/ids';
 import { formatDateTime } from '../../src/common/util/time';
+import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, newUser, TestUser } from '../support/users';
 
@@ -90,15 +91,7 @@ describe('reports: transaction listing, summary and export', () => {
   const idOf = (r: Row) => (r.top_up_id ?? r.payment_id ?? r.transfer_id) as string;
   const keyOf = (r: Row) => `${idOf(r)}:${r.transaction_type}:${r.reversal ? 'R' : ''}`;
 
-  async function settled(u: TestUser, id: string, timeoutMs = 20000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await t.http().get(`/transfers/${id}`).set(u.auth).expect(200);
-      if (res.body.result.status !== 'PENDING') return res.body.result;
-      if (Date.now() > deadline) throw new Error(`transfer ${id} still PENDING`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const settled = (u: TestUser, id: string) => waitForSettled(t, u, id);
 
   /**
    * Writes a consistent chain for a fresh user straight into the ledger (for histories that span

@@ -7,6 +7,7 @@ import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
 import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
+import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, newUser, TestUser } from '../support/users';
 
@@ -34,15 +35,7 @@ describe('transfers: accepted now, executed in the background', () => {
     if (key) req.set('Idempotency-Key', key);
     return req.send({ target_user: to, amount, remarks });
   };
-  async function settled(u: TestUser, id: string, timeoutMs = 20000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await t.http().get(`/transfers/${id}`).set(u.auth).expect(200);
-      if (res.body.result.status !== 'PENDING') return res.body.result;
-      if (Date.now() > deadline) throw new Error(`transfer ${id} still PENDING`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const settled = (u: TestUser, id: string) => waitForSettled(t, u, id);
   async function funded(amount: number) {
     const u = await newUser(t);
     if (amount) await t.http().post('/topup').set(u.auth).send({ amount }).expect(201);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
+import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { RefreshTokenDocument, RefreshTokenUseDocument, SessionDocument } from './session.schemas';
 
 /** Sessions and refresh tokens. Every read on a request path is an `_id` lookup. */
@@ -37,14 +37,8 @@ export class SessionsRepository {
   }
 
   /** Consumes a refresh token: true for the one caller that used it first, false for everyone after. */
-  async recordUse(use: RefreshTokenUseDocument): Promise<boolean> {
-    try {
-      await this.uses.create(use);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+  recordUse(use: RefreshTokenUseDocument): Promise<boolean> {
+    return insertIfAbsent(this.uses.collection, use);
   }
 
   findUse(hash: string): Promise<RefreshTokenUseDocument | null> {

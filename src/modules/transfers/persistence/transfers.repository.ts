@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
+import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import {
   PendingTransferDocument,
   TransferDocument,
@@ -24,8 +24,8 @@ export class TransfersRepository {
 
   /** Records the transfer and its pending marker; both inserts are no-ops when they already exist. */
   async recordPending(transfer: TransferDocument): Promise<void> {
-    await this.insertIgnoringDuplicate(this.pending, { _id: transfer._id, created_at: transfer.created_at });
-    await this.insertIgnoringDuplicate(this.transfers, transfer);
+    await insertIfAbsent(this.pending.collection, { _id: transfer._id, created_at: transfer.created_at });
+    await insertIfAbsent(this.transfers.collection, transfer);
   }
 
   findOutcome(id: string): Promise<TransferOutcomeDocument | null> {
@@ -35,7 +35,7 @@ export class TransfersRepository {
   /** Claims the outcome; when another execution claimed first, returns that one instead. */
   async claimOutcome(id: string, outcome: TransferOutcome, reason: string | null): Promise<TransferOutcomeDocument> {
     const doc: TransferOutcomeDocument = { _id: id, outcome, reason, decided_at: new Date() };
-    if (await this.insertIgnoringDuplicate(this.outcomes, doc)) return doc;
+    if (await insertIfAbsent(this.outcomes.collection, doc)) return doc;
     const existing = await this.findOutcome(id);
     if (!existing) throw new Error(`outcome of transfer ${id} vanished`);
     return existing;
@@ -54,13 +54,4 @@ export class TransfersRepository {
     return this.pending.find({ created_at: { $lt: cutoff } }).sort({ created_at: 1 }).limit(limit).lean<PendingTransferDocument[]>().exec();
   }
 
-  private async insertIgnoringDuplicate<T>(model: Model<T>, doc: object): Promise<boolean> {
-    try {
-      await model.collection.insertOne(doc as never);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
-  }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
+import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { UserDocument, UserPhoneDocument } from './user.schema';
 
 export type UserRecord = UserDocument;
@@ -42,14 +42,8 @@ export class UsersRepository {
   }
 
   /** Claims the phone number; false when another user already holds it. */
-  async claimPhone(phone: string, userId: string, now: Date): Promise<boolean> {
-    try {
-      await this.phones.create({ _id: phone, user_id: userId, created_at: now });
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+  claimPhone(phone: string, userId: string, now: Date): Promise<boolean> {
+    return insertIfAbsent(this.phones.collection, { _id: phone, user_id: userId, created_at: now });
   }
 
   findPhoneClaim(phone: string): Promise<UserPhoneDocument | null> {

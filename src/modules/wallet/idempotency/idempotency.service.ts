@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config';
-import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
+import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { ConflictError, DomainError, ValidationFailedError } from '../../../common/errors';
 import { newId } from '../../../common/util/ids';
 import { IdempotencyKeyDocument, StoredResponse } from '../persistence/ledger.schemas';
@@ -77,12 +77,7 @@ export class IdempotencyService {
         created_at: now,
         expires_at: new Date(now.getTime() + this.config.idempotencyTtlSeconds * 1000),
       };
-      try {
-        await this.keys.collection.insertOne(doc as never);
-        return { ...doc, fresh: true };
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-      }
+      if (await insertIfAbsent(this.keys.collection, doc)) return { ...doc, fresh: true };
       const existing = await this.keys.findOne({ _id: id }).lean<IdempotencyKeyDocument>().exec();
       if (existing && existing.expires_at > now) return { ...existing, fresh: false };
       if (existing) await this.keys.deleteOne({ _id: id, op_id: existing.op_id }).exec();

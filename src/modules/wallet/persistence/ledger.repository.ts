@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../../common/database/mongo-errors';
+import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { EntryStatus, LedgerEntry, entryId } from '../domain/ledger-entry';
 import { LedgerEntryDocument, LedgerOpDocument, WalletHeadDocument } from './ledger.schemas';
 
@@ -27,14 +27,8 @@ export class LedgerRepository {
   }
 
   /** Inserts the entry, claiming its slot and its op id at once; false when either is already taken. */
-  async insertEntry(entry: LedgerEntry): Promise<boolean> {
-    try {
-      await this.entries.collection.insertOne(entry as never);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+  insertEntry(entry: LedgerEntry): Promise<boolean> {
+    return insertIfAbsent(this.entries.collection, entry);
   }
 
   /** Finds an operation's entry: one `_id` read through the pointer, else (rare: a crash left no pointer) a query on `op_id`. */
@@ -48,11 +42,7 @@ export class LedgerRepository {
   }
 
   async writeOpPointer(opId: string, entryId: string): Promise<void> {
-    try {
-      await this.ops.collection.insertOne({ _id: opId, entry_id: entryId } as never);
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
+    await insertIfAbsent(this.ops.collection, { _id: opId, entry_id: entryId });
   }
 
   async readHeadHint(walletId: string): Promise<WalletHead | null> {
@@ -67,11 +57,7 @@ export class LedgerRepository {
   async advanceHeadHint(walletId: string, head: WalletHead, now: Date): Promise<void> {
     const res = await this.heads.updateOne({ _id: walletId, seq: { $lt: head.seq } }, { $set: { seq: head.seq, balance: head.balance, updated_at: now } }).exec();
     if (res.matchedCount === 0) {
-      try {
-        await this.heads.collection.insertOne({ _id: walletId, seq: head.seq, balance: head.balance, updated_at: now } as never);
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-      }
+      await insertIfAbsent(this.heads.collection, { _id: walletId, seq: head.seq, balance: head.balance, updated_at: now });
     }
   }
 
