@@ -16,7 +16,7 @@ cd "$REPO_ROOT"
 
 if [ ! -d node_modules ]; then
   dompet_log "node_modules is missing: npm ci"
-  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund || dompet_die "installing node packages (npm ci) failed."
 fi
 
 STATE="$REPO_ROOT/.local"

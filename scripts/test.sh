@@ -20,7 +20,7 @@ cd "$REPO_ROOT" || exit 1
 if [ ! -d node_modules ]; then
   t="$(dompet_now)"
   dompet_log "node_modules is missing: npm ci"
-  npm ci --no-audit --no-fund || npm install --no-audit --no-fund || dompet_die "installing node packages failed."
+  npm ci --no-audit --no-fund || dompet_die "installing node packages failed."
   dompet_log "npm ci took $(dompet_elapsed "$t")"
 fi
 
