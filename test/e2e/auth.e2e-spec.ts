@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import Redis from 'ioredis';
 import { REDIS, RedisKeys } from '../../src/infrastructure/redis.module';
+import { describeInProcess, itInProcess } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 import { bearer, login, newUser, randomPin, registerUser, uniquePhone } from '../support/users';
 
@@ -32,8 +33,10 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ label: 'auth', env: { REFRESH_REUSE_GRACE_SECONDS: '1' } });
-    redis = t.app.get(REDIS);
-    keys = t.app.get(RedisKeys);
+    if (t.inProcess) {
+      redis = t.app.get(REDIS);
+      keys = t.app.get(RedisKeys);
+    }
   });
 
   afterAll(async () => {
@@ -41,7 +44,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
   });
 
   describe('POST /register', () => {
-    it('creates a user and answers the brief shape; the PIN is stored only as an argon2id hash', async () => {
+    itInProcess('database', 'creates a user and answers the brief shape; the PIN is stored only as an argon2id hash', async () => {
       const phone = uniquePhone();
       const pin = randomPin();
       const res = await t
@@ -87,7 +90,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       await login(t, `62${national.slice(1)}`, first.pin);
     });
 
-    it('accepts a 10-digit number such as 0811255501', async () => {
+    itInProcess('fresh-database', 'accepts a 10-digit number such as 0811255501', async () => {
       const res = await t
         .http()
         .post('/register')
@@ -102,7 +105,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       expect(res.body).toEqual(PHONE_TAKEN);
     });
 
-    it('lets exactly one of 10 concurrent registrations of one number win', async () => {
+    itInProcess('database', 'lets exactly one of 10 concurrent registrations of one number win', async () => {
       const phone = uniquePhone();
       const answers = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
@@ -117,7 +120,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       expect(await t.db.collection('user_phones').findOne({ _id: phone } as never)).toMatchObject({ user_id: winner.body.result.user_id });
     });
 
-    it('takes over a phone claim abandoned by a registration that died before creating its user', async () => {
+    itInProcess('database', 'takes over a phone claim abandoned by a registration that died before creating its user', async () => {
       const abandoned = uniquePhone();
       await t.db.collection('user_phones').insertOne({ _id: abandoned, user_id: '0190f0f0-0000-7000-8000-000000000000', created_at: new Date(Date.now() - 60_000) } as never);
       const { phone } = await registerUser(t, { phone_number: abandoned });
@@ -153,7 +156,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       expect(res.body.errors.pin).toBeDefined();
     });
 
-    it('refuses missing, blank, too long and unknown fields with 400 and per-field messages', async () => {
+    itInProcess('database', 'refuses missing, blank, too long and unknown fields with 400 and per-field messages', async () => {
       const valid = { first_name: 'A', last_name: 'B', phone_number: uniquePhone(), address: 'C', pin: '123456' };
       const cases: Array<[Record<string, unknown>, string]> = [
         [{ ...valid, first_name: undefined }, 'first_name'],
@@ -173,7 +176,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
   });
 
   describe('POST /login', () => {
-    it('answers an access token (HS256 JWT with sub, role, sid, ver, typ) and a refresh token', async () => {
+    itInProcess('database', 'answers an access token (HS256 JWT with sub, role, sid, ver, typ) and a refresh token', async () => {
       const { userId, phone, pin } = await registerUser(t);
       const res = await t.http().post('/login').send({ phone_number: phone, pin }).expect(200);
       expect(res.body).toEqual({
@@ -200,7 +203,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       expect(unknown.body).toEqual(INVALID_CREDENTIALS);
     });
 
-    it('spends comparable time on an unknown phone number and on a wrong PIN (a dummy hash is verified)', async () => {
+    itInProcess('redis', 'spends comparable time on an unknown phone number and on a wrong PIN (a dummy hash is verified)', async () => {
       const { phone } = await registerUser(t);
       const median = async (phoneNumber: () => string) => {
         const times: number[] = [];
@@ -233,7 +236,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       expect((await t.http().get('/profile').set('Authorization', 'Bearer not-a-jwt').expect(401)).body).toEqual(UNAUTHENTICATED);
     });
 
-    it('refuses alg:none, tampered, foreign-secret, other-algorithm, expired, wrong-type and refresh tokens', async () => {
+    itInProcess('secret', 'refuses alg:none, tampered, foreign-secret, other-algorithm, expired, wrong-type and refresh tokens', async () => {
       const user = await newUser(t);
       const claims = claimsOf(user.accessToken);
       const now = Math.floor(Date.now() / 1000);
@@ -256,7 +259,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       await t.http().get('/profile').set(user.auth).expect(200);
     });
 
-    it('takes the role from the account, not from the token', async () => {
+    itInProcess('secret', 'takes the role from the account, not from the token', async () => {
       const user = await newUser(t);
       const claims = claimsOf(user.accessToken);
       const promoted = jwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, role: 'ADMIN' }, t.config.jwtSecret);
@@ -293,7 +296,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       await t.http().post('/refresh-token').send({ refresh_token: winner.refresh_token }).expect(200);
     });
 
-    it('revokes the whole session family when a rotated token is replayed after the grace period', async () => {
+    itInProcess('database', 'revokes the whole session family when a rotated token is replayed after the grace period', async () => {
       const user = await newUser(t);
       const other = await login(t, user.phone, user.pin); // a second session of the same user
       const rotated = (await t.http().post('/refresh-token').send({ refresh_token: user.refreshToken }).expect(200)).body.result;
@@ -310,7 +313,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       await t.http().post('/refresh-token').send({ refresh_token: other.refreshToken }).expect(200);
     });
 
-    it('refuses unknown, expired and malformed refresh tokens', async () => {
+    itInProcess('database', 'refuses unknown, expired and malformed refresh tokens', async () => {
       await t.http().post('/refresh-token').send({ refresh_token: 'x'.repeat(43) }).expect(401);
       await t.http().post('/refresh-token').send({}).expect(400);
       await t.http().post('/refresh-token').send({ refresh_token: 42 }).expect(400);
@@ -382,7 +385,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
   });
 
   describe('lockout after wrong PINs', () => {
-    it('locks the number with 423, the remaining time and Retry-After; then even the right PIN is refused', async () => {
+    itInProcess('redis', 'locks the number with 423, the remaining time and Retry-After; then even the right PIN is refused', async () => {
       const { phone, pin } = await registerUser(t);
       const wrong = pin === '000000' ? '111111' : '000000';
       for (let i = 1; i < t.config.pinMaxAttempts; i++) {
@@ -443,7 +446,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
   });
 
   describe('per-request session check', () => {
-    it('rebuilds the cached user state from MongoDB after it is lost', async () => {
+    itInProcess('redis', 'rebuilds the cached user state from MongoDB after it is lost', async () => {
       const user = await newUser(t);
       await redis.del(keys.key('users', 'auth-state', user.userId));
       await t.http().get('/profile').set(user.auth).expect(200);
@@ -452,7 +455,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
   });
 });
 
-describe('auth: rate limit on the auth routes', () => {
+describeInProcess('config', 'auth: rate limit on the auth routes', () => {
   let t: TestApp;
 
   beforeAll(async () => {

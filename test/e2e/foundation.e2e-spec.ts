@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { itInProcess } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const state = process.env.DOMPET_SERVICES_STATE;
@@ -68,7 +69,7 @@ describe('foundation: a live service on real FerretDB and Redis', () => {
   });
 
   // Needs the servers started by `npm test` (scripts/test.sh exports DOMPET_SERVICES_STATE).
-  it('turns not ready (503) while Redis is down, and ready again when it is back', async () => {
+  itInProcess('redis', 'turns not ready (503) while Redis is down, and ready again when it is back', async () => {
     services('redis-stop');
     try {
       const down = await waitForStatus(t, '/health/ready', 503);

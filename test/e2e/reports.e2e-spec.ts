@@ -5,6 +5,7 @@ import { entryId, EntryType, LedgerEntry } from '../../src/modules/wallet/domain
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
 import { newId } from '../../src/common/util/ids';
 import { formatDateTime } from '../../src/common/util/time';
+import { describeInProcess, itWithDatabase } from '../support/modes';
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, newUser, TestUser } from '../support/users';
@@ -52,17 +53,18 @@ describe('reports: transaction listing, summary and export', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ label: 'reports' });
-    queue = t.app.get(getQueueToken(TRANSFER_QUEUE));
+    if (t.inProcess) queue = t.app.get(getQueueToken(TRANSFER_QUEUE));
     admin = await adminAuth(t);
   });
 
   afterAll(async () => {
-    if (t) {
+    if (!t) return;
+    if (t.inProcess) {
       await queue.resume(true).catch(() => undefined);
       const report = await verifyLedger(t.db);
       expect(report.problems).toEqual([]);
-      await t.close();
     }
+    await t.close();
   });
 
   const list = (u: TestUser | { Authorization: string }, query: Record<string, unknown> = {}, path = '/transactions') =>
@@ -132,7 +134,7 @@ describe('reports: transaction listing, summary and export', () => {
   /** `YYYY-MM-DD HH:mm:ss` in the app's zone → Date. */
   const at = (local: string) => new Date(`${local.replace(' ', 'T')}+07:00`);
 
-  describe('a wallet with every kind of movement, made through the API', () => {
+  describeInProcess('internals', 'a wallet with every kind of movement, made through the API', () => {
     let a: TestUser;
     let b: TestUser;
     let c: TestUser;
@@ -327,7 +329,7 @@ describe('reports: transaction listing, summary and export', () => {
       expect(payments.rows).toHaveLength(10);
     });
 
-    it('filters by period (zoned dates, bare `to` = end of day, ISO with offset) and pages within it', async () => {
+    itWithDatabase('filters by period (zoned dates, bare `to` = end of day, ISO with offset) and pages within it', async () => {
       const u = await newUser(t);
       const items: Parameters<typeof seed>[1] = [];
       // Four days, six movements a day, at 08:00, 10:00, … 18:00 Jakarta time.
@@ -386,7 +388,7 @@ describe('reports: transaction listing, summary and export', () => {
       expect(records.slice(1).map((r) => r[10])).toEqual(rows.map((r) => r.created_date));
     });
 
-    it('bounds the work of a filtered page: an empty page with a cursor when 5,000 entries hold no match', async () => {
+    itWithDatabase('bounds the work of a filtered page: an empty page with a cursor when 5,000 entries hold no match', async () => {
       const u = await newUser(t);
       const start = at('2024-01-01 00:00:00').getTime();
       const items: Parameters<typeof seed>[1] = [];
@@ -423,7 +425,7 @@ describe('reports: transaction listing, summary and export', () => {
       expect(records.slice(1).every((r) => r.length === 13)).toBe(true);
     });
 
-    it('streams a large export', async () => {
+    itWithDatabase('streams a large export', async () => {
       const u = await newUser(t);
       const start = Date.now() - 3_000_000;
       await seed(

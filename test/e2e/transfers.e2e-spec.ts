@@ -6,10 +6,11 @@ import { RecoverPendingTransfersCommand } from '../../src/modules/transfers/comm
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
-import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
+import { itInProcess, itWithDatabase } from '../support/modes';
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, newUser, TestUser } from '../support/users';
+import { balanceOf } from '../support/wallet';
 
 describe('transfers: accepted now, executed in the background', () => {
   let t: TestApp;
@@ -17,19 +18,20 @@ describe('transfers: accepted now, executed in the background', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ label: 'transfers' });
-    queue = t.app.get(getQueueToken(TRANSFER_QUEUE));
+    if (t.inProcess) queue = t.app.get(getQueueToken(TRANSFER_QUEUE));
   });
 
   afterAll(async () => {
-    if (t) {
+    if (!t) return;
+    if (t.inProcess) {
       await queue.resume(true).catch(() => undefined);
       const report = await verifyLedger(t.db);
       expect(report.problems).toEqual([]);
-      await t.close();
     }
+    await t.close();
   });
 
-  const balance = async (u: TestUser) => (await t.app.get(LedgerService).balanceOf(u.userId)).balance;
+  const balance = (u: TestUser) => balanceOf(t, u);
   const transfer = (from: TestUser, to: string, amount: unknown, remarks = 'Hadiah Ultah', key?: string) => {
     const req = t.http().post('/transfer').set(from.auth);
     if (key) req.set('Idempotency-Key', key);
@@ -42,7 +44,7 @@ describe('transfers: accepted now, executed in the background', () => {
     return u;
   }
 
-  it('debits the sender at once, answers 202 PENDING, and credits the receiver in the background', async () => {
+  itWithDatabase('debits the sender at once, answers 202 PENDING, and credits the receiver in the background', async () => {
     const a = await funded(400000);
     const b = await newUser(t);
     const res = await transfer(a, b.userId, 30000).expect(202);
@@ -71,7 +73,7 @@ describe('transfers: accepted now, executed in the background', () => {
     await t.http().get(`/transfers/${id}`).expect(401);
   });
 
-  it('refuses bad transfers and moves nothing', async () => {
+  itWithDatabase('refuses bad transfers and moves nothing', async () => {
     const a = await funded(5000);
     const b = await newUser(t);
     expect((await transfer(a, a.userId, 100).expect(422)).body.code).toBe('SELF_TRANSFER');
@@ -88,7 +90,7 @@ describe('transfers: accepted now, executed in the background', () => {
     expect(await balance(b)).toBe(0);
   });
 
-  it('fails and refunds exactly once when the receiver is frozen before execution', async () => {
+  itInProcess('internals', 'fails and refunds exactly once when the receiver is frozen before execution', async () => {
     const a = await funded(10000);
     const b = await newUser(t);
     await queue.pause(true);
@@ -110,7 +112,7 @@ describe('transfers: accepted now, executed in the background', () => {
     ]);
   });
 
-  it('runs a transfer exactly once when its job is delivered many times, concurrently', async () => {
+  itInProcess('internals', 'runs a transfer exactly once when its job is delivered many times, concurrently', async () => {
     const a = await funded(10000);
     const b = await newUser(t);
     await queue.pause(true);
@@ -123,7 +125,7 @@ describe('transfers: accepted now, executed in the background', () => {
     expect(await t.db.collection('ledger_entries').countDocuments({ ref_id: id })).toBe(2);
   });
 
-  it('recovers a transfer whose job was lost (Redis flushed) through the sweep', async () => {
+  itInProcess('internals', 'recovers a transfer whose job was lost (Redis flushed) through the sweep', async () => {
     const a = await funded(10000);
     const b = await newUser(t);
     await queue.pause(true);

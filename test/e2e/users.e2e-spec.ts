@@ -1,4 +1,5 @@
 import { AdminAccountBootstrap } from '../../src/modules/users/services/admin-account.bootstrap';
+import { describeWithDatabase, itWithDatabase } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, login, newUser, randomPin, registerUser, TestUser, uniquePhone } from '../support/users';
 
@@ -21,7 +22,7 @@ describe('users: profile, admin management, directory and lookup', () => {
     await t?.close();
   });
 
-  describe('the configured admin account', () => {
+  describeWithDatabase('the configured admin account', () => {
     it('exists after boot with role ADMIN, and ensuring it again (even concurrently) changes nothing', async () => {
       const stored = await t.db.collection('users').find({ role: 'ADMIN' }).toArray();
       expect(stored).toHaveLength(1);
@@ -161,7 +162,7 @@ describe('users: profile, admin management, directory and lookup', () => {
       await t.http().get(`/users/${user.userId}`).set(user.auth).expect(403);
     });
 
-    it('deactivates: 200 with the user, history kept, tokens refused at once, login refused, repeat harmless', async () => {
+    itWithDatabase('deactivates: 200 with the user, history kept, tokens refused at once, login refused, repeat harmless', async () => {
       const user = await newUser(t);
       await t.http().get('/profile').set(user.auth).expect(200);
       const res = await t.http().delete(`/users/${user.userId}`).set(admin).expect(200);
@@ -175,7 +176,7 @@ describe('users: profile, admin management, directory and lookup', () => {
       await t.http().post('/register').send({ first_name: 'A', last_name: 'B', phone_number: user.phone, address: 'C', pin: '123456' }).expect(409);
     });
 
-    it('never loses a deactivation to concurrent edits of the same user (writes to one user are serialised)', async () => {
+    itWithDatabase('never loses a deactivation to concurrent edits of the same user (writes to one user are serialised)', async () => {
       for (let round = 0; round < 3; round++) {
         const user = await newUser(t);
         const edits = (n: number) => Array.from({ length: n }, (_, i) => t.http().put('/profile').set(user.auth).send({ address: `Edit ${i}` }));
@@ -193,7 +194,7 @@ describe('users: profile, admin management, directory and lookup', () => {
       await t.http().put(`/users/${me.user_id}`).set(admin).send({ first_name: 'Dompet' }).expect(200);
     });
 
-    it('freezes and unfreezes a wallet (200, idempotent)', async () => {
+    itWithDatabase('freezes and unfreezes a wallet (200, idempotent)', async () => {
       const user = await newUser(t);
       expect((await t.http().post(`/users/${user.userId}/freeze`).set(admin).expect(200)).body.result.wallet_frozen).toBe(true);
       expect((await t.http().post(`/users/${user.userId}/freeze`).set(admin).expect(200)).body.result.wallet_frozen).toBe(true);
@@ -259,7 +260,7 @@ describe('users: profile, admin management, directory and lookup', () => {
       user = await newUser(t);
     });
 
-    it('get 403 on every admin route', async () => {
+    itWithDatabase('get 403 on every admin route', async () => {
       const target = await registerUser(t);
       const calls = [
         t.http().get(`/users/${target.userId}`),
@@ -360,7 +361,7 @@ describe('users: profile, admin management, directory and lookup', () => {
   });
 
   // Runs last: it replaces the admin account, so earlier admin tokens stop working.
-  describe('the configured admin account, created by several processes at once', () => {
+  describeWithDatabase('the configured admin account, created by several processes at once', () => {
     it('is created exactly once; the other boots find it', async () => {
       await t.db.collection('users').deleteMany({ phone_number: t.config.adminPhone });
       await t.db.collection('user_phones').deleteMany({ _id: t.config.adminPhone } as never);

@@ -1,9 +1,10 @@
 import { MongoClient } from 'mongodb';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
-import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
+import { itInProcess, itWithDatabase } from '../support/modes';
 import { createTestApp, TestApp, testDatabaseName } from '../support/test-app';
 import { newUser, TestUser } from '../support/users';
+import { balanceOf } from '../support/wallet';
 
 const DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
@@ -15,11 +16,12 @@ describe('wallet: top-up and payment', () => {
   });
 
   afterAll(async () => {
-    if (t) {
+    if (!t) return;
+    if (t.inProcess) {
       const report = await verifyLedger(t.db);
       expect(report.problems).toEqual([]);
-      await t.close();
     }
+    await t.close();
   });
 
   const topUp = (u: TestUser, amount: unknown, key?: string) => {
@@ -32,7 +34,7 @@ describe('wallet: top-up and payment', () => {
     if (key) req.set('Idempotency-Key', key);
     return req.send({ amount, remarks });
   };
-  const balance = async (u: TestUser) => (await t.app.get(LedgerService).balanceOf(u.userId)).balance;
+  const balance = (u: TestUser) => balanceOf(t, u);
   const entriesOf = (u: TestUser) => t.db.collection<LedgerEntry>('ledger_entries').find({ wallet_id: u.userId }).sort({ seq: 1 }).toArray();
 
   function expectChain(entries: LedgerEntry[]) {
@@ -59,7 +61,7 @@ describe('wallet: top-up and payment', () => {
     expect(await balance(u)).toBe(400000);
   });
 
-  it('refuses a payment above the balance with 422 and moves nothing', async () => {
+  itWithDatabase('refuses a payment above the balance with 422 and moves nothing', async () => {
     const u = await newUser(t);
     await topUp(u, 1000).expect(201);
     const res = await pay(u, 1001).expect(422);
@@ -68,7 +70,7 @@ describe('wallet: top-up and payment', () => {
     expect(await entriesOf(u)).toHaveLength(1);
   });
 
-  it('60 concurrent payments of 10000 on 500000: exactly 50 succeed, 10 get 422, balance 0', async () => {
+  itWithDatabase('60 concurrent payments of 10000 on 500000: exactly 50 succeed, 10 get 422, balance 0', async () => {
     const u = await newUser(t);
     await topUp(u, 500000).expect(201);
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => pay(u, 10000, `p${i}`)));
@@ -84,7 +86,7 @@ describe('wallet: top-up and payment', () => {
     expectChain(entries);
   });
 
-  it('concurrent top-ups and payments on one wallet keep the chain intact', async () => {
+  itWithDatabase('concurrent top-ups and payments on one wallet keep the chain intact', async () => {
     const u = await newUser(t);
     await topUp(u, 50000).expect(201);
     const ops = Array.from({ length: 40 }, (_, i) => (i % 2 ? topUp(u, 7000 + i) : pay(u, 9000 + i)));
@@ -114,7 +116,7 @@ describe('wallet: top-up and payment', () => {
     expect(await balance(u)).toBe(19000);
   });
 
-  it('a concurrent burst with one Idempotency-Key moves money exactly once', async () => {
+  itWithDatabase('a concurrent burst with one Idempotency-Key moves money exactly once', async () => {
     const u = await newUser(t);
     const results = await Promise.all(Array.from({ length: 20 }, () => topUp(u, 12345, 'burst-key')));
     expect(results.every((r) => r.status === 201)).toBe(true);
@@ -127,7 +129,7 @@ describe('wallet: top-up and payment', () => {
     expect(await entriesOf(u)).toHaveLength(2);
   });
 
-  it('converges on retry after a crash between the ledger write and the bookkeeping', async () => {
+  itWithDatabase('converges on retry after a crash between the ledger write and the bookkeeping', async () => {
     const u = await newUser(t);
     await topUp(u, 100000).expect(201);
     const first = await pay(u, 40000, 'crash', 'crash-key').expect(201);
@@ -147,7 +149,7 @@ describe('wallet: top-up and payment', () => {
     expect(await balance(u)).toBe(60000);
   });
 
-  it('converges on retry after a crash between claiming the key and writing the entry', async () => {
+  itWithDatabase('converges on retry after a crash between claiming the key and writing the entry', async () => {
     const u = await newUser(t);
     await topUp(u, 5000).expect(201);
     const now = new Date();
@@ -167,7 +169,7 @@ describe('wallet: top-up and payment', () => {
     expect(await balance(u)).toBe(5700);
   });
 
-  it.each([
+  itInProcess.each('database', [
     ['zero', 0],
     ['negative', -100],
     ['fraction', 10.5],
@@ -201,7 +203,7 @@ describe('wallet: top-up and payment', () => {
     expect(await balance(u)).toBe(100_000_000);
   });
 
-  it('a frozen wallet refuses top-ups and payments with 422', async () => {
+  itWithDatabase('a frozen wallet refuses top-ups and payments with 422', async () => {
     const u = await newUser(t);
     await topUp(u, 1000).expect(201);
     await t.db.collection('users').updateOne({ _id: u.userId } as never, { $set: { wallet_frozen: true } });
@@ -215,7 +217,7 @@ describe('wallet: top-up and payment', () => {
     expect(res.body.message).toBe('Unauthenticated');
   });
 
-  it('the verifier fails on a deliberately corrupted copy of the ledger', async () => {
+  itWithDatabase('the verifier fails on a deliberately corrupted copy of the ledger', async () => {
     const u = await newUser(t);
     await topUp(u, 3000).expect(201);
     await pay(u, 1000).expect(201);
