@@ -18,5 +18,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },
+    {
+      // Swagger UI driven in Debian's headless Chromium (apt-get install -y chromium): test/browser.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
   ],
 };
