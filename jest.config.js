@@ -26,5 +26,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },
+    {
+      // schemathesis (scripts/fuzz.sh) against an in-process app: test/fuzz.
+      displayName: 'fuzz',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/fuzz/**/*.fuzz-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
   ],
 };
