@@ -64,8 +64,9 @@ const services = (compose.services ?? {}) as Record<string, Json>;
 check('compose defines mongo, redis, migrate, api and worker', ['mongo', 'redis', 'migrate', 'api', 'worker'].every((s) => s in services), Object.keys(services).join(','));
 
 for (const [name, service] of Object.entries(services)) {
-  const deps = (service.depends_on ?? {}) as Record<string, { condition?: string }>;
-  for (const [target, { condition }] of Object.entries(Array.isArray(deps) ? Object.fromEntries(deps.map((d: string) => [d, {}])) : deps)) {
+  const deps = (service.depends_on ?? {}) as string[] | Record<string, { condition?: string }>;
+  const targets: Array<[string, { condition?: string }]> = Array.isArray(deps) ? deps.map((d) => [d, {}]) : Object.entries(deps);
+  for (const [target, { condition }] of targets) {
     const other = services[target];
     check(`${name} depends on an existing service ${target}`, !!other);
     if (!other) continue;
