@@ -36,3 +36,8 @@ module.exports = {
     },
   ],
 };
+
+// Keep jest's file crawler out of the local servers' state (.local/: database files, sockets) and build output.
+for (const project of module.exports.projects) {
+  project.modulePathIgnorePatterns = ['<rootDir>/.local/', '<rootDir>/dist/', '<rootDir>/test-artifacts/'];
+}

@@ -70,9 +70,14 @@ export class LedgerService {
 
   private async append(p: Posting): Promise<{ entry: LedgerEntry; inserted: boolean }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const head = await this.head(p.walletId);
+      // The first attempt trusts this process's last head without reading the database: if the chain
+      // has moved on since, slot seq+1 is taken, the insert fails and the next attempt walks forward.
+      const cached = attempt === 0 ? this.heads.get(p.walletId) : undefined;
+      const head = cached ?? (await this.head(p.walletId));
       const after = p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount;
       if (after < 0 || (p.direction === 'CREDIT' && p.enforceMaxBalance !== false && after > this.config.maxBalance)) {
+        // A refusal is only ever decided on the real head, never on a remembered one.
+        if (cached) continue;
         // Before refusing, make sure this is not a retry of an operation that already went through.
         const existing = p.mayExist ? await this.repo.findEntryByOp(p.opId) : null;
         if (existing) return { entry: existing, inserted: false };

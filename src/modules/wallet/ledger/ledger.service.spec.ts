@@ -1,0 +1,139 @@
+import { AppConfig } from '../../../config/app-config';
+import { LedgerEntry, entryId } from '../domain/ledger-entry';
+import { BalanceNotEnoughError } from '../domain/wallet.errors';
+import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
+import { LedgerService, Posting } from './ledger.service';
+
+/** Lets other pending work run, so concurrent calls interleave between every storage step. */
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The storage as the ledger relies on it, in memory: an insert claims `_id` and `op_id` atomically
+ * (both unique) or fails; the head hint is only a hint. Shared by several services = several processes.
+ */
+class InMemoryLedgerStore {
+  readonly entries = new Map<string, LedgerEntry>();
+  readonly ops = new Map<string, string>();
+  readonly hints = new Map<string, WalletHead>();
+  reads = 0;
+
+  repository(): LedgerRepository {
+    const store = this;
+    return {
+      async findEntry(id: string) {
+        await yieldNow();
+        store.reads++;
+        return store.entries.get(id) ?? null;
+      },
+      async insertEntry(entry: LedgerEntry) {
+        await yieldNow();
+        if (store.entries.has(entry._id) || [...store.entries.values()].some((e) => e.op_id === entry.op_id)) return false;
+        store.entries.set(entry._id, { ...entry });
+        return true;
+      },
+      async findEntryByOp(opId: string) {
+        await yieldNow();
+        return [...store.entries.values()].find((e) => e.op_id === opId) ?? null;
+      },
+      async writeOpPointer(opId: string, id: string) {
+        store.ops.set(opId, id);
+      },
+      async readHeadHint(walletId: string) {
+        return store.hints.get(walletId) ?? null;
+      },
+      async advanceHeadHint(walletId: string, head: WalletHead) {
+        store.hints.set(walletId, head);
+      },
+      async setEntryStatus() {},
+    } as unknown as LedgerRepository;
+  }
+
+  chain(walletId: string): LedgerEntry[] {
+    const out: LedgerEntry[] = [];
+    for (let seq = 1; this.entries.has(entryId(walletId, seq)); seq++) out.push(this.entries.get(entryId(walletId, seq))!);
+    return out;
+  }
+}
+
+const config = { maxBalance: 1_000_000_000 } as AppConfig;
+let n = 0;
+const posting = (walletId: string, direction: 'CREDIT' | 'DEBIT', amount: number, opId = `op-${++n}`): Posting => ({
+  opId,
+  walletId,
+  entryType: direction === 'CREDIT' ? 'TOP_UP' : 'PAYMENT',
+  direction,
+  amount,
+  refId: opId,
+});
+
+function expectChained(entries: LedgerEntry[]): void {
+  entries.forEach((e, i) => {
+    expect(e.seq).toBe(i + 1);
+    expect(e.balance_before).toBe(i === 0 ? 0 : entries[i - 1].balance_after);
+    expect(e.balance_after).toBe(e.balance_before + (e.transaction_type === 'CREDIT' ? e.amount : -e.amount));
+    expect(e.balance_after).toBeGreaterThanOrEqual(0);
+  });
+}
+
+describe('LedgerService', () => {
+  it('appends on its remembered head without reading the chain again', async () => {
+    const store = new InMemoryLedgerStore();
+    const ledger = new LedgerService(store.repository(), config);
+    await ledger.post(posting('w', 'CREDIT', 100));
+    const readsAfterFirst = store.reads;
+    await ledger.post(posting('w', 'DEBIT', 30));
+    await ledger.post(posting('w', 'DEBIT', 30));
+    expect(store.reads).toBe(readsAfterFirst);
+    expectChained(store.chain('w'));
+    expect(store.chain('w').map((e) => e.balance_after)).toEqual([100, 70, 40]);
+  });
+
+  it('walks forward when another process moved the chain on since it last looked', async () => {
+    const store = new InMemoryLedgerStore();
+    const a = new LedgerService(store.repository(), config);
+    const b = new LedgerService(store.repository(), config);
+    await a.post(posting('w', 'CREDIT', 100));
+    await b.post(posting('w', 'CREDIT', 1000));
+    await b.post(posting('w', 'DEBIT', 50));
+    const entry = await a.post(posting('w', 'DEBIT', 10));
+    expect(entry).toMatchObject({ seq: 4, balance_before: 1050, balance_after: 1040 });
+    expectChained(store.chain('w'));
+  });
+
+  it('never refuses on a remembered balance that is out of date', async () => {
+    const store = new InMemoryLedgerStore();
+    const a = new LedgerService(store.repository(), config);
+    const b = new LedgerService(store.repository(), config);
+    await a.post(posting('w', 'CREDIT', 100));
+    await b.post(posting('w', 'CREDIT', 1000));
+    // a remembers 100, the wallet holds 1100.
+    const entry = await a.post(posting('w', 'DEBIT', 500));
+    expect(entry).toMatchObject({ balance_before: 1100, balance_after: 600 });
+  });
+
+  it('refuses a debit that a remembered balance would allow but the real one does not', async () => {
+    const store = new InMemoryLedgerStore();
+    const a = new LedgerService(store.repository(), config);
+    const b = new LedgerService(store.repository(), config);
+    await a.post(posting('w', 'CREDIT', 100));
+    await b.post(posting('w', 'DEBIT', 100));
+    // a remembers 100, the wallet holds 0.
+    await expect(a.post(posting('w', 'DEBIT', 50))).rejects.toBeInstanceOf(BalanceNotEnoughError);
+    expect(store.chain('w')).toHaveLength(2);
+  });
+
+  it('keeps one chain and applies each operation once under concurrent writers in several processes', async () => {
+    const store = new InMemoryLedgerStore();
+    const processes = [0, 1, 2].map(() => new LedgerService(store.repository(), config));
+    await processes[0].post(posting('w', 'CREDIT', 1000));
+    const ops = Array.from({ length: 60 }, (_, i) => posting('w', i % 3 === 0 ? 'CREDIT' : 'DEBIT', 40));
+    // Every operation is posted twice, by different processes, all at once.
+    const results = await Promise.allSettled(ops.flatMap((op, i) => [processes[i % 3].post(op), processes[(i + 1) % 3].post({ ...op, mayExist: true })]));
+    const refused = results.filter((r) => r.status === 'rejected');
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(BalanceNotEnoughError);
+    const chain = store.chain('w');
+    expectChained(chain);
+    expect(new Set(chain.map((e) => e.op_id)).size).toBe(chain.length);
+    expect(chain.length).toBe(store.entries.size);
+  });
+});
