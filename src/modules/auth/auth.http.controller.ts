@@ -15,7 +15,7 @@ import { LogoutCommand } from './commands/logout/logout.command';
 import { RefreshTokenCommand } from './commands/refresh-token/refresh-token.command';
 import { RefreshTokenRequestDto } from './commands/refresh-token/refresh-token.request.dto';
 
-const { unauthenticated, rateLimited, unavailable } = COMMON_ERROR_EXAMPLES;
+const { unauthenticated, rateLimited, unavailable, malformedJson, userBusy } = COMMON_ERROR_EXAMPLES;
 const locked: ErrorExample = {
   summary: 'Too many wrong PINs for this phone number (a `Retry-After` header carries the same seconds)',
   value: { message: 'Too many wrong PINs. Try again in 14 minutes 59 seconds.', code: 'ACCOUNT_LOCKED', retry_after_seconds: 899 },
@@ -32,6 +32,7 @@ export class AuthHttpController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'login',
     summary: 'Log in with phone number and PIN',
     description:
       `A wrong PIN and an unknown number get the same 401. After too many wrong PINs the number is locked for a while (423, even with the right PIN). ` +
@@ -39,7 +40,10 @@ export class AuthHttpController {
   })
   @ApiEnvelope(TokenPairDto, { description: 'A new session: a short-lived access token and a refresh token' })
   @ApiErrorExamples({
-    400: [{ summary: 'Malformed phone number or PIN', value: { message: 'Validation failed: pin must be exactly 6 digits', code: 'VALIDATION_FAILED', errors: { pin: ['pin must be exactly 6 digits'] } } }],
+    400: [
+      { summary: 'Malformed phone number or PIN', value: { message: 'Validation failed: pin must be exactly 6 digits', code: 'VALIDATION_FAILED', errors: { pin: ['pin must be exactly 6 digits'] } } },
+      malformedJson,
+    ],
     401: [{ summary: 'Wrong PIN or unknown phone number', value: { message: "Phone number and pin doesn't match.", code: 'INVALID_CREDENTIALS' } }],
     403: [{ summary: 'The account was deactivated by an administrator', value: { message: 'This account has been deactivated. Please contact Dompet support.', code: 'ACCOUNT_DEACTIVATED' } }],
     423: [locked],
@@ -54,6 +58,7 @@ export class AuthHttpController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'refreshToken',
     summary: 'Exchange a refresh token for a new token pair',
     description:
       'Each refresh token works once; the answer carries its successor. Presenting an already used token again ' +
@@ -61,9 +66,16 @@ export class AuthHttpController {
   })
   @ApiEnvelope(TokenPairDto, { description: 'A new access token and a new refresh token of the same session' })
   @ApiErrorExamples({
-    400: [{ summary: 'No refresh_token', value: { message: 'Validation failed: refresh_token must be a string', code: 'VALIDATION_FAILED' } }],
+    400: [
+      {
+        summary: 'No refresh_token',
+        value: { message: 'Validation failed: refresh_token must be a string', code: 'VALIDATION_FAILED', errors: { refresh_token: ['refresh_token must be a string'] } },
+      },
+      malformedJson,
+    ],
     401: [{ ...unauthenticated, summary: 'Unknown, expired, already used or revoked refresh token' }],
     429: [rateLimited],
+    503: [unavailable],
   })
   async refresh(@Body() body: RefreshTokenRequestDto) {
     return success(await this.commands.execute(new RefreshTokenCommand(body.refresh_token)));
@@ -72,30 +84,39 @@ export class AuthHttpController {
   @Post('logout')
   @HttpCode(200)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Log out: this session ends, its access and refresh tokens stop working at once' })
+  @ApiOperation({
+    operationId: 'logout',
+    summary: 'Log out: this session ends, its access and refresh tokens stop working at once',
+    description: 'No request body. Other sessions of the same user (other devices) stay signed in.',
+  })
   @ApiEnvelope(LoggedOutDto)
-  @ApiErrorExamples({ 401: [unauthenticated], 429: [rateLimited] })
+  @ApiErrorExamples({ 401: [unauthenticated], 429: [rateLimited], 503: [unavailable] })
   async logout(@CurrentUser() user: AuthUser) {
     return success(await this.commands.execute(new LogoutCommand(user.userId, user.sessionId)));
   }
 
   @Put('profile/pin')
   @ApiBearerAuth('bearer')
-  @ApiTags('profile')
   @ApiOperation({
+    operationId: 'changePin',
     summary: 'Change my PIN',
     description: 'Every session of the user ends at once (this one included): log in again with the new PIN. Wrong old PINs count toward the login lock.',
   })
   @ApiEnvelope(PinChangedDto)
   @ApiErrorExamples({
-    400: [{ summary: 'A PIN is not 6 digits', value: { message: 'Validation failed: new_pin must be exactly 6 digits', code: 'VALIDATION_FAILED', errors: { new_pin: ['new_pin must be exactly 6 digits'] } } }],
+    400: [
+      { summary: 'A PIN is not 6 digits', value: { message: 'Validation failed: new_pin must be exactly 6 digits', code: 'VALIDATION_FAILED', errors: { new_pin: ['new_pin must be exactly 6 digits'] } } },
+      malformedJson,
+    ],
     401: [unauthenticated],
+    409: [userBusy],
     422: [
       { summary: 'The old PIN is wrong', value: { message: 'The old PIN is not correct.', code: 'INVALID_OLD_PIN' } },
       { summary: 'The new PIN equals the old one', value: { message: 'The new PIN must be different from the old PIN.', code: 'SAME_PIN' } },
     ],
     423: [locked],
     429: [rateLimited],
+    503: [unavailable],
   })
   async changePin(@CurrentUser() user: AuthUser, @Body() body: ChangePinRequestDto) {
     return success(await this.commands.execute(new ChangePinCommand(user.userId, body.old_pin, body.new_pin)));

@@ -7,10 +7,10 @@ export class TokenPairDto {
   @ApiProperty({ example: 'r8Vt0d3m6bKQm1xq9hM2c1wP3k8s0fJ4y7uA5zL2nEo', description: 'Opaque; exchange it once at POST /refresh-token' })
   refresh_token!: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   token_type!: 'Bearer';
 
-  @ApiProperty({ example: 300, description: 'Seconds until the access token expires' })
+  @ApiProperty({ type: 'integer', example: 300, description: 'Seconds until the access token expires' })
   expires_in!: number;
 }
 

@@ -1,10 +1,21 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/decorators/auth.decorators';
 import { DomainError } from '../../common/errors';
+import { ApiErrorExamples } from '../../common/http/api-error-examples';
+import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
 import { RedisHealthIndicator } from './redis.health';
+
+class LivenessDto {
+  @ApiProperty({ type: Boolean, example: true }) alive!: true;
+}
+
+class ReadinessDto {
+  @ApiProperty({ enum: ['up'], example: 'up' }) mongodb!: 'up';
+  @ApiProperty({ enum: ['up'], example: 'up' }) redis!: 'up';
+}
 
 @ApiTags('health')
 @Public()
@@ -17,16 +28,22 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process is up (does not check dependencies)' })
-  @ApiOkResponse({ schema: { example: { status: 'SUCCESS', result: { alive: true } } } })
+  @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process is up (does not check dependencies)' })
+  @ApiEnvelope(LivenessDto, { description: 'The process answers' })
   live() {
     return success({ alive: true });
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: MongoDB and Redis both answer' })
-  @ApiOkResponse({ schema: { example: { status: 'SUCCESS', result: { mongodb: 'up', redis: 'up' } } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { message: 'Not ready: redis is down', code: 'NOT_READY', checks: { mongodb: 'up', redis: 'down' } } } })
+  @ApiOperation({
+    operationId: 'healthReady',
+    summary: 'Readiness: MongoDB and Redis both answer',
+    description: 'For load balancers: take the instance out of rotation while this answers 503.',
+  })
+  @ApiEnvelope(ReadinessDto, { description: 'Both dependencies answer' })
+  @ApiErrorExamples({
+    503: [{ summary: 'MongoDB or Redis does not answer; `checks` tells which', value: { message: 'Not ready: redis is down', code: 'NOT_READY', checks: { mongodb: 'up', redis: 'down' } } }],
+  })
   async ready() {
     try {
       await this.health.check([() => this.mongoose.pingCheck('mongodb', { timeout: 1500 }), () => this.redis.pingCheck('redis')]);

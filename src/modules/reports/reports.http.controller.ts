@@ -1,9 +1,10 @@
-import { applyDecorators, Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../../common/decorators/auth.decorators';
-import { ApiEnvelope, ApiErrors } from '../../common/http/api-responses';
+import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample } from '../../common/http/api-error-examples';
+import { ApiEnvelope, ApiTextResponse } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
 import { REPORT_COLUMNS } from './domain/report-row';
 import { sendCsv } from './http/csv-response';
@@ -30,19 +31,52 @@ const CSV_EXAMPLE =
 const userIdParam = () => ApiParam({ name: 'id', format: 'uuid', example: '019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d', description: 'user_id of the wallet owner' });
 
 function ApiCsv() {
-  return applyDecorators(
-    ApiProduces('text/csv', 'application/json'),
-    ApiResponse({
-      status: 200,
-      description: `CSV (RFC 4180, CRLF), streamed, newest first. Columns: ${REPORT_COLUMNS.join(', ')}. Text cells starting with = + - @ are prefixed with \`'\`.`,
-      headers: {
-        'Content-Type': { schema: { type: 'string', example: 'text/csv; charset=utf-8' } },
-        'Content-Disposition': { schema: { type: 'string', example: 'attachment; filename="transactions-2021-04-01-2021-04-30.csv"' } },
+  return ApiTextResponse({
+    mediaType: 'text/csv',
+    description:
+      `CSV (RFC 4180, CRLF, UTF-8), streamed, newest first. Columns: ${REPORT_COLUMNS.join(', ')}. ` +
+      "Text cells starting with = + - @ are prefixed with `'`. Failures are JSON, like every other route.",
+    example: CSV_EXAMPLE,
+    headers: {
+      'Content-Disposition': {
+        description: 'Download file name, from the period asked for',
+        schema: { type: 'string', example: 'attachment; filename="transactions-2021-04-01-2021-04-30.csv"' },
       },
-      content: { 'text/csv': { schema: { type: 'string', example: CSV_EXAMPLE } } },
-    }),
-  );
+    },
+  });
 }
+
+const { unauthenticated, forbidden, unavailable } = COMMON_ERROR_EXAMPLES;
+const badFilter: ErrorExample = {
+  summary: 'A filter is invalid',
+  value: { message: 'Validation failed: type must be one of TOP_UP, PAYMENT, TRANSFER', code: 'VALIDATION_FAILED', errors: { type: ['type must be one of TOP_UP, PAYMENT, TRANSFER'] } },
+};
+const badPeriod: ErrorExample = {
+  summary: 'from/to is not a date, or to is before from',
+  value: {
+    message: 'Validation failed: from must be YYYY-MM-DD, YYYY-MM-DD HH:mm:ss or ISO 8601 with an offset',
+    code: 'VALIDATION_FAILED',
+    errors: { from: ['from must be YYYY-MM-DD, YYYY-MM-DD HH:mm:ss or ISO 8601 with an offset'] },
+  },
+};
+const badLimit: ErrorExample = {
+  summary: 'limit out of range',
+  value: { message: 'Validation failed: limit must be at most 1000', code: 'VALIDATION_FAILED', errors: { limit: ['limit must be at most 1000'] } },
+};
+const badCursor: ErrorExample = {
+  summary: 'cursor altered, or issued with other filters',
+  value: {
+    message: 'Validation failed: cursor is not valid for this report (altered, or issued with other filters)',
+    code: 'VALIDATION_FAILED',
+    errors: { cursor: ['cursor is not valid for this report (altered, or issued with other filters)'] },
+  },
+};
+const badUserId: ErrorExample = {
+  summary: 'The id is not a UUID',
+  value: { message: 'Validation failed: id must be a user_id (UUID)', code: 'VALIDATION_FAILED', errors: { id: ['id must be a UUID'] } },
+};
+const adminOnly: ErrorExample = { ...forbidden, summary: 'Only administrators may read the report of another user' };
+const userNotFound: ErrorExample = { summary: 'No user has this id', value: { message: 'User not found', code: 'USER_NOT_FOUND' } };
 
 @ApiTags('reports')
 @ApiBearerAuth('bearer')
@@ -51,36 +85,44 @@ export class ReportsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('transactions')
-  @ApiOperation({ summary: 'My transactions (top-ups, payments, transfers in, out and refunded)', description: LIST_DESCRIPTION })
+  @ApiOperation({ operationId: 'listTransactions', summary: 'My transactions (top-ups, payments, transfers in, out and refunded)', description: LIST_DESCRIPTION })
   @ApiEnvelope(ReportEntryDto, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
-  @ApiErrors(400, 401, 429, 503)
+  @ApiErrorExamples({ 400: [badFilter, badPeriod, badLimit, badCursor], 401: [unauthenticated], 503: [unavailable] })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListTransactionsRequestDto) {
     const page = await this.queries.execute(new ListTransactionsQuery(ReportSubject.own(user.userId), query));
     return success(page.rows, page.pagination);
   }
 
   @Get('transactions/summary')
-  @ApiOperation({ summary: 'Totals in and out of my wallet over a period, with opening and closing balances' })
+  @ApiOperation({
+    operationId: 'getTransactionsSummary',
+    summary: 'Totals in and out of my wallet over a period, with opening and closing balances',
+    description: 'Both ends of the period are optional: without `from` it starts at the first entry, without `to` it ends now.',
+  })
   @ApiEnvelope(TransactionsSummaryDto)
-  @ApiErrors(400, 401, 429, 503)
+  @ApiErrorExamples({ 400: [badPeriod], 401: [unauthenticated], 503: [unavailable] })
   async summary(@CurrentUser() user: AuthUser, @Query() query: GetTransactionsSummaryRequestDto) {
     return success(await this.queries.execute(new GetTransactionsSummaryQuery(ReportSubject.own(user.userId), query)));
   }
 
   @Get('transactions/export')
-  @ApiOperation({ summary: 'My transactions as a CSV file (same rows and filters as GET /transactions, no paging)' })
+  @ApiOperation({ operationId: 'exportTransactions', summary: 'My transactions as a CSV file (same rows and filters as GET /transactions, no paging)' })
   @ApiCsv()
-  @ApiErrors(400, 401, 429, 503)
+  @ApiErrorExamples({ 400: [badFilter, badPeriod], 401: [unauthenticated], 503: [unavailable] })
   async export(@CurrentUser() user: AuthUser, @Query() query: ExportTransactionsRequestDto, @Res() res: Response): Promise<void> {
     await sendCsv(res, await this.queries.execute(new ExportTransactionsQuery(ReportSubject.own(user.userId), query)));
   }
 
   @Get('users/:id/transactions')
   @Roles('ADMIN')
-  @ApiOperation({ summary: "A user's transactions (admin)", description: `Same parameters and answer as GET /transactions. ${LIST_DESCRIPTION}` })
+  @ApiOperation({
+    operationId: 'listUserTransactions',
+    summary: "A user's transactions (admin)",
+    description: `Same parameters and answer as GET /transactions. ${LIST_DESCRIPTION}`,
+  })
   @userIdParam()
   @ApiEnvelope(ReportEntryDto, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
-  @ApiErrors(400, 401, 403, 404, 429, 503)
+  @ApiErrorExamples({ 400: [badUserId, badFilter, badPeriod, badLimit, badCursor], 401: [unauthenticated], 403: [adminOnly], 404: [userNotFound], 503: [unavailable] })
   async listOfUser(@Param('id', ReportUserIdPipe) id: string, @Query() query: ListTransactionsRequestDto) {
     const page = await this.queries.execute(new ListTransactionsQuery(ReportSubject.user(id), query));
     return success(page.rows, page.pagination);
@@ -88,20 +130,20 @@ export class ReportsHttpController {
 
   @Get('users/:id/transactions/summary')
   @Roles('ADMIN')
-  @ApiOperation({ summary: "Totals of a user's wallet over a period (admin)" })
+  @ApiOperation({ operationId: 'getUserTransactionsSummary', summary: "Totals of a user's wallet over a period (admin)", description: 'Same parameters and answer as GET /transactions/summary.' })
   @userIdParam()
   @ApiEnvelope(TransactionsSummaryDto)
-  @ApiErrors(400, 401, 403, 404, 429, 503)
+  @ApiErrorExamples({ 400: [badUserId, badPeriod], 401: [unauthenticated], 403: [adminOnly], 404: [userNotFound], 503: [unavailable] })
   async summaryOfUser(@Param('id', ReportUserIdPipe) id: string, @Query() query: GetTransactionsSummaryRequestDto) {
     return success(await this.queries.execute(new GetTransactionsSummaryQuery(ReportSubject.user(id), query)));
   }
 
   @Get('users/:id/transactions/export')
   @Roles('ADMIN')
-  @ApiOperation({ summary: "A user's transactions as a CSV file (admin)" })
+  @ApiOperation({ operationId: 'exportUserTransactions', summary: "A user's transactions as a CSV file (admin)", description: 'Same parameters and answer as GET /transactions/export.' })
   @userIdParam()
   @ApiCsv()
-  @ApiErrors(400, 401, 403, 404, 429, 503)
+  @ApiErrorExamples({ 400: [badUserId, badFilter, badPeriod], 401: [unauthenticated], 403: [adminOnly], 404: [userNotFound], 503: [unavailable] })
   async exportOfUser(@Param('id', ReportUserIdPipe) id: string, @Query() query: ExportTransactionsRequestDto, @Res() res: Response): Promise<void> {
     await sendCsv(res, await this.queries.execute(new ExportTransactionsQuery(ReportSubject.user(id), query)));
   }

@@ -3,7 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
 import { ValidationFailedError } from '../../common/errors';
-import { ApiEnvelope, ApiErrors } from '../../common/http/api-responses';
+import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
+import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
 import { IdempotencyKeyHeader } from '../wallet/wallet.http.controller';
 import { CreateTransferCommand } from './commands/create-transfer/create-transfer.command';
@@ -15,10 +16,10 @@ const DATE = { example: '2021-04-01 22:23:20', pattern: '^\\d{4}-\\d{2}-\\d{2} \
 
 class CreateTransferResultDto {
   @ApiProperty({ format: 'uuid', example: 'a7d39cf6-44b6-41fc-b3e9-7b16df5321c5' }) transfer_id!: string;
-  @ApiProperty({ example: 30000 }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 30000 }) amount!: number;
   @ApiProperty({ example: 'Hadiah Ultah' }) remarks!: string;
-  @ApiProperty({ example: 400000, description: "Sender's balance before the debit" }) balance_before!: number;
-  @ApiProperty({ example: 370000, description: "Sender's balance after the debit" }) balance_after!: number;
+  @ApiProperty({ type: 'integer', example: 400000, description: "Sender's balance before the debit" }) balance_before!: number;
+  @ApiProperty({ type: 'integer', example: 370000, description: "Sender's balance after the debit" }) balance_after!: number;
   @ApiProperty(DATE) created_date!: string;
   @ApiProperty({ enum: STATUSES, example: 'PENDING' }) status!: string;
 }
@@ -27,14 +28,20 @@ class TransferViewDto {
   @ApiProperty({ format: 'uuid', example: 'a7d39cf6-44b6-41fc-b3e9-7b16df5321c5' }) transfer_id!: string;
   @ApiProperty({ format: 'uuid', example: 'bc1c823e-b0fb-4b20-88c0-dff25e283252' }) sender_user_id!: string;
   @ApiProperty({ format: 'uuid', example: 'b7342e8e-e8e7-4a5d-873e-b1b1bfcdeddb' }) receiver_user_id!: string;
-  @ApiProperty({ example: 30000 }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 30000 }) amount!: number;
   @ApiProperty({ example: 'Hadiah Ultah' }) remarks!: string;
   @ApiProperty({ enum: STATUSES, example: 'SUCCESS' }) status!: string;
-  @ApiProperty({ nullable: true, example: null, description: 'Why a FAILED transfer failed, e.g. RECEIVER_WALLET_FROZEN, RETRIES_EXHAUSTED, BALANCE_NOT_ENOUGH' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why a FAILED transfer failed, e.g. RECEIVER_WALLET_FROZEN, RETRIES_EXHAUSTED, BALANCE_NOT_ENOUGH' })
   failure_reason!: string | null;
   @ApiProperty(DATE) created_date!: string;
   @ApiProperty(DATE) updated_date!: string;
 }
+
+const { unauthenticated, unavailable, malformedJson } = COMMON_ERROR_EXAMPLES;
+const badTransferId: ErrorExample = {
+  summary: 'The id is not a UUID',
+  value: { message: 'Validation failed: id must be a transfer_id (UUID)', code: 'VALIDATION_FAILED', errors: { id: ['id must be a UUID'] } },
+};
 
 @ApiTags('transfers')
 @ApiBearerAuth('bearer')
@@ -48,22 +55,52 @@ export class TransfersHttpController {
   @Post('transfer')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'createTransfer',
     summary: 'Transfer to another user (debited now, credited in the background)',
     description:
       'The sender is debited at once (so `Balance is not enough` and the balances are answered synchronously); the receiver is credited by the queue worker. Follow it with GET /transfers/{id}. A transfer that cannot complete is FAILED and refunded exactly once.',
   })
   @IdempotencyKeyHeader()
   @ApiEnvelope(CreateTransferResultDto, { status: 202, description: 'Accepted: debited and queued (status PENDING)' })
-  @ApiErrors(400, 401, 404, 409, 422, 503)
+  @ApiErrorExamples({
+    400: [
+      { summary: 'target_user is not a UUID', value: { message: 'Validation failed: target_user must be a user_id (UUID)', code: 'VALIDATION_FAILED', errors: { target_user: ['target_user must be a user_id (UUID)'] } } },
+      MONEY_ERROR_EXAMPLES.amountInvalid,
+      MONEY_ERROR_EXAMPLES.amountTooLarge,
+      MONEY_ERROR_EXAMPLES.badIdempotencyKey,
+      malformedJson,
+    ],
+    401: [unauthenticated],
+    404: [{ summary: 'No user has the target_user id', value: { message: 'Target user not found', code: 'TARGET_USER_NOT_FOUND' } }],
+    409: [MONEY_ERROR_EXAMPLES.idempotencyKeyReused, MONEY_ERROR_EXAMPLES.idempotencyKeyBusy],
+    422: [
+      MONEY_ERROR_EXAMPLES.balanceNotEnough,
+      { summary: 'target_user is the sender', value: { message: 'You cannot transfer to yourself', code: 'SELF_TRANSFER' } },
+      { summary: "The receiver's wallet is frozen", value: { message: "The receiver's wallet is frozen", code: 'RECEIVER_WALLET_FROZEN' } },
+      { summary: 'The receiver was deactivated', value: { message: 'The receiver cannot receive transfers', code: 'RECEIVER_INACTIVE' } },
+      MONEY_ERROR_EXAMPLES.walletFrozen,
+      MONEY_ERROR_EXAMPLES.accountInactive,
+    ],
+    503: [MONEY_ERROR_EXAMPLES.ledgerBusy, unavailable],
+  })
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateTransferRequestDto, @Headers('idempotency-key') key?: string) {
     return success(await this.commands.execute(new CreateTransferCommand(user.userId, body.target_user, body.amount, body.remarks, key)));
   }
 
   @Get('transfers/:id')
-  @ApiOperation({ summary: 'State of a transfer (visible to its sender and receiver only)' })
-  @ApiParam({ name: 'id', format: 'uuid', example: 'a7d39cf6-44b6-41fc-b3e9-7b16df5321c5' })
+  @ApiOperation({
+    operationId: 'getTransfer',
+    summary: 'State of a transfer (visible to its sender and receiver only)',
+    description: 'Poll it after POST /transfer until `status` is SUCCESS or FAILED. Anybody else gets 404, as for an unknown id.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', example: 'a7d39cf6-44b6-41fc-b3e9-7b16df5321c5', description: 'transfer_id answered by POST /transfer' })
   @ApiEnvelope(TransferViewDto)
-  @ApiErrors(400, 401, 404, 503)
+  @ApiErrorExamples({
+    400: [badTransferId],
+    401: [unauthenticated],
+    404: [{ summary: 'Unknown transfer, or one the caller is not part of', value: { message: 'Transfer not found', code: 'TRANSFER_NOT_FOUND' } }],
+    503: [unavailable],
+  })
   async get(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailedError('Validation failed: id must be a transfer_id (UUID)', { id: ['id must be a UUID'] }) }))

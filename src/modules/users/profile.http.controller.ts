@@ -11,7 +11,7 @@ import { GetProfileQuery } from './queries/get-profile/get-profile.query';
 import { ProfileDto, ProfileUpdatedDto } from './user.views';
 
 /** `/profile`: the signed-in user's own account. (`PUT /profile/pin` lives with the auth routes.) */
-@ApiTags('profile')
+@ApiTags('users')
 @ApiBearerAuth('bearer')
 @Controller('profile')
 export class ProfileHttpController {
@@ -21,7 +21,7 @@ export class ProfileHttpController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'My profile and balance' })
+  @ApiOperation({ operationId: 'getProfile', summary: 'My profile and balance' })
   @ApiEnvelope(ProfileDto)
   @ApiErrorExamples({ 401: [COMMON_ERROR_EXAMPLES.unauthenticated], 503: [COMMON_ERROR_EXAMPLES.unavailable] })
   async get(@CurrentUser() user: AuthUser) {
@@ -29,7 +29,11 @@ export class ProfileHttpController {
   }
 
   @Put()
-  @ApiOperation({ summary: 'Update my names and address (the phone number and PIN cannot change here)' })
+  @ApiOperation({
+    operationId: 'updateProfile',
+    summary: 'Update my names and address (the phone number and PIN cannot change here)',
+    description: 'Send any subset of `first_name`, `last_name`, `address` (at least one). `phone_number` and `pin` are refused with 400; change the PIN with PUT /profile/pin.',
+  })
   @ApiEnvelope(ProfileUpdatedDto)
   @ApiErrorExamples({
     400: [
@@ -38,8 +42,15 @@ export class ProfileHttpController {
         summary: 'Empty or too long field',
         value: { message: 'Validation failed: first_name must not be empty', code: 'VALIDATION_FAILED', errors: { first_name: ['first_name must not be empty'] } },
       },
+      {
+        summary: 'No field given',
+        value: { message: 'Validation failed: provide at least one of first_name, last_name, address', code: 'VALIDATION_FAILED' },
+      },
+      COMMON_ERROR_EXAMPLES.malformedJson,
     ],
     401: [COMMON_ERROR_EXAMPLES.unauthenticated],
+    409: [COMMON_ERROR_EXAMPLES.userBusy],
+    503: [COMMON_ERROR_EXAMPLES.unavailable],
   })
   async update(@CurrentUser() user: AuthUser, @Body() body: UpdateProfileRequestDto) {
     return success(

@@ -51,7 +51,7 @@ export class ProfileDto {
   @ApiProperty({ example: 'Jl. Diponegoro No. 215' }) address!: string;
   @ApiProperty({ enum: ['USER', 'ADMIN'], example: 'USER' }) role!: Role;
   @ApiProperty({ example: false, description: 'An administrator froze this wallet: money cannot move until it is unfrozen' }) wallet_frozen!: boolean;
-  @ApiProperty({ example: 400000, description: 'Integer Rupiah' }) balance!: number;
+  @ApiProperty({ type: 'integer', example: 400000, description: 'Integer Rupiah' }) balance!: number;
   @ApiProperty(DATE) created_date!: string;
   @ApiProperty({ ...DATE, example: '2021-04-02 08:00:00' }) updated_date!: string;
 }

@@ -20,14 +20,14 @@ import { ListUsersQuery } from './queries/list-users/list-users.query';
 import { DEFAULT_PAGE_SIZE, ListUsersRequestDto } from './queries/list-users/list-users.request.dto';
 import { AdminUserDto, DirectoryEntryDto } from './user.views';
 
-const { unauthenticated, forbidden, unavailable } = COMMON_ERROR_EXAMPLES;
+const { unauthenticated, forbidden, unavailable, malformedJson, userBusy } = COMMON_ERROR_EXAMPLES;
 const badId: ErrorExample = {
   summary: 'The id is not a UUID',
   value: { message: 'Validation failed: id must be a user_id (UUID)', code: 'VALIDATION_FAILED', errors: { id: ['id must be a UUID'] } },
 };
 const notFound: ErrorExample = { summary: 'No user has this id', value: { message: 'User not found', code: 'USER_NOT_FOUND' } };
 const adminOnly: ErrorExample = { ...forbidden, summary: 'Only administrators may do this' };
-const idParam = () => ApiParam({ name: 'id', format: 'uuid', example: '0193a4c2-5d1e-7b2a-9c3d-4e5f6a7b8c9d', description: 'user_id' });
+const idParam = () => ApiParam({ name: 'id', format: 'uuid', example: '0193a4c2-5d1e-7b2a-9c3d-4e5f6a7b8c9d', description: 'user_id of the user' });
 
 /**
  * `/users`: administrators manage accounts; ordinary users get a small directory of transfer targets
@@ -44,6 +44,7 @@ export class UsersHttpController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listUsers',
     summary: 'List users: administrators get the full listing, ordinary users a directory of transfer targets',
     description:
       'Administrators: every user (any status) with role, status and wallet_frozen; `q` matches names and phone digits. ' +
@@ -57,11 +58,20 @@ export class UsersHttpController {
       type: 'object',
       required: ['status', 'result', 'pagination'],
       properties: {
-        status: { type: 'string', enum: ['SUCCESS'] },
+        status: { type: 'string', enum: ['SUCCESS'], example: 'SUCCESS' },
         result: { type: 'array', items: { oneOf: [{ $ref: getSchemaPath(AdminUserDto) }, { $ref: getSchemaPath(DirectoryEntryDto) }] } },
         pagination: {
           type: 'object',
-          properties: { next_cursor: { type: 'string', nullable: true }, has_more: { type: 'boolean' } },
+          required: ['next_cursor', 'has_more'],
+          properties: {
+            next_cursor: {
+              type: 'string',
+              nullable: true,
+              example: 'eyJhZnRlciI6IjAxOTNhNGMyLTVkMWUtN2IyYS05YzNkLTRlNWY2YTdiOGM5ZCJ9',
+              description: 'Pass it back as `cursor` for the next page; null on the last page',
+            },
+            has_more: { type: 'boolean', example: true },
+          },
         },
       },
       example: {
@@ -86,12 +96,17 @@ export class UsersHttpController {
   }
 
   @Get('lookup')
-  @ApiOperation({ summary: 'Find an active user by exact phone number (any spelling: 08…, +628…, 628…)' })
+  @ApiOperation({
+    operationId: 'lookupUserByPhone',
+    summary: 'Find an active user by exact phone number (any spelling: 08…, +628…, 628…)',
+    description: 'For choosing a transfer target: answers the directory shape (masked phone number, no balance). Deactivated users are not found.',
+  })
   @ApiEnvelope(DirectoryEntryDto, { description: 'The user, in the directory shape (masked phone, no balance)' })
   @ApiErrorExamples({
     400: [{ summary: 'Not a phone number', value: { message: 'Validation failed: phone_number must be an Indonesian mobile number', code: 'VALIDATION_FAILED' } }],
     401: [unauthenticated],
     404: [{ summary: 'No active user has this number', value: { message: 'User not found', code: 'USER_NOT_FOUND' } }],
+    503: [unavailable],
   })
   async lookup(@Query() query: FindUserByPhoneRequestDto) {
     return success(await this.queries.execute(new FindUserByPhoneQuery(query.phone_number)));
@@ -99,10 +114,10 @@ export class UsersHttpController {
 
   @Get(':id')
   @Roles('ADMIN')
-  @ApiOperation({ summary: 'Read one user (administrators)' })
+  @ApiOperation({ operationId: 'getUser', summary: 'Read one user (administrators)' })
   @idParam()
   @ApiEnvelope(AdminUserDto)
-  @ApiErrorExamples({ 400: [badId], 401: [unauthenticated], 403: [adminOnly], 404: [notFound] })
+  @ApiErrorExamples({ 400: [badId], 401: [unauthenticated], 403: [adminOnly], 404: [notFound], 503: [unavailable] })
   async get(@Param('id', ParseUserIdPipe) id: string) {
     return success(await this.queries.execute(new GetUserQuery(id)));
   }
@@ -110,13 +125,17 @@ export class UsersHttpController {
   @Post()
   @Roles('ADMIN')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a user (administrators); same rules as registration, optional role' })
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user (administrators); same rules as registration, optional role' })
   @ApiEnvelope(AdminUserDto, { status: 201, description: 'User created' })
   @ApiErrorExamples({
-    400: [{ summary: 'Invalid field', value: { message: 'Validation failed: role must be USER or ADMIN', code: 'VALIDATION_FAILED', errors: { role: ['role must be USER or ADMIN'] } } }],
+    400: [
+      { summary: 'Invalid field', value: { message: 'Validation failed: role must be USER or ADMIN', code: 'VALIDATION_FAILED', errors: { role: ['role must be USER or ADMIN'] } } },
+      malformedJson,
+    ],
     401: [unauthenticated],
     403: [adminOnly],
     409: [{ summary: 'Phone number taken', value: { message: 'Phone Number already registered', code: 'PHONE_ALREADY_REGISTERED' } }],
+    503: [unavailable],
   })
   async create(@Body() body: CreateUserRequestDto) {
     return success(
@@ -128,15 +147,26 @@ export class UsersHttpController {
 
   @Put(':id')
   @Roles('ADMIN')
-  @ApiOperation({ summary: "Edit a user's names, address or role (administrators)" })
+  @ApiOperation({
+    operationId: 'updateUser',
+    summary: "Edit a user's names, address or role (administrators)",
+    description: 'Send any subset of `first_name`, `last_name`, `address`, `role` (at least one). The phone number and the PIN are not editable.',
+  })
   @idParam()
   @ApiEnvelope(AdminUserDto)
   @ApiErrorExamples({
-    400: [badId, COMMON_ERROR_EXAMPLES.unknownField],
+    400: [
+      badId,
+      COMMON_ERROR_EXAMPLES.unknownField,
+      { summary: 'No field given', value: { message: 'Validation failed: provide at least one of first_name, last_name, address, role', code: 'VALIDATION_FAILED' } },
+      malformedJson,
+    ],
     401: [unauthenticated],
     403: [adminOnly],
     404: [notFound],
+    409: [userBusy],
     422: [{ summary: 'An administrator tried to change their own role', value: { message: 'You cannot change the role of your own account', code: 'OWN_ACCOUNT_CHANGE_REFUSED' } }],
+    503: [unavailable],
   })
   async update(@CurrentUser() actor: AuthUser, @Param('id', ParseUserIdPipe) id: string, @Body() body: UpdateUserRequestDto) {
     return success(
@@ -149,6 +179,7 @@ export class UsersHttpController {
   @Delete(':id')
   @Roles('ADMIN')
   @ApiOperation({
+    operationId: 'deactivateUser',
     summary: 'Deactivate a user (administrators)',
     description: 'The account and its history are kept; it can no longer log in and every token it holds stops working at once. Repeating it is harmless.',
   })
@@ -159,7 +190,9 @@ export class UsersHttpController {
     401: [unauthenticated],
     403: [adminOnly],
     404: [notFound],
+    409: [userBusy],
     422: [{ summary: 'An administrator tried to deactivate themselves', value: { message: 'You cannot deactivate your own account', code: 'OWN_ACCOUNT_CHANGE_REFUSED' } }],
+    503: [unavailable],
   })
   async deactivate(@CurrentUser() actor: AuthUser, @Param('id', ParseUserIdPipe) id: string) {
     return success(await this.commands.execute(new DeactivateUserCommand(actor.userId, id)));
@@ -168,10 +201,14 @@ export class UsersHttpController {
   @Post(':id/freeze')
   @Roles('ADMIN')
   @HttpCode(200)
-  @ApiOperation({ summary: "Freeze a user's wallet (administrators): no top-up, payment or transfer until unfrozen" })
+  @ApiOperation({
+    operationId: 'freezeUserWallet',
+    summary: "Freeze a user's wallet (administrators): no top-up, payment or transfer until unfrozen",
+    description: 'No request body. Transfers to a frozen wallet fail and are refunded. Repeating it is harmless.',
+  })
   @idParam()
   @ApiEnvelope(AdminUserDto, { description: 'The user, wallet_frozen: true' })
-  @ApiErrorExamples({ 400: [badId], 401: [unauthenticated], 403: [adminOnly], 404: [notFound] })
+  @ApiErrorExamples({ 400: [badId], 401: [unauthenticated], 403: [adminOnly], 404: [notFound], 409: [userBusy], 503: [unavailable] })
   async freeze(@Param('id', ParseUserIdPipe) id: string) {
     return success(await this.commands.execute(new FreezeUserWalletCommand(id, true)));
   }
@@ -179,10 +216,10 @@ export class UsersHttpController {
   @Post(':id/unfreeze')
   @Roles('ADMIN')
   @HttpCode(200)
-  @ApiOperation({ summary: "Unfreeze a user's wallet (administrators)" })
+  @ApiOperation({ operationId: 'unfreezeUserWallet', summary: "Unfreeze a user's wallet (administrators)", description: 'No request body. Repeating it is harmless.' })
   @idParam()
   @ApiEnvelope(AdminUserDto, { description: 'The user, wallet_frozen: false' })
-  @ApiErrorExamples({ 400: [badId], 401: [unauthenticated], 403: [adminOnly], 404: [notFound] })
+  @ApiErrorExamples({ 400: [badId], 401: [unauthenticated], 403: [adminOnly], 404: [notFound], 409: [userBusy], 503: [unavailable] })
   async unfreeze(@Param('id', ParseUserIdPipe) id: string) {
     return success(await this.commands.execute(new FreezeUserWalletCommand(id, false)));
   }

@@ -27,34 +27,34 @@ export class ReportEntryDto {
   @ApiProperty({ enum: TRANSACTION_TYPES, example: 'DEBIT' })
   transaction_type!: string;
 
-  @ApiProperty({ example: 30000, description: 'Integer Rupiah' })
+  @ApiProperty({ type: 'integer', example: 30000, description: 'Integer Rupiah' })
   amount!: number;
 
   @ApiProperty({ example: 'Hadiah Ultah', description: '`""` for top-ups' })
   remarks!: string;
 
-  @ApiProperty({ example: 400000 })
+  @ApiProperty({ type: 'integer', example: 400000 })
   balance_before!: number;
 
-  @ApiProperty({ example: 370000 })
+  @ApiProperty({ type: 'integer', example: 370000 })
   balance_after!: number;
 
   @ApiProperty(DATE)
   created_date!: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, example: '019a4f2d-2222-7a2b-8c3d-4e5f6a7b8c9d', description: 'Transfer entries only: the other user of the transfer' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, example: '019a4f2d-2222-7a2b-8c3d-4e5f6a7b8c9d', description: 'Transfer entries only: the other user of the transfer' })
   counterparty_user_id?: string | null;
 
-  @ApiPropertyOptional({ enum: [true], example: true, description: 'Only on the CREDIT that refunds a FAILED transfer to its sender' })
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'Only on the CREDIT that refunds a FAILED transfer to its sender (always true when present)' })
   reversal?: boolean;
 }
 
 export class EntryCountsDto {
-  @ApiProperty({ example: 2 }) TOP_UP!: number;
-  @ApiProperty({ example: 5 }) PAYMENT!: number;
-  @ApiProperty({ example: 1, description: 'Transfers received' }) TRANSFER_IN!: number;
-  @ApiProperty({ example: 3, description: 'Transfers sent (whatever their outcome)' }) TRANSFER_OUT!: number;
-  @ApiProperty({ example: 1, description: 'Refunds of failed transfers' }) TRANSFER_REFUND!: number;
+  @ApiProperty({ type: 'integer', example: 2 }) TOP_UP!: number;
+  @ApiProperty({ type: 'integer', example: 5 }) PAYMENT!: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Transfers received' }) TRANSFER_IN!: number;
+  @ApiProperty({ type: 'integer', example: 3, description: 'Transfers sent (whatever their outcome)' }) TRANSFER_OUT!: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Refunds of failed transfers' }) TRANSFER_REFUND!: number;
 }
 
 export class TransactionsSummaryDto {
@@ -64,19 +64,19 @@ export class TransactionsSummaryDto {
   @ApiProperty({ ...DATE, example: '2021-04-30 23:59:59', nullable: true, type: String, description: 'End of the period (inclusive); null: up to now' })
   to!: string | null;
 
-  @ApiProperty({ example: 150000, description: 'Balance before the first entry of the period (at its start)' })
+  @ApiProperty({ type: 'integer', example: 150000, description: 'Balance before the first entry of the period (at its start)' })
   opening_balance!: number;
 
-  @ApiProperty({ example: 420000, description: 'Balance after the last entry of the period; always opening_balance + total_credit - total_debit' })
+  @ApiProperty({ type: 'integer', example: 420000, description: 'Balance after the last entry of the period; always opening_balance + total_credit - total_debit' })
   closing_balance!: number;
 
-  @ApiProperty({ example: 800000, description: 'Money in: top-ups, transfers received, refunds' })
+  @ApiProperty({ type: 'integer', example: 800000, description: 'Money in: top-ups, transfers received, refunds' })
   total_credit!: number;
 
-  @ApiProperty({ example: 530000, description: 'Money out: payments and transfers sent (a transfer that later failed counts here, its refund in total_credit)' })
+  @ApiProperty({ type: 'integer', example: 530000, description: 'Money out: payments and transfers sent (a transfer that later failed counts here, its refund in total_credit)' })
   total_debit!: number;
 
-  @ApiProperty({ example: 12, description: 'Entries in the period' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'Entries in the period' })
   count!: number;
 
   @ApiProperty({ type: EntryCountsDto, description: 'Entries in the period per kind' })

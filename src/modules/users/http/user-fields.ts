@@ -16,9 +16,10 @@ export const ADDRESS_MAX = 200;
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 const NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M}' .,-]*$/u;
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+const CONTROL_FREE_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';
 
 function nameField(field: 'first_name' | 'last_name', example: string, optional: boolean) {
-  const doc = { example, minLength: 1, maxLength: NAME_MAX, description: 'Trimmed; letters, spaces, apostrophes, dots, commas and hyphens' };
+  const doc = { example, minLength: 1, maxLength: NAME_MAX, pattern: NAME_PATTERN.source, description: 'Trimmed; letters, spaces, apostrophes, dots, commas and hyphens' };
   return applyDecorators(
     optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
     trim(),
@@ -34,7 +35,9 @@ export const FirstNameField = (options: { optional?: boolean } = {}) => nameFiel
 export const LastNameField = (options: { optional?: boolean } = {}) => nameField('last_name', 'Saputro', !!options.optional);
 
 export function AddressField(options: { optional?: boolean } = {}) {
-  const doc = { example: 'Jl. Diponegoro No. 215', minLength: 1, maxLength: ADDRESS_MAX, description: 'Trimmed' };
+  // The same rule as NO_CONTROL_CHARACTERS (\p{Cc} is U+0000-U+001F and U+007F-U+009F), spelled without a
+  // Unicode property escape so that schema-driven tools (request generators, fuzzers) can use it.
+  const doc = { example: 'Jl. Diponegoro No. 215', minLength: 1, maxLength: ADDRESS_MAX, pattern: CONTROL_FREE_PATTERN, description: 'Trimmed; no control characters' };
   return applyDecorators(
     options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
     trim(),

@@ -8,7 +8,7 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** Query string of `GET /transactions` (and of an admin's `GET /users/{id}/transactions`). */
 export class ListTransactionsRequestDto extends ReportFiltersRequestDto {
-  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Entries per page' })
+  @ApiPropertyOptional({ type: 'integer', example: 100, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Entries per page' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'limit must be an integer' })
@@ -17,7 +17,12 @@ export class ListTransactionsRequestDto extends ReportFiltersRequestDto {
   limit?: number;
 
   @ApiPropertyOptional({
-    example: 'eyJ2IjoxLCJiIjoxMDEsImwiOjF9.sJ9Gm8Ue1mR5cN3P0a6e1Q',
+    // A cursor is signed and bound to its user and filters, so no fixed example is valid: the first
+    // example (empty: the first page) is what Swagger UI's "Try it out" sends, i.e. no cursor.
+    examples: {
+      firstPage: { summary: 'First page: no cursor', value: '' },
+      nextPage: { summary: 'A pagination.next_cursor answered by the previous page', value: 'eyJ2IjoxLCJiIjoxMDEsImwiOjF9.sJ9Gm8Ue1mR5cN3P0a6e1Q' },
+    },
     maxLength: 300,
     description: '`pagination.next_cursor` of the previous page, with the same filters. Opaque and tamper-evident.',
   })

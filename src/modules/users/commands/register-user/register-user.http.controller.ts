@@ -19,7 +19,13 @@ export class RegisterUserHttpController {
   @Public()
   @UseGuards(AuthThrottlerGuard)
   @HttpCode(201)
-  @ApiOperation({ summary: 'Register with a phone number and a 6-digit PIN' })
+  @ApiOperation({
+    operationId: 'register',
+    summary: 'Register with a phone number and a 6-digit PIN',
+    description:
+      'Creates a USER account with an empty wallet. The phone number may be written `0811…`, `+62811…` or `62811…`: all are the same ' +
+      'number, stored as `08…`. Log in afterwards with POST /login. Rate limited per client address.',
+  })
   @ApiEnvelope(RegisteredUserDto, { status: 201, description: 'User created' })
   @ApiErrorExamples({
     400: [
@@ -27,9 +33,11 @@ export class RegisterUserHttpController {
         summary: 'Invalid field',
         value: { message: 'Validation failed: pin must be exactly 6 digits', code: 'VALIDATION_FAILED', errors: { pin: ['pin must be exactly 6 digits'] } },
       },
+      COMMON_ERROR_EXAMPLES.malformedJson,
     ],
     409: [{ summary: 'The phone number (in any spelling) already has an account', value: { message: 'Phone Number already registered', code: 'PHONE_ALREADY_REGISTERED' } }],
     429: [COMMON_ERROR_EXAMPLES.rateLimited],
+    503: [COMMON_ERROR_EXAMPLES.unavailable],
   })
   async register(@Body() body: RegisterUserRequestDto) {
     return success(

@@ -14,7 +14,7 @@ export class ListUsersRequestDto {
   @MaxLength(50, { message: 'q must be at most 50 characters' })
   q?: string;
 
-  @ApiPropertyOptional({ example: 20, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', example: 20, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Users per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer' })
@@ -22,7 +22,15 @@ export class ListUsersRequestDto {
   @Max(MAX_PAGE_SIZE, { message: `limit must be at most ${MAX_PAGE_SIZE}` })
   limit?: number;
 
-  @ApiPropertyOptional({ example: 'eyJhZnRlciI6IjAxOTNhNGMyLTVkMWUtN2IyYS05YzNkLTRlNWY2YTdiOGM5ZCJ9', description: '`pagination.next_cursor` of the previous page' })
+  @ApiPropertyOptional({
+    // The first example (empty: the first page) is what Swagger UI's "Try it out" sends, i.e. no cursor.
+    examples: {
+      firstPage: { summary: 'First page: no cursor', value: '' },
+      nextPage: { summary: 'A pagination.next_cursor answered by the previous page', value: 'eyJhZnRlciI6IjAxOTNhNGMyLTVkMWUtN2IyYS05YzNkLTRlNWY2YTdiOGM5ZCJ9' },
+    },
+    maxLength: 200,
+    description: '`pagination.next_cursor` of the previous page, with the same `q`',
+  })
   @IsOptional()
   @IsString({ message: 'cursor must be a string' })
   @MaxLength(200, { message: 'cursor is invalid' })
