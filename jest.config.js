@@ -19,6 +19,15 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
     },
     {
+      // Real processes of the compiled service (API and workers) killed, flushed and duplicated: test/fault.
+      displayName: 'fault',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/fault/**/*.fault-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      globalSetup: '<rootDir>/test/fault/support/global-setup.ts',
+    },
+    {
       // Swagger UI driven in Debian's headless Chromium (apt-get install -y chromium): test/browser.
       displayName: 'browser',
       testEnvironment: 'node',

@@ -1,0 +1,70 @@
+import type { Db } from 'mongodb';
+import type { LedgerEntry } from '../../../src/modules/wallet/domain/ledger-entry';
+
+export type Settled = 'SUCCESS' | 'FAILED';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns something truthy; fails with `what` and the last value after `timeoutMs`. */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | false | null | undefined>, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** How many transfers of this database are in `status` (one count: cheap enough to poll). */
+export function countStatus(db: Db, status: 'PENDING' | 'SUCCESS' | 'FAILED'): Promise<number> {
+  return db.collection('transfers').countDocuments({ status });
+}
+
+/** How many transfers of this database are in each state. */
+export async function statusCounts(db: Db): Promise<{ PENDING: number; SUCCESS: number; FAILED: number; total: number }> {
+  const transfers = db.collection('transfers');
+  const [PENDING, SUCCESS, FAILED] = await Promise.all(['PENDING', 'SUCCESS', 'FAILED'].map((status) => transfers.countDocuments({ status })));
+  return { PENDING, SUCCESS, FAILED, total: PENDING + SUCCESS + FAILED };
+}
+
+/**
+ * Checks, per transfer, that it settled as expected and that its money moved exactly once:
+ * SUCCESS = one debit and one credit ledger entry (op ids `TRANSFER:<id>:DEBIT|CREDIT`), no refund,
+ * outcome CREDIT; FAILED = one debit and one refund, no credit, outcome REFUND. Also that no marker
+ * of an unsettled transfer is left behind. Returns the problems found (empty when all is well).
+ */
+export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, Settled | 'SUCCESS_OR_REFUNDED'>): Promise<string[]> {
+  const problems: string[] = [];
+  const legs = new Map<string, Map<string, number>>();
+  const entries = db
+    .collection<LedgerEntry>('ledger_entries')
+    .find({ entry_type: { $in: ['TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'] } }, { projection: { op_id: 1, ref_id: 1, status: 1 } });
+  const debitStatus = new Map<string, string>();
+  for await (const e of entries) {
+    const leg = e.op_id.slice(e.op_id.lastIndexOf(':') + 1);
+    const counts = legs.get(e.ref_id) ?? new Map<string, number>();
+    counts.set(leg, (counts.get(leg) ?? 0) + 1);
+    legs.set(e.ref_id, counts);
+    if (leg === 'DEBIT') debitStatus.set(e.ref_id, e.status);
+  }
+  const transfers = new Map<string, string>();
+  for await (const t of db.collection<{ _id: string; status: string }>('transfers').find({}, { projection: { status: 1 } })) transfers.set(t._id, t.status);
+  const outcomes = new Map<string, string>();
+  for await (const o of db.collection<{ _id: string; outcome: string }>('transfer_outcomes').find({})) outcomes.set(o._id, o.outcome);
+  const markers = await db.collection('pending_transfers').countDocuments({});
+  if (markers) problems.push(`${markers} pending marker(s) left`);
+
+  for (const [id, want] of expected) {
+    const status = transfers.get(id);
+    const n = (leg: string) => legs.get(id)?.get(leg) ?? 0;
+    const seen = `status ${status}, outcome ${outcomes.get(id)}, debit ${n('DEBIT')}, credit ${n('CREDIT')}, refund ${n('REFUND')}`;
+    const credited = status === 'SUCCESS' && outcomes.get(id) === 'CREDIT' && n('DEBIT') === 1 && n('CREDIT') === 1 && n('REFUND') === 0 && debitStatus.get(id) === 'SUCCESS';
+    const refunded = status === 'FAILED' && outcomes.get(id) === 'REFUND' && n('DEBIT') === 1 && n('CREDIT') === 0 && n('REFUND') === 1 && debitStatus.get(id) === 'FAILED';
+    const ok = want === 'SUCCESS' ? credited : want === 'FAILED' ? refunded : credited || refunded;
+    if (!ok) problems.push(`transfer ${id}: expected ${want}, found ${seen}`);
+    if (problems.length >= 20) break;
+  }
+  for (const id of legs.keys()) if (!expected.has(id) && problems.length < 20) problems.push(`ledger entries for an unexpected transfer ${id}`);
+  return problems;
+}
