@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { LoggingModule } from './infrastructure/logging.module';
-import { REDIS, RedisModule } from './infrastructure/redis.module';
+import { RedisModule, THROTTLER_REDIS } from './infrastructure/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { ReportsModule } from './modules/reports/reports.module';
@@ -49,7 +49,7 @@ export class AppModule {
           useFactory: (c: AppConfig) => ({ url: c.redisUrl, prefix: `${c.redisPrefix}:bull` }),
         }),
         ThrottlerModule.forRootAsync({
-          inject: [AppConfig, REDIS],
+          inject: [AppConfig, THROTTLER_REDIS],
           useFactory: (c: AppConfig, redis: Redis) => ({
             throttlers: [{ name: 'default', ttl: c.throttleTtlSeconds * 1000, limit: c.throttleLimit }],
             storage: new ThrottlerStorageRedisService(redis),

@@ -3,6 +3,8 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
 export const REDIS = Symbol('REDIS');
+/** A second client whose every key starts with `<REDIS_PREFIX>:throttle:`, for the rate limiter's storage. */
+export const THROTTLER_REDIS = Symbol('THROTTLER_REDIS');
 
 /** Builds keys under the configured prefix so several deployments (or test runs) can share one Redis. */
 @Injectable()
@@ -16,10 +18,13 @@ export class RedisKeys {
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(THROTTLER_REDIS) private readonly throttlerRedis: Redis,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await Promise.all([this.redis, this.throttlerRedis].map((client) => client.quit().catch(() => client.disconnect())));
   }
 }
 
@@ -41,9 +46,20 @@ class RedisCloser implements OnApplicationShutdown {
         return client;
       },
     },
+    {
+      provide: THROTTLER_REDIS,
+      inject: [REDIS, AppConfig],
+      // The stock throttler storage writes `<client keyPrefix>{key}:hits`, so the prefix goes on the client.
+      useFactory: (redis: Redis, config: AppConfig) => {
+        const logger = new Logger('Redis');
+        const client = redis.duplicate({ keyPrefix: `${config.redisPrefix}:throttle:` });
+        client.on('error', (err) => logger.warn(`redis (throttler): ${err.message}`));
+        return client;
+      },
+    },
     RedisKeys,
     RedisCloser,
   ],
-  exports: [REDIS, RedisKeys],
+  exports: [REDIS, THROTTLER_REDIS, RedisKeys],
 })
 export class RedisModule {}

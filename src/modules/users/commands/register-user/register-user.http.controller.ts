@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthThrottlerGuard } from '../../../auth/guards/auth-throttler.guard';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../../../../common/decorators/auth.decorators';
 import { ApiEnvelope } from '../../../../common/http/api-responses';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES } from '../../../../common/http/api-error-examples';
@@ -17,7 +17,7 @@ export class RegisterUserHttpController {
 
   @Post('register')
   @Public()
-  @UseGuards(AuthThrottlerGuard)
+  @UseGuards(ThrottlerGuard)
   @HttpCode(201)
   @ApiOperation({
     operationId: 'register',
