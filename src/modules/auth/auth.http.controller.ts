@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthThrottlerGuard } from './guards/auth-throttler.guard';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthUser, CurrentUser, Public } from '../../common/decorators/auth.decorators';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
@@ -23,7 +23,7 @@ const locked: ErrorExample = {
 
 /** Login, token refresh, logout and PIN change. Every route here is rate limited per client address. */
 @ApiTags('auth')
-@UseGuards(AuthThrottlerGuard)
+@UseGuards(ThrottlerGuard)
 @Controller()
 export class AuthHttpController {
   constructor(private readonly commands: CommandBus) {}
