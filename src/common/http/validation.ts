@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { ValidationFailedError } from '../errors';
 
 function collect(errors: ValidationError[], parent = '', out: Record<string, string[]> = {}): Record<string, string[]> {
@@ -29,3 +30,9 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/**
+ * A body field that may be left out but, when present, must pass the field's rules: unlike
+ * `@IsOptional()`, `null` is not a way to skip them (it would otherwise be stored as the value).
+ */
+export const IsOmittable = () => ValidateIf((_object, value) => value !== undefined);

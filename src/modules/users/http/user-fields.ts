@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../../common/http/validation';
 import type { Role } from '../../../common/decorators/auth.decorators';
 import { NATIONAL_PHONE_PATTERN, normalisePhone, PHONE_INPUT_PATTERN, PHONE_RULE_MESSAGE } from '../domain/phone-number';
 
@@ -23,7 +24,7 @@ function nameField(field: 'first_name' | 'last_name', example: string, optional:
   return applyDecorators(
     optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
     trim(),
-    ...(optional ? [IsOptional()] : []),
+    ...(optional ? [IsOmittable()] : []),
     IsString({ message: `${field} must be a string` }),
     IsNotEmpty({ message: `${field} must not be empty` }),
     MaxLength(NAME_MAX, { message: `${field} must be at most ${NAME_MAX} characters` }),
@@ -41,7 +42,7 @@ export function AddressField(options: { optional?: boolean } = {}) {
   return applyDecorators(
     options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
     trim(),
-    ...(options.optional ? [IsOptional()] : []),
+    ...(options.optional ? [IsOmittable()] : []),
     IsString({ message: 'address must be a string' }),
     IsNotEmpty({ message: 'address must not be empty' }),
     MaxLength(ADDRESS_MAX, { message: `address must be at most ${ADDRESS_MAX} characters` }),
@@ -78,7 +79,7 @@ export const ROLES: Role[] = ['USER', 'ADMIN'];
 export function RoleField() {
   return applyDecorators(
     ApiPropertyOptional({ enum: ROLES, example: 'USER', description: 'Defaults to USER' }),
-    IsOptional(),
+    IsOmittable(),
     IsIn(ROLES, { message: 'role must be USER or ADMIN' }),
   );
 }

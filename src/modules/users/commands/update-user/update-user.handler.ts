@@ -25,7 +25,7 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand, Adm
     return this.lock.run(userId, async () => {
       const user = await this.users.findById(userId);
       if (!user) throw new UserNotFoundError();
-      if (userId === actorId && fields.role && fields.role !== user.role) throw new OwnAccountChangeError('change the role of');
+      if (userId === actorId && fields.role !== undefined && fields.role !== user.role) throw new OwnAccountChangeError('change the role of');
       const updated = await this.users.update(userId, { ...fields, updated_at: new Date() });
       if (!updated) throw new UserNotFoundError();
       // A role change must reach every instance's session check at once (the guard uses the current role).
