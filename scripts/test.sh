@@ -109,8 +109,7 @@ if [ -n "${E2E_BASE_URL:-}" ]; then
 fi
 
 t="$(dompet_now)"
-# --forceExit: Bull and ioredis clients of closed test apps can keep the event loop alive for a while.
-npx jest --config jest.config.js --runInBand --forceExit "${BLACK_BOX_REPORTER[@]}" "$@"
+npx jest --config jest.config.js --runInBand "${BLACK_BOX_REPORTER[@]}" "$@"
 rc=$?
 dompet_log "jest finished with exit code $rc in $(dompet_elapsed "$t")"
 
@@ -174,7 +173,7 @@ if [ "$black_box_mode" = "1" ]; then
   elif black_box_start "$bb_logs"; then
     dompet_log "black-box: API + worker (NODE_ENV=production) on $E2E_BASE_URL ready in $(dompet_elapsed "$t"); logs in $bb_logs"
     E2E_BASE_URL="$E2E_BASE_URL" E2E_ADMIN_PHONE="$E2E_ADMIN_PHONE" E2E_ADMIN_PIN="$E2E_ADMIN_PIN" \
-      npx jest --config jest.config.js --selectProjects e2e --runInBand --forceExit \
+      npx jest --config jest.config.js --selectProjects e2e --runInBand \
       --reporters default --reporters ./test/support/black-box-reporter.js || bb_rc=1
     npx ts-node --transpile-only scripts/scenario.ts --base-url "$E2E_BASE_URL" || bb_rc=1
     unset E2E_BASE_URL E2E_ADMIN_PHONE E2E_ADMIN_PIN

@@ -143,7 +143,7 @@ describe('wallet: top-up and payment', () => {
       const retry = await fresh.http().post('/pay').set(u.auth).set('Idempotency-Key', 'crash-key').send({ amount: 40000, remarks: 'crash' }).expect(201);
       expect(retry.body.result).toEqual(first.body.result);
     } finally {
-      await fresh.app.close();
+      await fresh.close({ keepDatabase: true });
     }
     expect(await entriesOf(u)).toHaveLength(2);
     expect(await balance(u)).toBe(60000);

@@ -28,7 +28,8 @@ export interface TestApp {
   /** Native driver handle on this test file's own database (for assertions only). Absent in black-box mode: reading it throws. */
   db: Db;
   http: () => request.Agent;
-  close: () => Promise<void>;
+  /** Stops the app and drops its database, unless `keepDatabase` (another app still uses it). */
+  close: (options?: { keepDatabase?: boolean }) => Promise<void>;
 }
 
 function requireEnv(name: string): string {
@@ -109,9 +110,9 @@ export async function createTestApp(options: { label?: string; env?: Record<stri
     baseUrl,
     db,
     http: () => request.agent(baseUrl),
-    close: async () => {
+    close: async ({ keepDatabase = false } = {}) => {
       await app.close();
-      await db.dropDatabase().catch(() => undefined);
+      if (!keepDatabase) await db.dropDatabase().catch(() => undefined);
       await client.close();
     },
   };
