@@ -476,5 +476,10 @@ describeInProcess('config', 'auth: rate limit on the auth routes', () => {
     await t.http().post('/register').send({}).expect(429);
     // Non-auth public routes are not limited by it.
     await t.http().get('/health/live').expect(200);
+    // Its counters live under REDIS_PREFIX, so deployments sharing one Redis never count each other's requests.
+    const redis = t.app.get<Redis>(REDIS);
+    const ours = await redis.keys(`${t.config.redisPrefix}:throttle:*:hits`);
+    expect(ours).toHaveLength(2); // one counter per route: /login and /register
+    expect(await redis.keys('undefined*')).toEqual([]);
   });
 });

@@ -89,6 +89,16 @@ describe('users: profile, admin management, directory and lookup', () => {
       await t.http().put('/profile').set(user.auth).send({ address: 42 }).expect(400);
     });
 
+    it('refuses null for any field (a field is either left out or valid) and changes nothing', async () => {
+      const user = await newUser(t);
+      const before = (await t.http().get('/profile').set(user.auth).expect(200)).body.result;
+      for (const field of ['first_name', 'last_name', 'address']) {
+        const res = await t.http().put('/profile').set(user.auth).send({ first_name: 'Guntur', [field]: null }).expect(400);
+        expect(res.body.errors).toHaveProperty(field);
+      }
+      expect((await t.http().get('/profile').set(user.auth).expect(200)).body.result).toEqual(before);
+    });
+
     it('needs a token', async () => {
       expect((await t.http().get('/profile').expect(401)).body).toEqual(UNAUTHENTICATED);
       expect((await t.http().put('/profile').send({ first_name: 'X' }).expect(401)).body).toEqual(UNAUTHENTICATED);
@@ -191,6 +201,10 @@ describe('users: profile, admin management, directory and lookup', () => {
       const me = (await t.http().get('/profile').set(admin).expect(200)).body.result;
       expect((await t.http().delete(`/users/${me.user_id}`).set(admin).expect(422)).body.code).toBe('OWN_ACCOUNT_CHANGE_REFUSED');
       expect((await t.http().put(`/users/${me.user_id}`).set(admin).send({ role: 'USER' }).expect(422)).body.code).toBe('OWN_ACCOUNT_CHANGE_REFUSED');
+      // null is not a way around either rule.
+      expect((await t.http().put(`/users/${me.user_id}`).set(admin).send({ role: null }).expect(400)).body.errors).toHaveProperty('role');
+      expect((await t.http().put(`/users/${me.user_id}`).set(admin).send({ last_name: null }).expect(400)).body.errors).toHaveProperty('last_name');
+      expect((await t.http().get('/profile').set(admin).expect(200)).body.result.role).toBe('ADMIN');
       await t.http().put(`/users/${me.user_id}`).set(admin).send({ first_name: 'Dompet' }).expect(200);
     });
 
