@@ -28,9 +28,13 @@ export MONGODB_URI REDIS_URL
 dompet_log "servers ready in $(dompet_elapsed "$t")"
 
 t="$(dompet_now)"
-dompet_log "building (npm run build)"
-npm run --silent build
-dompet_log "built in $(dompet_elapsed "$t")"
+if [ -f dist/main.js ] && [ -z "$(find src tsconfig.json tsconfig.build.json package-lock.json -newer dist/main.js -print -quit 2>/dev/null)" ]; then
+  dompet_log "dist/ is up to date with src/; not rebuilding"
+else
+  dompet_log "building (npm run build)"
+  npm run --silent build
+  dompet_log "built in $(dompet_elapsed "$t")"
+fi
 
 dompet_log "applying migrations (npm run migrate)"
 npm run --silent migrate
