@@ -13,6 +13,7 @@ import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '../src/app.module';
@@ -48,17 +49,22 @@ export function toJsonFile(value: unknown): string {
 }
 
 /**
- * The OpenAPI document of the code as it is, built without any server: the configuration only
- * satisfies validation (its URLs are never dialled, since preview mode creates no provider).
+ * The app's module graph with every module and controller registered and no provider created (Nest's
+ * preview mode), so nothing connects anywhere: the configuration only satisfies validation.
  */
-export async function createOpenApiDocument(): Promise<OpenAPIObject> {
+export async function createPreviewApp(): Promise<INestApplication> {
   const config = AppConfig.fromEnv({
     NODE_ENV: 'development',
     APP_ROLE: 'all',
     MONGODB_URI: 'mongodb://127.0.0.1:27017',
     REDIS_URL: 'redis://127.0.0.1:6379',
   });
-  const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false, abortOnError: false, bodyParser: false });
+  return NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false, abortOnError: false, bodyParser: false });
+}
+
+/** The OpenAPI document of the code as it is, built without any server. */
+export async function createOpenApiDocument(): Promise<OpenAPIObject> {
+  const app = await createPreviewApp();
   try {
     return buildOpenApiDocument(app);
   } finally {

@@ -1,19 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { RequestMethod, Type } from '@nestjs/common';
+import { INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { createPostmanCollection, DEFAULT_BASE_URL, OPENAPI_FILE, POSTMAN_FILE, toJsonFile } from '../../scripts/export-openapi';
+import { createPostmanCollection, createPreviewApp, DEFAULT_BASE_URL, OPENAPI_FILE, POSTMAN_FILE, toJsonFile } from '../../scripts/export-openapi';
 import { IS_PUBLIC, ROLES } from '../../src/common/decorators/auth.decorators';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
  * The OpenAPI document is what the front-end team builds against, so it is checked for completeness
- * against the running app: the routes, their authentication, bodies and validation rules come from
- * Nest's and class-validator's own metadata (what the app enforces), and the document served at
- * /docs-json must describe every one of them. Each test lists all offenders at once.
+ * against what the app enforces: the routes, their authentication, bodies and validation rules come
+ * from Nest's and class-validator's own metadata (read from the app's module graph, built in preview
+ * mode, so this also works in black-box mode), and the document served at /docs-json (by the test
+ * app, or by the deployment under test) must describe every one of them. Each test lists all
+ * offenders at once.
  */
 
 const ERROR_REF = '#/components/schemas/ErrorResponseDto';
@@ -39,11 +41,13 @@ interface AppRoute {
   hasParams: boolean;
 }
 
-function appRoutes(t: TestApp): AppRoute[] {
+function appRoutes(app: INestApplication): AppRoute[] {
   const reflector = new Reflector();
   const scanner = new MetadataScanner();
   const routes: AppRoute[] = [];
-  for (const module of t.app.get(ModulesContainer).values()) {
+  // Preview mode creates no provider, so the container is read directly rather than injected.
+  const container = (app as unknown as { container: { getModules(): ModulesContainer } }).container;
+  for (const module of container.getModules().values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as Type<unknown> | undefined;
       if (!controller) continue;
@@ -181,7 +185,12 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
   beforeAll(async () => {
     t = await createTestApp({ label: 'openapi' });
     doc = (await t.http().get('/docs-json').expect(200)).body as Doc;
-    routes = appRoutes(t);
+    const preview = await createPreviewApp();
+    try {
+      routes = appRoutes(preview);
+    } finally {
+      await preview.close();
+    }
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) if (item[method]) operations.push({ key: `${method} ${path}`, method, path, op: item[method] });
     }
