@@ -247,6 +247,14 @@ start_pg() {
     "$psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc 'CREATE DATABASE ferretdb' >>"$log" 2>&1 ||
       dompet_die "could not create the ferretdb database in PostgreSQL (log: $log)."
   fi
+  # GIN companions of FerretDB's btree indexes (its equality filters use `@>`, which only a GIN
+  # index serves) and custom plans only; see the file. Idempotent, so applied at every start,
+  # before FerretDB connects.
+  if ! "$psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb -v ON_ERROR_STOP=1 \
+    -c 'SET client_min_messages = warning' -f "$SCRIPT_DIR/lib/ferretdb-pg-gin.sql" >>"$log" 2>&1; then
+    dompet_log_tail "$log"
+    dompet_die "could not install scripts/lib/ferretdb-pg-gin.sql in the ferretdb database (log: $log)."
+  fi
   save_conf
 }
 
