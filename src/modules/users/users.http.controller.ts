@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, Roles } from '../../common/decorators/auth.decor
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
+import { newUserFields } from './http/user-fields';
 import { CreateUserCommand } from './commands/create-user/create-user.command';
 import { CreateUserRequestDto } from './commands/create-user/create-user.request.dto';
 import { DeactivateUserCommand } from './commands/deactivate-user/deactivate-user.command';
@@ -139,9 +140,7 @@ export class UsersHttpController {
   })
   async create(@Body() body: CreateUserRequestDto) {
     return success(
-      await this.commands.execute(
-        new CreateUserCommand(body.first_name, body.last_name, body.phone_number, body.address, body.pin, body.role ?? 'USER'),
-      ),
+      await this.commands.execute(new CreateUserCommand({ ...newUserFields(body), role: body.role ?? 'USER' })),
     );
   }
 

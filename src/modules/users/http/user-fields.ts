@@ -83,3 +83,8 @@ export function RoleField() {
     IsIn(ROLES, { message: 'role must be USER or ADMIN' }),
   );
 }
+
+/** The request fields of a new account (registration, admin creation) as the registration service takes them. */
+export function newUserFields(body: { first_name: string; last_name: string; phone_number: string; address: string; pin: string }) {
+  return { firstName: body.first_name, lastName: body.last_name, phone: body.phone_number, address: body.address, pin: body.pin };
+}

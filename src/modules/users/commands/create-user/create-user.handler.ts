@@ -12,14 +12,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Adm
   ) {}
 
   async execute(command: CreateUserCommand): Promise<AdminUserDto> {
-    const user = await this.registration.register({
-      firstName: command.firstName,
-      lastName: command.lastName,
-      phone: command.phone,
-      address: command.address,
-      pin: command.pin,
-      role: command.role,
-    });
+    const user = await this.registration.register(command.user);
     return toAdminUser(user, this.config.timeZone);
   }
 }

@@ -1,15 +1,10 @@
 import { Command } from '@nestjs/cqrs';
+import type { NewUser } from '../../services/user-registration.service';
 import type { RegisteredUserDto } from '../../user.views';
 
-/** A person signs up with their phone number and a 6-digit PIN (phone already normalised). */
+/** A person signs up with their phone number and a 6-digit PIN (phone already normalised); always role USER. */
 export class RegisterUserCommand extends Command<RegisteredUserDto> {
-  constructor(
-    readonly firstName: string,
-    readonly lastName: string,
-    readonly phone: string,
-    readonly address: string,
-    readonly pin: string,
-  ) {
+  constructor(readonly user: Omit<NewUser, 'role'>) {
     super();
   }
 }

@@ -12,14 +12,7 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand,
   ) {}
 
   async execute(command: RegisterUserCommand): Promise<RegisteredUserDto> {
-    const user = await this.registration.register({
-      firstName: command.firstName,
-      lastName: command.lastName,
-      phone: command.phone,
-      address: command.address,
-      pin: command.pin,
-      role: 'USER',
-    });
+    const user = await this.registration.register({ ...command.user, role: 'USER' });
     return toRegisteredUser(user, this.config.timeZone);
   }
 }

@@ -7,6 +7,7 @@ import { ApiEnvelope } from '../../../../common/http/api-responses';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES } from '../../../../common/http/api-error-examples';
 import { success } from '../../../../common/http/envelope';
 import { RegisteredUserDto } from '../../user.views';
+import { newUserFields } from '../../http/user-fields';
 import { RegisterUserCommand } from './register-user.command';
 import { RegisterUserRequestDto } from './register-user.request.dto';
 
@@ -41,7 +42,7 @@ export class RegisterUserHttpController {
   })
   async register(@Body() body: RegisterUserRequestDto) {
     return success(
-      await this.commands.execute(new RegisterUserCommand(body.first_name, body.last_name, body.phone_number, body.address, body.pin)),
+      await this.commands.execute(new RegisterUserCommand(newUserFields(body))),
     );
   }
 }
