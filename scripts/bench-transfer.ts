@@ -14,7 +14,8 @@
  *   - applied/s: transfers settled SUCCESS per second, from the first accepted to the last settled
  *     (`transfers.created_at` to `transfers.completed_at`, both stamped by the service);
  *   - end-to-end latency accept → SUCCESS per transfer (completed_at − created_at), p50/p99/max,
- *     and the largest backlog of PENDING transfers seen (sampled every 500 ms).
+ *     and the largest backlog of PENDING transfers seen (sampled every 500 ms);
+ *   - database reads and writes per transfer (API and workers together), from the server's counters.
  * Scenarios: `one-worker` and `two-workers` (transfers between random pairs of senders) and
  * `hot-receiver` (every sender pays one receiver; --hot-workers workers, default 2). Each scenario
  * ends with verifyLedger on its database; any problem, or money not conserved, exits non-zero.
@@ -24,6 +25,7 @@
 import { cpus, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import type { Db } from 'mongodb';
 import { verifyLedger } from '../src/modules/wallet/ledger/ledger-verifier';
 import { countStatus } from '../test/fault/support/checks';
 import { Account, createAccount, mapLimit, transfer } from '../test/fault/support/client';
@@ -55,6 +57,7 @@ interface Row {
   e2eP99: number;
   e2eMax: number;
   maxBacklog: number;
+  dbOpsPerTransfer: number | null;
   failed: number;
   ledger: string;
 }
@@ -85,6 +88,18 @@ function parseOptions(argv: string[]): Options {
     settleSeconds: int('settle-seconds', 240, 10, 3600),
     scenarios,
   };
+}
+
+/**
+ * Reads and writes the database server has answered so far (find, getMore, insert, update, delete,
+ * findAndModify), server-wide; aggregate and count (this script's own polling) are left out.
+ */
+async function dbOperations(db: Db): Promise<number | null> {
+  const status = await db.admin().command({ serverStatus: 1 });
+  const commands = status.metrics?.commands as Record<string, { total: unknown }> | undefined;
+  if (commands) return ['find', 'getMore', 'insert', 'update', 'delete', 'findAndModify'].reduce((n, k) => n + Number(commands[k]?.total ?? 0), 0);
+  const o = status.opcounters as Record<string, number> | undefined;
+  return o ? o.query + o.getmore + o.insert + o.update + o.delete : null;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -145,6 +160,7 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
     })();
 
     const loadStart = loadavg()[0].toFixed(1);
+    const opsStart = await dbOperations(cluster.db);
     const postMs: number[] = [];
     const sendStart = performance.now();
     const replies = await mapLimit(plan, o.concurrency, async (t) => {
@@ -166,6 +182,7 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
     }
     sampling = false;
     await sampler;
+    const opsEnd = await dbOperations(cluster.db);
 
     const docs = await cluster.db
       .collection<{ status: string; created_at: Date; completed_at: Date | null }>('transfers')
@@ -199,6 +216,7 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
       e2eP99: percentile(e2e, 99),
       e2eMax: e2e[e2e.length - 1],
       maxBacklog,
+      dbOpsPerTransfer: opsStart === null || opsEnd === null ? null : (opsEnd - opsStart) / o.transfers,
       failed,
       ledger: report.problems.length ? `${report.problems.length} problem(s)` : `ok (${report.entries} entries)`,
     };
@@ -227,12 +245,12 @@ async function main(): Promise<number> {
     out();
     out(`## Transfer benchmark: ${o.transfers} transfers of ${AMOUNT} per scenario, ${o.concurrency} POST /transfer in flight, 1 API process, ${backend}, ${cpus().length} CPUs, Node ${process.version}`);
     out();
-    out('| scenario | workers | senders → receivers | transfers | accepted/s | POST p50 / p99 ms | applied/s | accept → SUCCESS p50 / p99 / max ms | max backlog | failed | verifyLedger | load avg |');
-    out('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
+    out('| scenario | workers | senders → receivers | transfers | accepted/s | POST p50 / p99 ms | applied/s | accept → SUCCESS p50 / p99 / max ms | max backlog | DB ops / transfer | failed | verifyLedger | load avg |');
+    out('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
     for (const r of rows) {
       out(
         `| ${r.scenario} | ${r.workers} | ${r.shape} | ${r.transfers} | ${r.acceptedPerSecond.toFixed(1)} | ${r.postP50.toFixed(0)} / ${r.postP99.toFixed(0)} | ` +
-          `${r.appliedPerSecond.toFixed(1)} | ${r.e2eP50} / ${r.e2eP99} / ${r.e2eMax} | ${r.maxBacklog} | ${r.failed} | ${r.ledger} | ${r.load} |`,
+          `${r.appliedPerSecond.toFixed(1)} | ${r.e2eP50} / ${r.e2eP99} / ${r.e2eMax} | ${r.maxBacklog} | ${r.dbOpsPerTransfer?.toFixed(1) ?? 'n/a'} | ${r.failed} | ${r.ledger} | ${r.load} |`,
       );
     }
     out();
