@@ -3,6 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Document, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { LedgerEntry, entryId } from '../../wallet/domain/ledger-entry';
+import { isSelective } from '../domain/report-filter';
 import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
 /** The wallet module's collection, read here and never written. */
@@ -11,6 +12,10 @@ export const LEDGER_ENTRIES = 'ledger_entries';
 export const STREAM_BATCH_SIZE = 1000;
 /** Entries per round trip when summing a period (two small fields each). */
 export const TOTALS_BATCH_SIZE = 5000;
+/** Widest seq range read slot by slot (`_id` lookups) on FerretDB: the largest page. */
+export const MAX_SLOT_READS = 1000;
+/** `_id` lookups one slot-by-slot read keeps in flight (each holds a pooled connection). */
+export const SLOT_READS_IN_FLIGHT = 16;
 
 /**
  * Report reads on `ledger_entries` with the native driver. Query shapes (see docs/reports.md):
@@ -19,9 +24,19 @@ export const TOTALS_BATCH_SIZE = 5000;
  *   [created_at]}` sorted `{seq: -1}` (served by the `wallet_seq` index `{wallet_id: 1, seq: -1}`
  *   on MongoDB: the seq bounds limit what the server examines);
  * - totals: `{wallet_id, seq: {$gte, $lte}}` projected to `{entry_type, amount}`, streamed and summed.
+ *
+ * On FerretDB a range query is never bounded by an index (only top-level equality is pushed down to
+ * the backend), so it reads the whole wallet; an `_id` equality is an index lookup there (GIN
+ * companion indexes, scripts/lib/ferretdb-pg-gin.sql). So on FerretDB an unfiltered range of at
+ * most `MAX_SLOT_READS` seqs (a plain page, with or without a period) is read slot by slot: the
+ * chain is contiguous, so its entries are exactly the `_id`s `<wallet>:<seq>` of the range; the
+ * period is then checked here. Filtered pages (5,000-entry windows) stay range queries. On MongoDB
+ * the `wallet_seq` index bounds the range query: one round trip.
  */
 @Injectable()
 export class MongoLedgerReader extends LedgerReader {
+  private ferretdb: Promise<boolean> | undefined;
+
   constructor(@InjectConnection() private readonly connection: Connection) {
     super();
   }
@@ -34,8 +49,38 @@ export class MongoLedgerReader extends LedgerReader {
     return this.entries.findOne({ _id: entryId(walletId, seq) });
   }
 
-  newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
+  async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
+    if (!isSelective(selection.filter) && range.highest !== null && range.highest - range.lowest < MAX_SLOT_READS && (await this.rangesNeedSlotReads())) {
+      return (await this.slots(range.walletId, range.highest, range.lowest)).filter((e) => matches(e, selection)).slice(0, limit);
+    }
     return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).limit(limit).toArray();
+  }
+
+  /** The entries of seqs `highest` down to `lowest`, newest first, by `_id` (a bounded number in flight). */
+  private async slots(walletId: string, highest: number, lowest: number): Promise<LedgerEntry[]> {
+    const found: Array<LedgerEntry | null> = new Array(Math.max(0, highest - lowest + 1)).fill(null);
+    let next = 0;
+    const worker = async () => {
+      while (next < found.length) {
+        const i = next++;
+        found[i] = await this.entries.findOne({ _id: entryId(walletId, highest - i) });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SLOT_READS_IN_FLIGHT, found.length) }, worker));
+    return found.filter((e): e is LedgerEntry => e !== null);
+  }
+
+  /** True on FerretDB (its `buildInfo` carries `ferretdbVersion`), asked once per process. */
+  private rangesNeedSlotReads(): Promise<boolean> {
+    this.ferretdb ??= this.connection
+      .db!.admin()
+      .command({ buildInfo: 1 })
+      .then((info) => typeof info.ferretdbVersion === 'string')
+      .catch(() => {
+        this.ferretdb = undefined; // ask again next time
+        return false;
+      });
+    return this.ferretdb;
   }
 
   stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
@@ -58,6 +103,17 @@ export class MongoLedgerReader extends LedgerReader {
     }
     return [...buckets.values()];
   }
+}
+
+/** `toFilter`'s selection, for entries read by `_id` (the range is given by the slots read). */
+export function matches(entry: LedgerEntry, { filter, period }: Selection): boolean {
+  return (
+    (!filter.entryTypes || filter.entryTypes.includes(entry.entry_type)) &&
+    (!filter.transactionType || entry.transaction_type === filter.transactionType) &&
+    (!filter.status || entry.status === filter.status) &&
+    (!period.from || entry.created_at >= period.from) &&
+    (!period.toExclusive || entry.created_at < period.toExclusive)
+  );
 }
 
 export function toFilter(range: SeqRange, { filter, period }: Selection): Filter<LedgerEntry> {
