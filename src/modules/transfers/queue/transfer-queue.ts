@@ -11,6 +11,7 @@ export interface TransferJobData {
 }
 
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
+const STUCK_RECHECK_MS = 200;
 
 /** Puts transfers on the Bull queue; the job id is the transfer id, so a transfer has at most one live job. */
 @Injectable()
@@ -36,7 +37,13 @@ export class TransferQueue {
   async ensureQueued(transferId: string): Promise<boolean> {
     const job = await this.queue.getJob(transferId);
     if (job) {
-      const state = await job.getState();
+      let state = await job.getState();
+      // Bull reads its lists one after another, so a job moving from waiting to active in between
+      // reads as "stuck": look again before taking it for lost.
+      if (state === 'stuck') {
+        await new Promise((resolve) => setTimeout(resolve, STUCK_RECHECK_MS));
+        state = await job.getState();
+      }
       if (LIVE_STATES.has(state)) return false;
       await job.remove().catch((err: Error) => this.logger.warn(`could not remove old job ${transferId}: ${err.message}`));
     }
