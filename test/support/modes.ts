@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+
 /**
  * The two ways the e2e suite runs.
  *
@@ -5,8 +7,8 @@
  *   prefix (`createTestApp`), so a test may also look at the database, the queue or Redis.
  * - Black-box: with `E2E_BASE_URL=https://host` set, the suite drives that running deployment over
  *   HTTP only. Tests that need more than HTTP are declared with `itInProcess` / `describeInProcess`
- *   (or `itWithDatabase` / `describeWithDatabase`): they run in-process as usual and are skipped in
- *   black-box mode, with the reason in their title, which `black-box-reporter.js` sums up.
+ *   (or `itWithDatabase` / `describeWithDatabase`): they run in-process as usual and are left out
+ *   (not registered) in black-box mode, where `black-box-reporter.js` sums up how many and why.
  */
 
 function normaliseBaseUrl(value: string | undefined): string | undefined {
@@ -40,31 +42,53 @@ export const IN_PROCESS_REASONS = {
 
 export type InProcessReason = keyof typeof IN_PROCESS_REASONS;
 
-/** The title a test or block gets in black-box mode, where it is skipped. */
-export function inProcessTitle(title: string, reason: InProcessReason): string {
-  return `${title} [in-process only: ${IN_PROCESS_REASONS[reason]}]`;
-}
-
 type EachTable = ReadonlyArray<readonly unknown[]>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EachFn = (...args: any[]) => unknown;
 
-/** `it(name, fn)` in-process; in black-box mode the test is skipped and says why. */
+/**
+ * In black-box mode an in-process-only test is not registered at all (nothing is skipped); it is
+ * written to the file named by `E2E_LEFT_OUT_LOG` (set by `black-box-reporter.js`), one JSON line
+ * per test, for the run's summary line.
+ */
+function leaveOut(reason: InProcessReason, tests: number): void {
+  const log = process.env.E2E_LEFT_OUT_LOG;
+  if (log) appendFileSync(log, `${JSON.stringify({ reason: IN_PROCESS_REASONS[reason], tests })}\n`);
+}
+
+/** How many tests a describe body declares, found by running it with jest's globals replaced by counters. */
+function countTests(body: () => void): number {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const names = ['describe', 'it', 'test', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach'];
+  const saved = names.map((name) => g[name]);
+  let tests = 0;
+  const count = Object.assign(() => void tests++, { each: (table: EachTable) => () => void (tests += table.length) });
+  g.it = g.test = count;
+  g.describe = (_name: string, inner: () => void) => inner();
+  for (const hook of ['beforeAll', 'afterAll', 'beforeEach', 'afterEach']) g[hook] = () => undefined;
+  try {
+    body();
+  } finally {
+    names.forEach((name, i) => (g[name] = saved[i]));
+  }
+  return tests;
+}
+
+/** `it(name, fn)` in-process; left out in black-box mode. */
 export function itInProcess(reason: InProcessReason, name: string, fn: jest.ProvidesCallback, timeout?: number): void {
-  if (BLACK_BOX) it.skip(inProcessTitle(name, reason), fn, timeout);
+  if (BLACK_BOX) leaveOut(reason, 1);
   else it(name, fn, timeout);
 }
 
-/** `it.each(table)(name, fn)` in-process; skipped in black-box mode. */
+/** `it.each(table)(name, fn)` in-process; left out in black-box mode. */
 itInProcess.each = (reason: InProcessReason, table: EachTable) => (name: string, fn: EachFn, timeout?: number): void => {
-  const rows = table as unknown[][];
-  if (BLACK_BOX) it.skip.each(rows)(inProcessTitle(name, reason), fn as never, timeout);
-  else it.each(rows)(name, fn as never, timeout);
+  if (BLACK_BOX) leaveOut(reason, table.length);
+  else it.each(table as unknown[][])(name, fn as never, timeout);
 };
 
-/** `describe(name, fn)` in-process; in black-box mode every test in it is skipped (its hooks never run). */
+/** `describe(name, fn)` in-process; in black-box mode the block is left out (its hooks never run). */
 export function describeInProcess(reason: InProcessReason, name: string, fn: () => void): void {
-  if (BLACK_BOX) describe.skip(inProcessTitle(name, reason), fn);
+  if (BLACK_BOX) leaveOut(reason, countTests(fn));
   else describe(name, fn);
 }
 
