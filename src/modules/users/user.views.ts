@@ -69,24 +69,21 @@ export interface Page<T> {
   pagination: Pagination;
 }
 
+/** The fields every full view of one account starts with. */
+function accountFields(user: UserRecord) {
+  return { user_id: user._id, first_name: user.first_name, last_name: user.last_name, phone_number: user.phone_number, address: user.address };
+}
+
 export function toRegisteredUser(user: UserRecord, timeZone: string): RegisteredUserDto {
   return {
-    user_id: user._id,
-    first_name: user.first_name,
-    last_name: user.last_name,
-    phone_number: user.phone_number,
-    address: user.address,
+    ...accountFields(user),
     created_date: formatDateTime(new Date(user.created_at), timeZone),
   };
 }
 
 export function toAdminUser(user: UserRecord, timeZone: string): AdminUserDto {
   return {
-    user_id: user._id,
-    first_name: user.first_name,
-    last_name: user.last_name,
-    phone_number: user.phone_number,
-    address: user.address,
+    ...accountFields(user),
     role: user.role,
     status: user.status,
     wallet_frozen: user.wallet_frozen,
@@ -106,11 +103,7 @@ export function toDirectoryEntry(user: UserRecord): DirectoryEntryDto {
 
 export function toProfile(user: UserRecord, balance: number, timeZone: string): ProfileDto {
   return {
-    user_id: user._id,
-    first_name: user.first_name,
-    last_name: user.last_name,
-    phone_number: user.phone_number,
-    address: user.address,
+    ...accountFields(user),
     role: user.role,
     wallet_frozen: user.wallet_frozen,
     balance,
