@@ -9,12 +9,13 @@
  * balances, top-ups, payments and transfers over about a year) plus a few small wallets, boots the
  * API in this process on 127.0.0.1, logs in through POST /login, then measures:
  *   - first page (GET /transactions?limit=100), big wallet and a small wallet in the same collection;
- *   - deep page (a cursor at seq 50,000);
+ *   - deep page (a cursor at seq 50,000, and one at 50,050: a window across two `page_key` blocks);
  *   - filtered page (type=PAYMENT and a 30-day period): first page (locates the period) and next page;
  *   - the CSV export of the whole big wallet: rows/s and the peak RSS of this process;
- *   - the database primitives, through the driver: one `_id` lookup, one seq-range query, and a page
- *     of 100 built from `_id` lookups (SLOT_READS_IN_FLIGHT in flight, the shape the API uses on
- *     FerretDB for plain pages) for comparison with the range query.
+ *   - the database primitives, through the driver: one `_id` lookup, one seq-range query, a page of
+ *     100 built from `_id` lookups (SLOT_READS_IN_FLIGHT in flight, the shape the API used on FerretDB
+ *     before `page_key`) and a page of 100 built from the two `{page_key}` blocks covering it (the
+ *     shape the API uses on FerretDB for plain pages), for comparison with the range query.
  * Each scenario runs up to BENCH_REQUESTS (200) requests or BENCH_SCENARIO_SECONDS (20 s), at least
  * 3 (1 for the slowest comparison, and 1 for every scenario once BENCH_MEASURE_SECONDS (200 s) of
  * measuring have passed), so the whole run stays under 5 minutes on FerretDB. The database is
@@ -34,7 +35,7 @@ import { AppConfig } from '../src/config/app-config';
 import { ReportCursorCodec } from '../src/modules/reports/domain/report-cursor';
 import { describeSelection } from '../src/modules/reports/domain/report-filter';
 import { SLOT_READS_IN_FLIGHT } from '../src/modules/reports/persistence/mongo-ledger.reader';
-import { entryId, EntryType, LedgerEntry } from '../src/modules/wallet/domain/ledger-entry';
+import { entryId, EntryType, LedgerEntry, pageKey, pageKeyOf, pageOf } from '../src/modules/wallet/domain/ledger-entry';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
@@ -84,6 +85,7 @@ function chain(walletId: string, n: number, start: number, span: number, counter
       _id: entryId(walletId, seq),
       wallet_id: walletId,
       seq,
+      page_key: pageKeyOf(walletId, seq),
       op_id: `${type}:${ref}`,
       entry_type: type,
       transaction_type: isCredit ? 'CREDIT' : 'DEBIT',
@@ -231,14 +233,30 @@ async function main(): Promise<void> {
       ),
     );
 
+    results.push(
+      await scenario('page of 100 by `page_key` blocks, in parallel', '2 × {page_key: "<wallet>:<page>"}, filtered and sorted in the process', async () => {
+        const hi = randomInt(100, ENTRIES);
+        const lo = hi - 99;
+        const blocks = await Promise.all([pageOf(hi), pageOf(lo)].filter((p, i, all) => all.indexOf(p) === i).map((p) => entries.find({ page_key: pageKey(big._id, p) }).toArray()));
+        return blocks
+          .flat()
+          .filter((e) => e.seq >= lo && e.seq <= hi)
+          .sort((a, b) => b.seq - a.seq).length;
+      }),
+    );
+
     out('HTTP (in-process API):');
-    // What MongoLedgerReader does for a plain page: slot by slot on FerretDB, one range query on MongoDB.
-    const plain = server.ferretdbVersion ? `100 \`_id\` lookups (${SLOT_READS_IN_FLIGHT} in flight)` : '1 range query';
+    // What MongoLedgerReader does for a plain page: the `page_key` blocks on FerretDB, one range query on MongoDB.
+    const plain = server.ferretdbVersion ? '2 `page_key` block reads (1 when aligned), in parallel' : '1 range query';
     results.push(await scenario('first page, limit 100', `head (\`_id\` walk) + ${plain}`, () => page('/transactions?limit=100')));
     results.push(await scenario(`first page, small wallet (${SMALL_ENTRIES} entries)`, `head (\`_id\` walk) + ${plain}`, () => page('/transactions?limit=100', smallToken)));
     const codec = app.get(ReportCursorCodec);
     const deep = codec.encode({ beforeSeq: Math.floor(ENTRIES / 2) + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
     results.push(await scenario(`deep page (cursor at seq ${Math.floor(ENTRIES / 2).toLocaleString('en')})`, plain, () => page(`/transactions?limit=100&cursor=${deep}`)));
+    // With the default sizes the pages above cover exactly one `page_key` block each; this one straddles two.
+    const unalignedSeq = Math.floor(ENTRIES / 2) + 50;
+    const unaligned = codec.encode({ beforeSeq: unalignedSeq + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
+    results.push(await scenario(`deep page, unaligned (cursor at seq ${unalignedSeq.toLocaleString('en')})`, plain, () => page(`/transactions?limit=100&cursor=${unaligned}`)));
     const fmt = (d: Date) => d.toISOString().slice(0, 10);
     const periodFrom = fmt(new Date(start + YEAR_MS / 2));
     const periodTo = fmt(new Date(start + YEAR_MS / 2 + 29 * 24 * 3600 * 1000));

@@ -3,7 +3,7 @@
 import { hash } from '@node-rs/argon2';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryId, LedgerEntry } from '../src/modules/wallet/domain/ledger-entry';
+import { entryId, LedgerEntry, pageKeyOf } from '../src/modules/wallet/domain/ledger-entry';
 
 const dir = join(__dirname, '..', 'example_data');
 const at = (s: string) => new Date(`${s}+07:00`);
@@ -36,7 +36,7 @@ async function main() {
     const after = dir === 'CREDIT' ? before + amount : before - amount;
     seq.set(wallet, s);
     bal.set(wallet, after);
-    entries.push({ _id: entryId(wallet, s), wallet_id: wallet, seq: s, op_id: op, entry_type: type, transaction_type: dir, amount, balance_before: before, balance_after: after, remarks, ref_id: ref, counterparty_id: cp, status: 'SUCCESS', created_at: at(when) });
+    entries.push({ _id: entryId(wallet, s), wallet_id: wallet, seq: s, page_key: pageKeyOf(wallet, s), op_id: op, entry_type: type, transaction_type: dir, amount, balance_before: before, balance_after: after, remarks, ref_id: ref, counterparty_id: cp, status: 'SUCCESS', created_at: at(when) });
   }
   const topUp1 = '01900000-0001-7000-8000-000000000001';
   const pay1 = '01900000-0002-7000-8000-000000000001';

@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
-import { entryId, EntryType, LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
+import { entryId, EntryType, LedgerEntry, pageKeyOf } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
 import { newId } from '../../src/common/util/ids';
 import { formatDateTime } from '../../src/common/util/time';
@@ -111,6 +111,7 @@ describe('reports: transaction listing, summary and export', () => {
         _id: entryId(walletId, seq),
         wallet_id: walletId,
         seq,
+        page_key: pageKeyOf(walletId, seq),
         op_id: `${item.kind}:${ref}`,
         entry_type: item.kind as EntryType,
         transaction_type: item.kind === 'TOP_UP' ? 'CREDIT' : 'DEBIT',
@@ -409,6 +410,23 @@ describe('reports: transaction listing, summary and export', () => {
       expect(top.result[0].balance_after).toBe(98000 + 5100);
       const s = (await t.http().get('/transactions/summary').set(u.auth).expect(200)).body.result;
       expect(s).toMatchObject({ opening_balance: 0, closing_balance: 98000 + 5100, total_credit: 105100, total_debit: 2000, count: 5103 });
+    });
+  });
+
+  describe('entries without page_key', () => {
+    itWithDatabase('pages the same over entries written before page_key was backfilled', async () => {
+      const u = await newUser(t);
+      const start = at('2024-01-01 00:00:00').getTime();
+      const items = Array.from({ length: 250 }, (_, i) => ({ kind: 'TOP_UP' as const, amount: i + 1, at: new Date(start + i * 1000) }));
+      await seed(u.userId, items);
+      const entries = t.db.collection<LedgerEntry>('ledger_entries');
+      await entries.updateMany({ wallet_id: u.userId, seq: { $gte: 120, $lte: 180 } }, { $unset: { page_key: '' } });
+      try {
+        const { rows } = await allPages(u, { limit: 30 });
+        expect(rows.map((r) => r.amount)).toEqual(items.map((i) => i.amount).reverse());
+      } finally {
+        for (let seq = 120; seq <= 180; seq++) await entries.updateOne({ _id: entryId(u.userId, seq) }, { $set: { page_key: pageKeyOf(u.userId, seq) } });
+      }
     });
   });
 

@@ -1,4 +1,4 @@
-import { entryId, EntryType, LedgerEntry } from '../../wallet/domain/ledger-entry';
+import { entryId, EntryType, LedgerEntry, pageKeyOf } from '../../wallet/domain/ledger-entry';
 import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
 /** The reports' read port over an in-memory ledger (unit tests); it counts the reads it serves. */
@@ -78,6 +78,7 @@ export function buildChain(walletId: string, items: ChainItem[], firstSeq = 1, o
       _id: entryId(walletId, seq),
       wallet_id: walletId,
       seq,
+      page_key: pageKeyOf(walletId, seq),
       op_id: `${item.type}:${walletId}:${seq}`,
       entry_type: item.type,
       transaction_type: credit ? 'CREDIT' : 'DEBIT',

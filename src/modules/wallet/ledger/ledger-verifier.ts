@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { entryId, LedgerEntry } from '../domain/ledger-entry';
+import { entryId, LedgerEntry, pageKeyOf } from '../domain/ledger-entry';
 
 export interface LedgerReport {
   wallets: number;
@@ -11,7 +11,7 @@ export interface LedgerReport {
 }
 
 /**
- * Recomputes every wallet from its entries and checks: contiguous sequence, chained balances,
+ * Recomputes every wallet from its entries and checks: contiguous sequence, `page_key`, chained balances,
  * arithmetic, no negative balance, unique operations, hints that match their entry, transfer legs
  * consistent with transfer outcomes, and conservation (top-ups − payments = balances + in flight).
  * Streams the collection once; memory grows with the number of wallets and transfers, not entries.
@@ -30,6 +30,7 @@ export async function verifyLedger(db: Db): Promise<LedgerReport> {
     entries++;
     const prev = state.get(e.wallet_id) ?? { seq: 0, balance: 0 };
     if (e._id !== entryId(e.wallet_id, e.seq)) report(`${e._id}: _id does not match wallet/seq`);
+    if (e.page_key !== pageKeyOf(e.wallet_id, e.seq)) report(`${e._id}: page_key ${e.page_key} != ${pageKeyOf(e.wallet_id, e.seq)}`);
     if (e.seq !== prev.seq + 1) report(`${e._id}: sequence gap after ${prev.seq}`);
     if (e.balance_before !== prev.balance) report(`${e._id}: balance_before ${e.balance_before} != previous balance_after ${prev.balance}`);
     const expected = e.transaction_type === 'CREDIT' ? e.balance_before + e.amount : e.balance_before - e.amount;

@@ -1,5 +1,5 @@
 import { AppConfig } from '../../../config/app-config';
-import { LedgerEntry, entryId } from '../domain/ledger-entry';
+import { LedgerEntry, entryId, pageKeyOf } from '../domain/ledger-entry';
 import { BalanceNotEnoughError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
 import { LedgerService, Posting } from './ledger.service';
@@ -69,6 +69,7 @@ const posting = (walletId: string, direction: 'CREDIT' | 'DEBIT', amount: number
 function expectChained(entries: LedgerEntry[]): void {
   entries.forEach((e, i) => {
     expect(e.seq).toBe(i + 1);
+    expect(e.page_key).toBe(pageKeyOf(e.wallet_id, e.seq));
     expect(e.balance_before).toBe(i === 0 ? 0 : entries[i - 1].balance_after);
     expect(e.balance_after).toBe(e.balance_before + (e.transaction_type === 'CREDIT' ? e.amount : -e.amount));
     expect(e.balance_after).toBeGreaterThanOrEqual(0);

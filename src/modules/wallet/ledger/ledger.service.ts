@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { KeyedMutex } from '../../../common/util/keyed-mutex';
-import { EntryStatus, EntryType, LedgerEntry, TransactionType, entryId } from '../domain/ledger-entry';
+import { EntryStatus, EntryType, LedgerEntry, TransactionType, entryId, pageKeyOf } from '../domain/ledger-entry';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
 
@@ -88,6 +88,7 @@ export class LedgerService {
         _id: entryId(p.walletId, seq),
         wallet_id: p.walletId,
         seq,
+        page_key: pageKeyOf(p.walletId, seq),
         op_id: p.opId,
         entry_type: p.entryType,
         transaction_type: p.direction,

@@ -6,6 +6,8 @@ export class LedgerEntryDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) wallet_id!: string;
   @Prop({ required: true }) seq!: number;
+  /** `pageKeyOf(wallet_id, seq)`: the block of 100 entries, one indexed equality read (index `page_key`). */
+  @Prop({ required: true }) page_key!: string;
   @Prop({ required: true }) op_id!: string;
   @Prop({ type: String, required: true }) entry_type!: EntryType;
   @Prop({ type: String, required: true }) transaction_type!: TransactionType;

@@ -20,7 +20,7 @@ export const MAX_EXAMINED_PER_PAGE = 5000;
 
 /**
  * A page is one read of a bounded seq window of the wallet's chain, newest first (`newestFirst`:
- * one range query, or on FerretDB one `_id` lookup per slot for an unfiltered window):
+ * one range query, or on FerretDB one `page_key` query per block of 100 for an unfiltered window):
  * - plain page: the window is exactly `limit` entries below the cursor (the chain is contiguous);
  * - filtered page: the window is the next `MAX_EXAMINED_PER_PAGE` entries, the server returns the
  *   first `limit + 1` that match (the extra one only tells that more exist);
