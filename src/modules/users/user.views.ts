@@ -14,21 +14,20 @@ import type { UserRecord } from './persistence/users.repository';
 const DATE = { example: '2021-04-01 22:21:21', pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$' };
 const USER_ID = { format: 'uuid', example: '0193a4c2-5d1e-7b2a-9c3d-4e5f6a7b8c9d', description: 'UUID v7' };
 
-export class RegisteredUserDto {
+/** The fields every full view of one account starts with. */
+abstract class AccountDto {
   @ApiProperty(USER_ID) user_id!: string;
   @ApiProperty({ example: 'Guntur' }) first_name!: string;
   @ApiProperty({ example: 'Saputro' }) last_name!: string;
   @ApiProperty({ example: '0811255501', description: 'Stored national form' }) phone_number!: string;
   @ApiProperty({ example: 'Jl. Diponegoro No. 215' }) address!: string;
+}
+
+export class RegisteredUserDto extends AccountDto {
   @ApiProperty(DATE) created_date!: string;
 }
 
-export class AdminUserDto {
-  @ApiProperty(USER_ID) user_id!: string;
-  @ApiProperty({ example: 'Guntur' }) first_name!: string;
-  @ApiProperty({ example: 'Saputro' }) last_name!: string;
-  @ApiProperty({ example: '0811255501' }) phone_number!: string;
-  @ApiProperty({ example: 'Jl. Diponegoro No. 215' }) address!: string;
+export class AdminUserDto extends AccountDto {
   @ApiProperty({ enum: ['USER', 'ADMIN'], example: 'USER' }) role!: Role;
   @ApiProperty({ enum: ['ACTIVE', 'DEACTIVATED'], example: 'ACTIVE' }) status!: UserStatus;
   @ApiProperty({ example: false }) wallet_frozen!: boolean;
@@ -43,12 +42,7 @@ export class DirectoryEntryDto {
   @ApiProperty({ example: '0811***501', description: 'First four and last three digits; the rest masked' }) phone_number_masked!: string;
 }
 
-export class ProfileDto {
-  @ApiProperty(USER_ID) user_id!: string;
-  @ApiProperty({ example: 'Guntur' }) first_name!: string;
-  @ApiProperty({ example: 'Saputro' }) last_name!: string;
-  @ApiProperty({ example: '0811255501' }) phone_number!: string;
-  @ApiProperty({ example: 'Jl. Diponegoro No. 215' }) address!: string;
+export class ProfileDto extends AccountDto {
   @ApiProperty({ enum: ['USER', 'ADMIN'], example: 'USER' }) role!: Role;
   @ApiProperty({ example: false, description: 'An administrator froze this wallet: money cannot move until it is unfrozen' }) wallet_frozen!: boolean;
   @ApiProperty({ type: 'integer', example: 400000, description: 'Integer Rupiah' }) balance!: number;
@@ -69,7 +63,7 @@ export interface Page<T> {
   pagination: Pagination;
 }
 
-/** The fields every full view of one account starts with. */
+/** The values of AccountDto's fields. */
 function accountFields(user: UserRecord) {
   return { user_id: user._id, first_name: user.first_name, last_name: user.last_name, phone_number: user.phone_number, address: user.address };
 }
