@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CursorField } from '../../../../common/http/cursor-field';
 import { ReportFiltersRequestDto } from '../../http/report-filters.request.dto';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -16,18 +17,11 @@ export class ListTransactionsRequestDto extends ReportFiltersRequestDto {
   @Max(MAX_PAGE_SIZE, { message: `limit must be at most ${MAX_PAGE_SIZE}` })
   limit?: number;
 
-  @ApiPropertyOptional({
-    // A cursor is signed and bound to its user and filters, so no fixed example is valid: the first
-    // example (empty: the first page) is what Swagger UI's "Try it out" sends, i.e. no cursor.
-    examples: {
-      firstPage: { summary: 'First page: no cursor', value: '' },
-      nextPage: { summary: 'A pagination.next_cursor answered by the previous page', value: 'eyJ2IjoxLCJiIjoxMDEsImwiOjF9.sJ9Gm8Ue1mR5cN3P0a6e1Q' },
-    },
+  // A cursor is signed and bound to its user and filters, so the next-page example is only a shape.
+  @CursorField({
     maxLength: 300,
+    nextPageExample: 'eyJ2IjoxLCJiIjoxMDEsImwiOjF9.sJ9Gm8Ue1mR5cN3P0a6e1Q',
     description: '`pagination.next_cursor` of the previous page, with the same filters. Opaque and tamper-evident.',
   })
-  @IsOptional()
-  @IsString({ message: 'cursor must be a string' })
-  @MaxLength(300, { message: 'cursor is invalid' })
   cursor?: string;
 }

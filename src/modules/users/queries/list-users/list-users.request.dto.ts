@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CursorField } from '../../../../common/http/cursor-field';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -22,17 +23,10 @@ export class ListUsersRequestDto {
   @Max(MAX_PAGE_SIZE, { message: `limit must be at most ${MAX_PAGE_SIZE}` })
   limit?: number;
 
-  @ApiPropertyOptional({
-    // The first example (empty: the first page) is what Swagger UI's "Try it out" sends, i.e. no cursor.
-    examples: {
-      firstPage: { summary: 'First page: no cursor', value: '' },
-      nextPage: { summary: 'A pagination.next_cursor answered by the previous page', value: 'eyJhZnRlciI6IjAxOTNhNGMyLTVkMWUtN2IyYS05YzNkLTRlNWY2YTdiOGM5ZCJ9' },
-    },
+  @CursorField({
     maxLength: 200,
+    nextPageExample: 'eyJhZnRlciI6IjAxOTNhNGMyLTVkMWUtN2IyYS05YzNkLTRlNWY2YTdiOGM5ZCJ9',
     description: '`pagination.next_cursor` of the previous page, with the same `q`',
   })
-  @IsOptional()
-  @IsString({ message: 'cursor must be a string' })
-  @MaxLength(200, { message: 'cursor is invalid' })
   cursor?: string;
 }
