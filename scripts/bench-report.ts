@@ -11,6 +11,8 @@
  *   - first page (GET /transactions?limit=100), big wallet and a small wallet in the same collection;
  *   - deep page (a cursor at seq 50,000, and one at 50,050: a window across two `page_key` blocks);
  *   - filtered page (type=PAYMENT and a 30-day period): first page (locates the period) and next page;
+ *     and a rare filter (status=FAILED, about 1 entry in 100), which examines a whole 5,000-entry window;
+ *   - the summary of 30 days and of the whole history;
  *   - the CSV export of the whole big wallet: rows/s and the peak RSS of this process;
  *   - the database primitives, through the driver: one `_id` lookup, one seq-range query, a page of
  *     100 built from `_id` lookups (SLOT_READS_IN_FLIGHT in flight, the shape the API used on FerretDB
@@ -247,9 +249,11 @@ async function main(): Promise<void> {
 
     out('HTTP (in-process API):');
     // What MongoLedgerReader does for a plain page: the `page_key` blocks on FerretDB, one range query on MongoDB.
-    const plain = server.ferretdbVersion ? '2 `page_key` block reads (1 when aligned), in parallel' : '1 range query';
-    results.push(await scenario('first page, limit 100', `head (\`_id\` walk) + ${plain}`, () => page('/transactions?limit=100')));
-    results.push(await scenario(`first page, small wallet (${SMALL_ENTRIES} entries)`, `head (\`_id\` walk) + ${plain}`, () => page('/transactions?limit=100', smallToken)));
+    const ferret = Boolean(server.ferretdbVersion);
+    const plain = ferret ? '2 `page_key` block reads (1 when aligned), in parallel' : '1 range query';
+    const newest = ferret ? '1 round: 2 `page_key` block reads + `_id` of the slot after the head, in parallel' : '1 query {wallet_id} sort {seq: -1} limit 100';
+    results.push(await scenario('first page, limit 100', newest, () => page('/transactions?limit=100')));
+    results.push(await scenario(`first page, small wallet (${SMALL_ENTRIES} entries)`, newest, () => page('/transactions?limit=100', smallToken)));
     const codec = app.get(ReportCursorCodec);
     const deep = codec.encode({ beforeSeq: Math.floor(ENTRIES / 2) + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
     results.push(await scenario(`deep page (cursor at seq ${Math.floor(ENTRIES / 2).toLocaleString('en')})`, plain, () => page(`/transactions?limit=100&cursor=${deep}`)));
@@ -263,14 +267,32 @@ async function main(): Promise<void> {
     const filtered = `/transactions?limit=100&type=PAYMENT&from=${periodFrom}&to=${periodTo}`;
     let filteredCursor = '';
     results.push(
-      await scenario(`filtered first page (PAYMENT, ${periodFrom}..${periodTo})`, 'head + 2 binary searches (`_id`) + 1 range query', async () => {
+      await scenario(`filtered first page (PAYMENT, ${periodFrom}..${periodTo})`, `head + 2 binary searches (\`_id\`) + ${ferret ? 'block reads, 4 in flight, until 101 matches' : '1 range query'}`, async () => {
         const res = await get(baseUrl, filtered, token);
         const body = JSON.parse(res.body) as { result: unknown[]; pagination: { next_cursor: string | null } };
         filteredCursor = body.pagination.next_cursor ?? '';
         return body.result.length;
       }),
     );
-    if (filteredCursor) results.push(await scenario('filtered next page (cursor)', '1 range query (5,000-entry window)', () => page(`${filtered}&cursor=${filteredCursor}`)));
+    if (filteredCursor) {
+      results.push(
+        await scenario('filtered next page (cursor)', ferret ? 'block reads, 4 in flight, until 101 matches (at most the 5,000-entry window)' : '1 range query (5,000-entry window)', () =>
+          page(`${filtered}&cursor=${filteredCursor}`),
+        ),
+      );
+    }
+    // A filter that matches about 1 entry in 100 (failed transfers): the page examines its whole 5,000-entry window.
+    results.push(
+      await scenario('rare filter first page (status FAILED)', ferret ? 'head + 50 block reads, 4 in flight' : '1 range query (5,000-entry window)', () => page('/transactions?limit=100&status=FAILED')),
+    );
+    const summary = async (query: string) => {
+      const res = await get(baseUrl, `/transactions/summary${query}`, token);
+      if (res.status !== 200) throw new Error(`summary answered ${res.status}: ${res.body.slice(0, 300)}`);
+      return (JSON.parse(res.body) as { result: { count: number } }).result.count;
+    };
+    const sums = ferret ? 'block reads, 8 in flight, 3 fields each' : '1 streamed range query, 2 fields each';
+    results.push(await scenario(`summary, 30 days (${periodFrom}..${periodTo})`, `head + 2 binary searches + ${sums}`, () => summary(`?from=${periodFrom}&to=${periodTo}`)));
+    results.push(await scenario('summary, whole history', `head + ${sums}`, () => summary('')));
 
     out('CSV export of the whole big wallet:');
     let peakRss = process.memoryUsage().rss;
@@ -311,7 +333,7 @@ async function main(): Promise<void> {
     out(`| export | rows | MB | first byte ms | total s | rows/s | RSS before MB | peak RSS MB |`);
     out('|---|---:|---:|---:|---:|---:|---:|---:|');
     out(
-      `| 1 streamed query, sort {seq: -1}, batches of 1,000 | ${rows} | ${(exported.bytes / 1e6).toFixed(1)} | ${firstByteMs.toFixed(0)} | ${(exportMs / 1000).toFixed(1)} | ${Math.round(rows / (exportMs / 1000))} | ${(rssBefore / 1e6).toFixed(0)} | ${(peakRss / 1e6).toFixed(0)} |`,
+      `| ${ferret ? '1,000 `page_key` block reads, 4 in flight' : '1 streamed query, sort {seq: -1}, batches of 1,000'} | ${rows} | ${(exported.bytes / 1e6).toFixed(1)} | ${firstByteMs.toFixed(0)} | ${(exportMs / 1000).toFixed(1)} | ${Math.round(rows / (exportMs / 1000))} | ${(rssBefore / 1e6).toFixed(0)} | ${(peakRss / 1e6).toFixed(0)} |`,
     );
     out();
     out(`total run ${((Date.now() - started) / 1000).toFixed(0)} s`);

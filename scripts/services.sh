@@ -316,7 +316,10 @@ start_ferretdb() {
       ;;
   esac
   printf '\n==== %s starting %s %s\n' "$(date -Is)" "$DOMPET_FERRETDB_BIN" "${args[*]}" >>"$log"
-  setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 7>&- 8>&- 9>&- &
+  # FerretDB spends about a quarter of a read in Go's garbage collector (it decodes every document
+  # from JSON): a larger heap target (GOGC=400, default 100) served 15-25% more `page_key` block
+  # reads per second in the same time on the development machine. Memory stays small (tens of MB).
+  GOGC="${FERRETDB_GOGC:-400}" setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 7>&- 8>&- 9>&- &
   echo $! >"$FERRET_PIDFILE"
   save_conf
   local i

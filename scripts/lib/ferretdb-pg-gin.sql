@@ -21,6 +21,12 @@
 -- (`_ferretdb_*`) are skipped. A failure here is logged as a WARNING and never fails FerretDB's
 -- command.
 --
+-- Pending list: a GIN index normally collects new entries in a pending list (`fastupdate`) that
+-- every scan reads in full until VACUUM merges it. Under a steady stream of inserts (the ledger) that
+-- list is always there: a 100-entry `page_key` read took 4 ms inside PostgreSQL instead of 0.04 ms,
+-- and an `_id` lookup through FerretDB 4.2 ms instead of 1.0 ms (p50). The companions are made with
+-- `fastupdate = off`, so each insert updates the index itself and scans stay index-only.
+--
 -- Plans: the statement is prepared with the key as a parameter. After five runs PostgreSQL may
 -- switch to a generic plan, in which `_jsonb->$1` matches no index expression, and keep scanning
 -- the table. `plan_cache_mode = force_custom_plan` on the database (read by new connections, so
@@ -65,10 +71,24 @@ BEGIN
 
   FOREACH f IN ARRAY fields LOOP
     IF to_regclass(format('%I.%I', sch, public.dompet_fdb_gin_name(rel, f))) IS NULL THEN
-      EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L) jsonb_path_ops)',
+      EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L) jsonb_path_ops) WITH (fastupdate = off)',
                      public.dompet_fdb_gin_name(rel, f), sch, rel, f);
       created := created + 1;
     END IF;
+  END LOOP;
+
+  -- Companions made before `fastupdate = off` (see the top of this file): switch it off and
+  -- merge the pending list they hold into the index.
+  FOR idx IN
+    SELECT ic.oid, ic.relname
+    FROM pg_index i
+    JOIN pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_am am ON am.oid = ic.relam
+    WHERE i.indrelid = tbl AND am.amname = 'gin' AND ic.relname LIKE '%\_fdb\_gin'
+      AND NOT coalesce('fastupdate=off' = ANY (ic.reloptions), false)
+  LOOP
+    EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = off)', sch, idx.relname);
+    PERFORM gin_clean_pending_list(idx.oid::regclass);
   END LOOP;
 
   -- Companions left behind by a dropped FerretDB index.

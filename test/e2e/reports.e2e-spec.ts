@@ -1,8 +1,14 @@
 import { getQueueToken } from '@nestjs/bull';
+import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
+import type { Connection } from 'mongoose';
+import { buildChain, ChainItem } from '../../src/modules/reports/persistence/in-memory-ledger.reader';
+import { LedgerReader, Selection, TotalsBucket } from '../../src/modules/reports/persistence/ledger-reader';
+import { MongoLedgerReader } from '../../src/modules/reports/persistence/mongo-ledger.reader';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { entryId, EntryType, LedgerEntry, pageKeyOf } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
 import { newId } from '../../src/common/util/ids';
 import { formatDateTime } from '../../src/common/util/time';
 import { describeInProcess, itWithDatabase } from '../support/modes';
@@ -426,6 +432,79 @@ describe('reports: transaction listing, summary and export', () => {
         expect(rows.map((r) => r.amount)).toEqual(items.map((i) => i.amount).reverse());
       } finally {
         for (let seq = 120; seq <= 180; seq++) await entries.updateOne({ _id: entryId(u.userId, seq) }, { $set: { page_key: pageKeyOf(u.userId, seq) } });
+      }
+    });
+  });
+
+  describe('the two query shapes of the reader', () => {
+    /** The reader with MongoDB's query shapes (range queries on `wallet_seq`), whatever serves the connection. */
+    class RangeShapeReader extends MongoLedgerReader {
+      protected override onFerretDb(): Promise<boolean> {
+        return Promise.resolve(false);
+      }
+    }
+
+    itWithDatabase('return the same entries: newest, pages, filters, periods, export and totals', async () => {
+      const u = await newUser(t);
+      const w = u.userId;
+      const start = at('2024-01-01 00:00:00').getTime();
+      const items: ChainItem[] = Array.from({ length: 731 }, (_, i) => ({
+        type: i === 0 || i % 3 === 0 ? 'TOP_UP' : 'PAYMENT',
+        amount: i === 0 ? 10_000_000 : 1000 + i,
+        at: new Date(start + i * 3600_000),
+        remarks: `#${i + 1}`,
+      }));
+      const chain = buildChain(w, items);
+      const entries = t.db.collection<LedgerEntry>('ledger_entries');
+      await entries.insertMany(chain);
+      // A stale head hint (the chain went on 481 entries since) and entries written before page_key.
+      await t.db.collection('wallets').insertOne({ _id: w, seq: 250, balance: chain[249].balance_after, updated_at: new Date() } as never);
+      const withoutPageKey = [5, 150, 151, 152, 399, 400, 401, 700];
+      await entries.updateMany({ wallet_id: w, seq: { $in: withoutPageKey } }, { $unset: { page_key: '' } });
+      try {
+        const ledger = t.app.get(LedgerService);
+        const blocks = t.app.get(LedgerReader);
+        const range = new RangeShapeReader(t.app.get<Connection>(getConnectionToken()), ledger);
+        const seqs = (list: LedgerEntry[]) => list.map((e) => e.seq);
+        const expectSame = async <T>(label: string, read: (reader: LedgerReader) => Promise<T>) => {
+          const [a, b] = [await read(range), await read(blocks)];
+          expect({ label, result: b }).toEqual({ label, result: a });
+          return a;
+        };
+
+        for (const count of [1, 30, 100, 101, 731, 1000]) {
+          const newest = await expectSame(`newest ${count}`, (r) => r.newest(w, count));
+          expect(seqs(newest)).toEqual(Array.from({ length: Math.min(count, 731) }, (_, i) => 731 - i));
+        }
+        expect(await blocks.newest('no-such-wallet', 100)).toEqual([]);
+
+        const open = { from: null, toExclusive: null };
+        const selections: Selection[] = [
+          { filter: {}, period: open },
+          { filter: { entryTypes: ['PAYMENT'] }, period: open },
+          { filter: { entryTypes: ['TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'] }, period: open },
+          { filter: { transactionType: 'CREDIT' }, period: { from: new Date(start + 100 * 3600_000), toExclusive: new Date(start + 500 * 3600_000) } },
+          { filter: { status: 'SUCCESS', entryTypes: ['TOP_UP'] }, period: { from: null, toExclusive: new Date(start + 300 * 3600_000 + 1) } },
+        ];
+        const ranges: Array<[number, number]> = [[1, 731], [151, 250], [100, 100], [399, 401], [1, 99], [302, 698]];
+        for (const [i, selection] of selections.entries()) {
+          for (const [lowest, highest] of ranges) {
+            const seqRange = { walletId: w, lowest, highest };
+            for (const limit of [1, 37, 101, 1000]) await expectSame(`page ${i} ${lowest}-${highest} limit ${limit}`, (r) => r.newestFirst(seqRange, selection, limit));
+            await expectSame(`stream ${i} ${lowest}-${highest}`, async (r) => {
+              const all: LedgerEntry[] = [];
+              for await (const e of r.stream(seqRange, selection)) all.push(e);
+              return all;
+            });
+          }
+        }
+        const byType = (buckets: TotalsBucket[]) => [...buckets].sort((a, b) => a.entryType.localeCompare(b.entryType));
+        for (const [lowest, highest] of ranges) {
+          const totals = await expectSame(`totals ${lowest}-${highest}`, async (r) => byType(await r.totals({ walletId: w, lowest, highest })));
+          expect(totals.reduce((n, b) => n + b.count, 0)).toBe(highest - lowest + 1);
+        }
+      } finally {
+        for (const seq of withoutPageKey) await entries.updateOne({ _id: entryId(w, seq) }, { $set: { page_key: pageKeyOf(w, seq) } });
       }
     });
   });

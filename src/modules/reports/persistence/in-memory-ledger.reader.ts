@@ -6,6 +6,7 @@ export class InMemoryLedgerReader extends LedgerReader {
   readonly entries = new Map<string, LedgerEntry>();
   lookups = 0;
   queries: Array<{ range: SeqRange; limit: number | null }> = [];
+  newestReads: Array<{ walletId: string; count: number }> = [];
 
   add(...entries: LedgerEntry[]): this {
     for (const e of entries) this.entries.set(e._id, e);
@@ -15,6 +16,11 @@ export class InMemoryLedgerReader extends LedgerReader {
   async entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
     this.lookups++;
     return this.entries.get(entryId(walletId, seq)) ?? null;
+  }
+
+  async newest(walletId: string, count: number): Promise<LedgerEntry[]> {
+    this.newestReads.push({ walletId, count });
+    return this.select({ walletId, lowest: 1, highest: Number.MAX_SAFE_INTEGER }, { filter: {}, period: { from: null, toExclusive: null } }).slice(0, count);
   }
 
   async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
@@ -44,7 +50,7 @@ export class InMemoryLedgerReader extends LedgerReader {
         (e) =>
           e.wallet_id === range.walletId &&
           e.seq >= range.lowest &&
-          (range.highest === null || e.seq <= range.highest) &&
+          e.seq <= range.highest &&
           (!filter.entryTypes || filter.entryTypes.includes(e.entry_type)) &&
           (!filter.transactionType || e.transaction_type === filter.transactionType) &&
           (!filter.status || e.status === filter.status) &&

@@ -5,7 +5,7 @@ import type { EntryFilter, Period } from '../domain/report-filter';
 export interface SeqRange {
   walletId: string;
   lowest: number;
-  highest: number | null;
+  highest: number;
 }
 
 /** What a report needs to select, beyond the range: the entry filter and, when given, the period. */
@@ -28,12 +28,18 @@ export abstract class LedgerReader {
   /** The entry `seq` of a wallet, by `_id`. */
   abstract entryAt(walletId: string, seq: number): Promise<LedgerEntry | null>;
 
-  /** At most `limit` entries of the range that match, newest (highest seq) first: one query. */
+  /**
+   * The newest `count` entries of the wallet, newest first (the chain is contiguous, so they are the
+   * seqs `head − count + 1 … head`), without a separate read of the head.
+   */
+  abstract newest(walletId: string, count: number): Promise<LedgerEntry[]>;
+
+  /** At most `limit` entries of the range that match, newest (highest seq) first. */
   abstract newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]>;
 
-  /** Every matching entry of the range, newest first, read through one cursor in batches. */
+  /** Every matching entry of the range, newest first, read in batches (memory stays flat). */
   abstract stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry>;
 
-  /** Sums and counts of the range per entry type (one streamed read). */
+  /** Sums and counts of the range per entry type (streamed, summed as it is read). */
   abstract totals(range: SeqRange): Promise<TotalsBucket[]>;
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Document, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { LedgerEntry, entryId, pageKey, pageOf } from '../../wallet/domain/ledger-entry';
-import { isSelective } from '../domain/report-filter';
+import { LedgerEntry, PAGE_KEY_SIZE, entryId, pageKey, pageOf } from '../../wallet/domain/ledger-entry';
+import { LedgerService } from '../../wallet/ledger/ledger.service';
 import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
 /** The wallet module's collection, read here and never written. */
@@ -12,35 +12,43 @@ export const LEDGER_ENTRIES = 'ledger_entries';
 export const STREAM_BATCH_SIZE = 1000;
 /** Entries per round trip when summing a period (two small fields each). */
 export const TOTALS_BATCH_SIZE = 5000;
-/** Widest seq range read by blocks (`page_key`) on FerretDB: the largest page. */
-export const MAX_BLOCK_RANGE = 1000;
+/** `page_key` block reads a long read on FerretDB (filtered page, export) keeps ahead of its consumer. */
+export const BLOCK_READS_IN_FLIGHT = 4;
+/** `page_key` block reads in flight while summing a period on FerretDB (nothing waits on their order). */
+export const TOTALS_BLOCK_READS_IN_FLIGHT = 8;
 /** `_id` lookups kept in flight when slots of a block read are missing (entries without `page_key`). */
 export const SLOT_READS_IN_FLIGHT = 16;
 
+const TOTALS_FIELDS = { seq: 1, entry_type: 1, amount: 1 } as const;
+
 /**
- * Report reads on `ledger_entries` with the native driver. Query shapes (see docs/reports.md):
- * - a single entry: `{_id: "<wallet>:<seq 12 digits>"}`;
- * - a page or an export: `{wallet_id, seq: {$gte, $lte}, [entry_type], [transaction_type], [status],
- *   [created_at]}` sorted `{seq: -1}` (served by the `wallet_seq` index `{wallet_id: 1, seq: -1}`
- *   on MongoDB: the seq bounds limit what the server examines);
- * - a block of the chain: `{page_key: "<wallet>:<page 10 digits>"}` (index `page_key`);
- * - totals: `{wallet_id, seq: {$gte, $lte}}` projected to `{entry_type, amount}`, streamed and summed.
+ * Report reads on `ledger_entries` with the native driver, in the shape each backend serves from an
+ * index (see docs/reports.md, "Query shapes and why"):
  *
- * On FerretDB a range query is never bounded by an index (only top-level equality is pushed down to
- * the backend), so it reads the whole wallet; an equality on an indexed field is an index lookup there
- * (GIN companion indexes, scripts/lib/ferretdb-pg-gin.sql). So on FerretDB an unfiltered range of at
- * most `MAX_BLOCK_RANGE` seqs (a plain page, with or without a period) is read as the blocks of
- * `PAGE_KEY_SIZE` entries that cover it, one `{page_key}` query each, all in parallel (2 for an
- * unaligned page of 100); the range, the period and the order are applied here. The chain is
- * contiguous, so every seq of the range must be found: a slot missing from its block (an entry written
- * without `page_key`) is read by `_id`. Filtered pages (5,000-entry windows) stay range queries. On
- * MongoDB the `wallet_seq` index bounds the range query: one round trip.
+ * - **MongoDB**: a range of the chain is one query `{wallet_id, seq: {$gte, $lte}, [filters]}` sorted
+ *   `{seq: -1}`, bounded by the `wallet_seq` index `{wallet_id: 1, seq: -1}`; the newest entries are
+ *   `{wallet_id}` sorted `{seq: -1}` with a limit, the same index; totals stream two fields per entry.
+ * - **FerretDB**: only a top-level equality reaches the backend (an index lookup there through the GIN
+ *   companion indexes, scripts/lib/ferretdb-pg-gin.sql); a range query decodes the whole wallet. So
+ *   every read is made of `{page_key: "<wallet>:<page>"}` block reads (index `page_key`, at most
+ *   `PAGE_KEY_SIZE` entries each), newest block first, several in flight; the seq range, the filters,
+ *   the period and the order are applied here. The chain is contiguous, so every seq of a range must
+ *   be found: a slot missing from its block (an entry written without `page_key`) is read by `_id`.
+ *   The newest entries start from the head the ledger last knew (`LedgerService.headHint`): the block
+ *   of the next free slot, the blocks below it and the slot after the hint (by `_id`) are read in one
+ *   round; a full top block is followed upward until the chain ends, and a taken slot after the head
+ *   found that way (an entry without `page_key`) falls back to the ledger's walk by `_id`.
+ *
+ * Which backend serves the connection is asked once per process (`buildInfo.ferretdbVersion`).
  */
 @Injectable()
 export class MongoLedgerReader extends LedgerReader {
   private ferretdb: Promise<boolean> | undefined;
 
-  constructor(@InjectConnection() private readonly connection: Connection) {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly ledger: LedgerService,
+  ) {
     super();
   }
 
@@ -52,37 +60,135 @@ export class MongoLedgerReader extends LedgerReader {
     return this.entries.findOne({ _id: entryId(walletId, seq) });
   }
 
-  async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
-    if (!isSelective(selection.filter) && range.highest !== null && range.highest - range.lowest < MAX_BLOCK_RANGE && (await this.rangesNeedBlockReads())) {
-      return (await this.blocks(range.walletId, range.highest, range.lowest)).filter((e) => matches(e, selection)).slice(0, limit);
-    }
-    return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).limit(limit).toArray();
+  async newest(walletId: string, count: number): Promise<LedgerEntry[]> {
+    if (count <= 0) return [];
+    if (!(await this.onFerretDb())) return this.entries.find({ wallet_id: walletId }).sort({ seq: -1 }).limit(count).toArray();
+
+    const hint = await this.ledger.headHint(walletId);
+    const blocks = new Map<number, Promise<LedgerEntry[]>>();
+    const read = (page: number) => {
+      let block = blocks.get(page);
+      if (!block) {
+        blocks.set(page, (block = this.block(walletId, page)));
+        block.catch(() => undefined); // awaited below, unless an earlier read failed first
+      }
+      return block;
+    };
+    // One round if the hint is the head: the block of the next free slot, the blocks below it, and
+    // the slot after the hint by `_id` (which confirms the head even if an entry lacks `page_key`).
+    const taken = (seq: number) => this.entries.findOne({ _id: entryId(walletId, seq) }, { projection: { _id: 1 } }).then(Boolean);
+    const afterHint = taken(hint.seq + 1);
+    afterHint.catch(() => undefined);
+    let top = pageOf(hint.seq + 1);
+    for (let page = top; page >= pageOf(Math.max(1, hint.seq + 1 - count)); page--) void read(page);
+    // A top block holding its last slot means the chain may go on in the next block.
+    while ((await read(top)).some((e) => e.seq === (top + 1) * PAGE_KEY_SIZE)) void read(++top);
+    let head = hint.seq;
+    for (const block of await Promise.all(blocks.values())) for (const e of block) head = Math.max(head, e.seq);
+    if (await (head === hint.seq ? afterHint : taken(head + 1))) head = (await this.ledger.balanceOf(walletId)).seq; // a slot without `page_key`
+    if (head === 0) return [];
+
+    const lowest = Math.max(1, head - count + 1);
+    for (let page = pageOf(head); page >= pageOf(lowest); page--) void read(page); // when the head moved past the hint
+    const found = (await Promise.all(blocks.values())).flat();
+    const entries = await this.fill(walletId, head, lowest, found);
+    if (entries[0]?.seq === head) this.ledger.noteHead(walletId, { seq: head, balance: entries[0].balance_after });
+    return entries;
   }
 
-  /** The entries of seqs `highest` down to `lowest`, newest first: one `{page_key}` read per block, in parallel. */
-  private async blocks(walletId: string, highest: number, lowest: number): Promise<LedgerEntry[]> {
-    const count = Math.max(0, highest - lowest + 1);
-    if (count === 0) return [];
-    const found: Array<LedgerEntry | null> = new Array(count).fill(null);
-    const reads: Array<Promise<LedgerEntry[]>> = [];
-    for (let page = pageOf(highest); page >= pageOf(lowest); page--) reads.push(this.entries.find({ page_key: pageKey(walletId, page) }).toArray());
-    for (const block of await Promise.all(reads)) {
-      for (const e of block) if (e.wallet_id === walletId && e.seq >= lowest && e.seq <= highest) found[highest - e.seq] = e;
+  async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
+    if (!(await this.onFerretDb())) return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).limit(limit).toArray();
+    const pages = range.highest < range.lowest ? 0 : pageOf(range.highest) - pageOf(range.lowest) + 1;
+    const inFlight = Math.min(pages, Math.max(BLOCK_READS_IN_FLIGHT, Math.ceil(limit / PAGE_KEY_SIZE) + 1));
+    const found: LedgerEntry[] = [];
+    for await (const block of this.byBlocks(range, inFlight)) {
+      for (const e of block) {
+        if (!matches(e, selection)) continue;
+        found.push(e);
+        if (found.length >= limit) return found;
+      }
     }
-    const missing = found.flatMap((e, i) => (e ? [] : [i]));
+    return found;
+  }
+
+  async *stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
+    if (!(await this.onFerretDb())) {
+      yield* this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE);
+      return;
+    }
+    for await (const block of this.byBlocks(range, BLOCK_READS_IN_FLIGHT)) for (const e of block) if (matches(e, selection)) yield e;
+  }
+
+  async totals(range: SeqRange): Promise<TotalsBucket[]> {
+    // Two fields per entry, summed here. A `$group` would move less data on MongoDB, but FerretDB 1.24
+    // answers 0 for every accumulator of a `$group` after the first (see docs/reports.md).
+    const buckets = new Map<TotalsBucket['entryType'], TotalsBucket>();
+    const add = ({ entry_type: entryType, amount }: Pick<LedgerEntry, 'entry_type' | 'amount'>) => {
+      const bucket = buckets.get(entryType) ?? { entryType, amount: 0, count: 0 };
+      bucket.amount += amount;
+      bucket.count += 1;
+      buckets.set(entryType, bucket);
+    };
+    if (await this.onFerretDb()) {
+      for await (const block of this.byBlocks(range, TOTALS_BLOCK_READS_IN_FLIGHT, TOTALS_FIELDS)) block.forEach(add);
+    } else {
+      const cursor = this.entries
+        .find(toFilter(range, { filter: {}, period: { from: null, toExclusive: null } }), { projection: { _id: 0, entry_type: 1, amount: 1 } })
+        .batchSize(TOTALS_BATCH_SIZE);
+      for await (const entry of cursor as unknown as AsyncIterable<Pick<LedgerEntry, 'entry_type' | 'amount'>>) add(entry);
+    }
+    return [...buckets.values()];
+  }
+
+  /**
+   * The entries of the range, newest first, one block at a time: a `{page_key}` read per block of the
+   * chain, `inFlight` of them ahead of the consumer (a consumer that stops early leaves the rest unread).
+   */
+  private async *byBlocks(range: SeqRange, inFlight: number, projection?: Document): AsyncGenerator<LedgerEntry[]> {
+    const { walletId, lowest, highest } = range;
+    if (highest < lowest) return;
+    const last = pageOf(lowest);
+    let next = pageOf(highest);
+    const ahead: Array<Promise<LedgerEntry[]>> = [];
+    const readNext = () => {
+      const page = next--;
+      const from = Math.min(highest, (page + 1) * PAGE_KEY_SIZE);
+      const to = Math.max(lowest, page * PAGE_KEY_SIZE + 1);
+      const block = this.block(walletId, page, projection).then((found) => this.fill(walletId, from, to, found));
+      block.catch(() => undefined); // awaited below, unless the consumer stopped first
+      ahead.push(block);
+    };
+    while (ahead.length < Math.max(1, inFlight) && next >= last) readNext();
+    while (ahead.length) {
+      const block = await ahead.shift()!;
+      if (next >= last) readNext();
+      yield block;
+    }
+  }
+
+  /** One block of the chain: the entries whose `page_key` is `<wallet>:<page>` (one indexed equality). */
+  private block(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
+    return this.entries.find({ page_key: pageKey(walletId, page) }, projection ? { projection } : {}).toArray();
+  }
+
+  /** Seqs `highest` down to `lowest` out of `found`, newest first; a slot not found is read by `_id`. */
+  private async fill(walletId: string, highest: number, lowest: number, found: LedgerEntry[]): Promise<LedgerEntry[]> {
+    const slots: Array<LedgerEntry | null> = new Array(Math.max(0, highest - lowest + 1)).fill(null);
+    for (const e of found) if (e.seq >= lowest && e.seq <= highest) slots[highest - e.seq] = e;
+    const missing = slots.flatMap((e, i) => (e ? [] : [i]));
     let next = 0;
     const worker = async () => {
       while (next < missing.length) {
         const i = missing[next++];
-        found[i] = await this.entries.findOne({ _id: entryId(walletId, highest - i) });
+        slots[i] = await this.entries.findOne({ _id: entryId(walletId, highest - i) });
       }
     };
     await Promise.all(Array.from({ length: Math.min(SLOT_READS_IN_FLIGHT, missing.length) }, worker));
-    return found.filter((e): e is LedgerEntry => e !== null);
+    return slots.filter((e): e is LedgerEntry => e !== null);
   }
 
   /** True on FerretDB (its `buildInfo` carries `ferretdbVersion`), asked once per process. */
-  private rangesNeedBlockReads(): Promise<boolean> {
+  protected onFerretDb(): Promise<boolean> {
     this.ferretdb ??= this.connection
       .db!.admin()
       .command({ buildInfo: 1 })
@@ -92,27 +198,6 @@ export class MongoLedgerReader extends LedgerReader {
         return false;
       });
     return this.ferretdb;
-  }
-
-  stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
-    return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE);
-  }
-
-  async totals(range: SeqRange): Promise<TotalsBucket[]> {
-    // One streamed read of two fields per entry, summed here. A `$group` would move less data on
-    // MongoDB, but FerretDB 1.24 answers 0 for every accumulator of a `$group` after the first, and
-    // two aggregations would mean two full scans there (see docs/reports.md).
-    const buckets = new Map<TotalsBucket['entryType'], TotalsBucket>();
-    const cursor = this.entries
-      .find(toFilter(range, { filter: {}, period: { from: null, toExclusive: null } }), { projection: { _id: 0, entry_type: 1, amount: 1 } })
-      .batchSize(TOTALS_BATCH_SIZE);
-    for await (const { entry_type: entryType, amount } of cursor as unknown as AsyncIterable<Pick<LedgerEntry, 'entry_type' | 'amount'>>) {
-      const bucket = buckets.get(entryType) ?? { entryType, amount: 0, count: 0 };
-      bucket.amount += amount;
-      bucket.count += 1;
-      buckets.set(entryType, bucket);
-    }
-    return [...buckets.values()];
   }
 }
 
@@ -128,9 +213,7 @@ export function matches(entry: LedgerEntry, { filter, period }: Selection): bool
 }
 
 export function toFilter(range: SeqRange, { filter, period }: Selection): Filter<LedgerEntry> {
-  const seq: Document = { $gte: range.lowest };
-  if (range.highest !== null) seq.$lte = range.highest;
-  const query: Document = { wallet_id: range.walletId, seq };
+  const query: Document = { wallet_id: range.walletId, seq: { $gte: range.lowest, $lte: range.highest } };
   if (filter.entryTypes) query.entry_type = filter.entryTypes.length === 1 ? filter.entryTypes[0] : { $in: filter.entryTypes };
   if (filter.transactionType) query.transaction_type = filter.transactionType;
   if (filter.status) query.status = filter.status;

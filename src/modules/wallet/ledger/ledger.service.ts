@@ -60,6 +60,21 @@ export class LedgerService {
     return this.head(walletId);
   }
 
+  /**
+   * A lower bound of the wallet's head, without walking the chain: this process's last head, else
+   * the stored hint (one `_id` read), else the empty wallet. Entries are never removed, so the real
+   * head is at this seq or beyond.
+   */
+  async headHint(walletId: string): Promise<WalletHead> {
+    return this.heads.get(walletId) ?? (await this.repo.readHeadHint(walletId)) ?? { seq: 0, balance: 0 };
+  }
+
+  /** Remembers a head found by a reader of the chain, when it is further on than this process knew. */
+  noteHead(walletId: string, head: WalletHead): void {
+    const known = this.heads.get(walletId);
+    if (!known || known.seq < head.seq) this.remember(walletId, head);
+  }
+
   findByOp(opId: string): Promise<LedgerEntry | null> {
     return this.repo.findEntryByOp(opId);
   }
@@ -129,7 +144,7 @@ export class LedgerService {
 
   /** Walks from the best known hint to the real head of the chain. */
   private async head(walletId: string): Promise<WalletHead> {
-    let head = this.heads.get(walletId) ?? (await this.repo.readHeadHint(walletId)) ?? { seq: 0, balance: 0 };
+    let head = await this.headHint(walletId);
     for (;;) {
       const next = await this.repo.findEntry(entryId(walletId, head.seq + 1));
       if (!next) break;

@@ -12,8 +12,8 @@ import { CsvExport, ExportTransactionsQuery } from './export-transactions.query'
 
 /**
  * Validates and locates everything before the first byte is sent (so a bad request is still a JSON
- * 400), then reads the range through ONE streamed cursor and yields one CSV line per entry: memory
- * stays flat whatever the size of the export.
+ * 400), then streams the range (`LedgerReader.stream`: batches or blocks of entries, never the
+ * whole period) and yields one CSV line per entry: memory stays flat whatever the size of the export.
  */
 @QueryHandler(ExportTransactionsQuery)
 export class ExportTransactionsHandler implements IQueryHandler<ExportTransactionsQuery, CsvExport> {
@@ -41,7 +41,7 @@ export class ExportTransactionsHandler implements IQueryHandler<ExportTransactio
 
   private async *lines(range: SeqRange, filter: EntryFilter, period: Period): AsyncGenerator<string> {
     yield csvLine(REPORT_COLUMNS);
-    if (range.highest !== null && range.highest < range.lowest) return;
+    if (range.highest < range.lowest) return;
     for await (const entry of this.reader.stream(range, { filter, period })) {
       const row = toReportRow(entry, this.config.timeZone) as unknown as Record<string, unknown>;
       yield csvLine(REPORT_COLUMNS.map((column) => row[column]));

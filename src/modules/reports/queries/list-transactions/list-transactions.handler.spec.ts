@@ -42,13 +42,32 @@ const topUps = (n: number, from = 0): ChainItem[] => Array.from({ length: n }, (
 const seqOf = (ref: string | undefined) => Number(ref!.split('-').pop());
 
 describe('ListTransactionsHandler', () => {
-  it('reads a plain page with one query over exactly `limit` entries', async () => {
+  it('reads the newest page as the newest `limit` entries, without reading the head first', async () => {
     const { reader, page } = setup(topUps(250));
     const first = await page({ limit: 100 });
     expect(first.rows.map((r) => seqOf(r.top_up_id))).toEqual(Array.from({ length: 100 }, (_, i) => 250 - i));
     expect(first.pagination.has_more).toBe(true);
-    expect(reader.queries).toEqual([{ range: { walletId: W, lowest: 151, highest: 250 }, limit: 101 }]);
+    expect(reader.newestReads).toEqual([{ walletId: W, count: 100 }]);
+    expect(reader.queries).toEqual([]);
     expect(reader.lookups).toBe(0);
+  });
+
+  it('reads a plain page after a cursor with one read of exactly `limit` entries', async () => {
+    const { reader, page } = setup(topUps(250));
+    const first = await page({ limit: 100 });
+    const second = await page({ limit: 100, cursor: first.pagination.next_cursor! });
+    expect(second.rows.map((r) => seqOf(r.top_up_id))).toEqual(Array.from({ length: 100 }, (_, i) => 150 - i));
+    expect(reader.queries).toEqual([{ range: { walletId: W, lowest: 51, highest: 150 }, limit: 101 }]);
+    const third = await page({ limit: 100, cursor: second.pagination.next_cursor! });
+    expect(third.rows).toHaveLength(50);
+    expect(third.pagination).toEqual({ next_cursor: null, has_more: false });
+  });
+
+  it('ends the newest page when it reaches the first entry', async () => {
+    const { page } = setup(topUps(100));
+    const only = await page({ limit: 100 });
+    expect(only.rows).toHaveLength(100);
+    expect(only.pagination).toEqual({ next_cursor: null, has_more: false });
   });
 
   it('pages to the end without duplicates or gaps while entries are appended', async () => {

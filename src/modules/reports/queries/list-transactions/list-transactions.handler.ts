@@ -1,5 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
+import type { LedgerEntry } from '../../../wallet/domain/ledger-entry';
 import { LedgerService } from '../../../wallet/ledger/ledger.service';
 import { CursorPosition, ReportCursorCodec } from '../../domain/report-cursor';
 import { describeSelection, entryFilter, isSelective } from '../../domain/report-filter';
@@ -19,11 +20,13 @@ import { DEFAULT_PAGE_SIZE } from './list-transactions.request.dto';
 export const MAX_EXAMINED_PER_PAGE = 5000;
 
 /**
- * A page is one read of a bounded seq window of the wallet's chain, newest first (`newestFirst`:
- * one range query, or on FerretDB one `page_key` query per block of 100 for an unfiltered window):
- * - plain page: the window is exactly `limit` entries below the cursor (the chain is contiguous);
- * - filtered page: the window is the next `MAX_EXAMINED_PER_PAGE` entries, the server returns the
- *   first `limit + 1` that match (the extra one only tells that more exist);
+ * A page is one read of a bounded part of the wallet's chain, newest first (the reader picks the
+ * query shape per backend, see `MongoLedgerReader`):
+ * - the newest page (no cursor, no filter, no period): the newest `limit` entries (`newest`), with no
+ *   separate read of the head;
+ * - a plain page after a cursor: exactly the `limit` entries below it (the chain is contiguous);
+ * - a filtered page: the next `MAX_EXAMINED_PER_PAGE` entries at most, of which the first `limit + 1`
+ *   that match are read (the extra one only tells that more exist);
  * - a period is turned into seq bounds once (binary search) and carried by the cursor.
  */
 @QueryHandler(ListTransactionsQuery)
@@ -43,6 +46,14 @@ export class ListTransactionsHandler implements IQueryHandler<ListTransactionsQu
     const limit = request.limit ?? DEFAULT_PAGE_SIZE;
     const walletId = await this.subjects.walletOf(subject);
     const selection = describeSelection(walletId, filter, period);
+
+    if (!request.cursor && !isSelective(filter) && !period.from && !period.toExclusive) {
+      // The newest page of the whole history: no head read and no window to compute first.
+      const page = await this.reader.newest(walletId, limit);
+      const last = page[page.length - 1];
+      const next: CursorPosition | null = last && last.seq > 1 ? { beforeSeq: last.seq, lowestSeq: 1 } : null;
+      return this.toPage(page, next, selection);
+    }
 
     let lowest: number;
     let highest: number;
@@ -65,8 +76,12 @@ export class ListTransactionsHandler implements IQueryHandler<ListTransactionsQu
     if (found.length > limit) next = { beforeSeq: page[page.length - 1].seq, lowestSeq: lowest };
     else if (windowLow > lowest) next = { beforeSeq: windowLow, lowestSeq: lowest };
 
+    return this.toPage(page, next, selection);
+  }
+
+  private toPage(entries: LedgerEntry[], next: CursorPosition | null, selection: string): TransactionPage {
     return {
-      rows: page.map((entry) => toReportRow(entry, this.config.timeZone)),
+      rows: entries.map((entry) => toReportRow(entry, this.config.timeZone)),
       pagination: { next_cursor: next ? this.cursors.encode(next, selection) : null, has_more: next !== null },
     };
   }
