@@ -123,6 +123,21 @@ describe('LedgerService', () => {
     expect(store.chain('w')).toHaveLength(2);
   });
 
+  it('hands readers a head hint without walking, and only moves a noted head forward', async () => {
+    const store = new InMemoryLedgerStore();
+    const writer = new LedgerService(store.repository(), config);
+    const reader = new LedgerService(store.repository(), config);
+    expect(await reader.headHint('w')).toEqual({ seq: 0, balance: 0 });
+    for (let i = 0; i < 3; i++) await writer.post(posting('w', 'CREDIT', 100));
+    store.reads = 0;
+    // Another process: the stored hint, no read of the chain.
+    expect(await reader.headHint('w')).toEqual({ seq: 3, balance: 300 });
+    expect(store.reads).toBe(0);
+    reader.noteHead('w', { seq: 5, balance: 500 });
+    reader.noteHead('w', { seq: 4, balance: 400 });
+    expect(await reader.headHint('w')).toEqual({ seq: 5, balance: 500 });
+  });
+
   it('keeps one chain and applies each operation once under concurrent writers in several processes', async () => {
     const store = new InMemoryLedgerStore();
     const processes = [0, 1, 2].map(() => new LedgerService(store.repository(), config));
