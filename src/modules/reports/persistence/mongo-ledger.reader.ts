@@ -76,6 +76,7 @@ export class MongoLedgerReader extends LedgerReader {
     };
     // One round if the hint is the head: the block of the next free slot, the blocks below it, and
     // the slot after the hint by `_id` (which confirms the head even if an entry lacks `page_key`).
+    // (Plus the `wallets` hint read first when this process has not seen the wallet yet.)
     const taken = (seq: number) => this.entries.findOne({ _id: entryId(walletId, seq) }, { projection: { _id: 1 } }).then(Boolean);
     const afterHint = taken(hint.seq + 1);
     afterHint.catch(() => undefined);
@@ -84,19 +85,27 @@ export class MongoLedgerReader extends LedgerReader {
     // A top block holding its last slot means the chain may go on in the next block.
     while ((await read(top)).some((e) => e.seq === (top + 1) * PAGE_KEY_SIZE)) void read(++top);
     let head = hint.seq;
-    for (const block of await Promise.all(blocks.values())) for (const e of block) head = Math.max(head, e.seq);
-    if (await (head === hint.seq ? afterHint : taken(head + 1))) head = (await this.ledger.balanceOf(walletId)).seq; // a slot without `page_key`
+    let headEntry: LedgerEntry | undefined;
+    for (const block of await Promise.all(blocks.values())) {
+      for (const e of block) if (e.seq >= head && (!headEntry || e.seq > headEntry.seq)) [head, headEntry] = [e.seq, e];
+    }
+    if (await (head === hint.seq ? afterHint : taken(head + 1))) {
+      // A taken slot after the head the blocks show: an entry without `page_key`. The ledger walks by `_id`, from here.
+      if (headEntry) this.ledger.noteHead(headEntry);
+      head = (await this.ledger.balanceOf(walletId)).seq;
+    }
     if (head === 0) return [];
 
     const lowest = Math.max(1, head - count + 1);
     for (let page = pageOf(head); page >= pageOf(lowest); page--) void read(page); // when the head moved past the hint
     const found = (await Promise.all(blocks.values())).flat();
     const entries = await this.fill(walletId, head, lowest, found);
-    if (entries[0]?.seq === head) this.ledger.noteHead(walletId, { seq: head, balance: entries[0].balance_after });
+    if (entries[0]?.seq === head) this.ledger.noteHead(entries[0]);
     return entries;
   }
 
   async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
+    if (limit <= 0) return [];
     if (!(await this.onFerretDb())) return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).limit(limit).toArray();
     const pages = range.highest < range.lowest ? 0 : pageOf(range.highest) - pageOf(range.lowest) + 1;
     const inFlight = Math.min(pages, Math.max(BLOCK_READS_IN_FLIGHT, Math.ceil(limit / PAGE_KEY_SIZE) + 1));

@@ -133,8 +133,8 @@ describe('LedgerService', () => {
     // Another process: the stored hint, no read of the chain.
     expect(await reader.headHint('w')).toEqual({ seq: 3, balance: 300 });
     expect(store.reads).toBe(0);
-    reader.noteHead('w', { seq: 5, balance: 500 });
-    reader.noteHead('w', { seq: 4, balance: 400 });
+    reader.noteHead({ wallet_id: 'w', seq: 5, balance_after: 500 });
+    reader.noteHead({ wallet_id: 'w', seq: 4, balance_after: 400 });
     expect(await reader.headHint('w')).toEqual({ seq: 5, balance: 500 });
   });
 

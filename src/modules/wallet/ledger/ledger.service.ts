@@ -69,10 +69,14 @@ export class LedgerService {
     return this.heads.get(walletId) ?? (await this.repo.readHeadHint(walletId)) ?? { seq: 0, balance: 0 };
   }
 
-  /** Remembers a head found by a reader of the chain, when it is further on than this process knew. */
-  noteHead(walletId: string, head: WalletHead): void {
-    const known = this.heads.get(walletId);
-    if (!known || known.seq < head.seq) this.remember(walletId, head);
+  /**
+   * Remembers an entry a reader of the chain found as the head, when it is further on than this
+   * process knew. It takes a stored entry (never a bare number), so the head remembered is a real
+   * slot with its real balance; if the chain has moved on since, the next append walks forward.
+   */
+  noteHead(entry: Pick<LedgerEntry, 'wallet_id' | 'seq' | 'balance_after'>): void {
+    const known = this.heads.get(entry.wallet_id);
+    if (!known || known.seq < entry.seq) this.remember(entry.wallet_id, { seq: entry.seq, balance: entry.balance_after });
   }
 
   findByOp(opId: string): Promise<LedgerEntry | null> {
