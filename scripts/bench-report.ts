@@ -9,7 +9,9 @@
  * balances, top-ups, payments and transfers over about a year) plus a few small wallets, boots the
  * API in this process on 127.0.0.1, logs in through POST /login, then measures:
  *   - first page (GET /transactions?limit=100), big wallet and a small wallet in the same collection;
- *   - deep page (a cursor at seq 50,000, and one at 50,050: a window across two `page_key` blocks);
+ *   - the first page again while one top-up lands before each request (the top block always new);
+ *   - deep pages: the same cursor every time (seq 50,000), and random cursors over the whole history,
+ *     at the end of a block (one `page_key` block) or in its middle (a window across two);
  *   - filtered page (type=PAYMENT and a 30-day period): first page (locates the period) and next page;
  *     and a rare filter (status=FAILED, about 1 entry in 100), which examines a whole 5,000-entry window;
  *   - the summary of 30 days and of the whole history;
@@ -37,6 +39,7 @@ import { AppConfig } from '../src/config/app-config';
 import { ReportCursorCodec } from '../src/modules/reports/domain/report-cursor';
 import { describeSelection } from '../src/modules/reports/domain/report-filter';
 import { SLOT_READS_IN_FLIGHT } from '../src/modules/reports/persistence/mongo-ledger.reader';
+import { LedgerService } from '../src/modules/wallet/ledger/ledger.service';
 import { entryId, EntryType, LedgerEntry, pageKey, pageKeyOf, pageOf } from '../src/modules/wallet/domain/ledger-entry';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
 
@@ -126,12 +129,14 @@ function get(baseUrl: string, path: string, token: string): Promise<{ status: nu
   });
 }
 
-async function scenario(name: string, shape: string, run: () => Promise<number>, minRequests = MIN_REQUESTS): Promise<Result> {
+/** Runs `run` repeatedly and times it; `before` (not timed) runs before each request. */
+async function scenario(name: string, shape: string, run: () => Promise<number>, minRequests = MIN_REQUESTS, before?: () => Promise<unknown>): Promise<Result> {
   const samples: number[] = [];
   let rows = 0;
   const deadline = Date.now() + SCENARIO_SECONDS * 1000;
   const wanted = Date.now() > measureDeadline ? 1 : minRequests;
   while (samples.length < MAX_REQUESTS && (samples.length < wanted || Date.now() < deadline)) {
+    await before?.();
     const t = process.hrtime.bigint();
     rows = await run();
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -252,15 +257,26 @@ async function main(): Promise<void> {
     const ferret = Boolean(server.ferretdbVersion);
     const plain = ferret ? '2 `page_key` block reads (1 when aligned), in parallel' : '1 range query';
     const newest = ferret ? '1 round: 2 `page_key` block reads + `_id` of the slot after the head, in parallel' : '1 query {wallet_id} sort {seq: -1} limit 100';
-    results.push(await scenario('first page, limit 100', newest, () => page('/transactions?limit=100')));
-    results.push(await scenario(`first page, small wallet (${SMALL_ENTRIES} entries)`, newest, () => page('/transactions?limit=100', smallToken)));
+    const kept = ferret ? '; a full settled block is kept in memory after its first read' : '';
+    results.push(await scenario('first page, limit 100', `${newest}${kept}`, () => page('/transactions?limit=100')));
+    results.push(await scenario(`first page, small wallet (${SMALL_ENTRIES} entries)`, `${newest}${kept}`, () => page('/transactions?limit=100', smallToken)));
+    // A live wallet: one top-up lands before each request (not timed), so the top block is new every time.
+    const ledger = app.get(LedgerService);
+    let appended = 0;
+    const topUp = async () => {
+      const ref = newId();
+      await ledger.post({ opId: `TOP_UP:${ref}`, walletId: big._id, entryType: 'TOP_UP', direction: 'CREDIT', amount: 1000, refId: ref, enforceMaxBalance: false });
+      appended++;
+    };
+    results.push(await scenario('first page while top-ups land (1 before each request)', `${newest}${kept}`, () => page('/transactions?limit=100'), MIN_REQUESTS, topUp));
     const codec = app.get(ReportCursorCodec);
-    const deep = codec.encode({ beforeSeq: Math.floor(ENTRIES / 2) + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
-    results.push(await scenario(`deep page (cursor at seq ${Math.floor(ENTRIES / 2).toLocaleString('en')})`, plain, () => page(`/transactions?limit=100&cursor=${deep}`)));
-    // With the default sizes the pages above cover exactly one `page_key` block each; this one straddles two.
-    const unalignedSeq = Math.floor(ENTRIES / 2) + 50;
-    const unaligned = codec.encode({ beforeSeq: unalignedSeq + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
-    results.push(await scenario(`deep page, unaligned (cursor at seq ${unalignedSeq.toLocaleString('en')})`, plain, () => page(`/transactions?limit=100&cursor=${unaligned}`)));
+    const cursorAt = (seq: number) => codec.encode({ beforeSeq: seq + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
+    const middle = Math.floor(ENTRIES / 2);
+    results.push(await scenario(`deep page, the same cursor each time (seq ${middle.toLocaleString('en')})`, `${plain}${kept}`, () => page(`/transactions?limit=100&cursor=${cursorAt(middle)}`)));
+    // Random positions over the whole history: few of them have been read before.
+    const blocks = Math.floor(ENTRIES / 100);
+    results.push(await scenario('deep page, random cursor at the end of a block (1 block)', plain, () => page(`/transactions?limit=100&cursor=${cursorAt(100 * randomInt(1, blocks + 1))}`)));
+    results.push(await scenario('deep page, random cursor mid-block (2 blocks)', plain, () => page(`/transactions?limit=100&cursor=${cursorAt(100 * randomInt(1, blocks) + 50)}`)));
     const fmt = (d: Date) => d.toISOString().slice(0, 10);
     const periodFrom = fmt(new Date(start + YEAR_MS / 2));
     const periodTo = fmt(new Date(start + YEAR_MS / 2 + 29 * 24 * 3600 * 1000));
@@ -319,7 +335,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
     const rows = exported.lines - 1;
-    if (rows !== ENTRIES) throw new Error(`export wrote ${rows} rows, expected ${ENTRIES}`);
+    if (rows !== ENTRIES + appended) throw new Error(`export wrote ${rows} rows, expected ${ENTRIES + appended}`);
 
     out();
     out(`## Report benchmark: ${ENTRIES} entries in one wallet, ${total} in the collection, ${backend}, ${process.platform} ${process.arch}, Node ${process.version}`);

@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
+import type { Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { buildChain, ChainItem } from '../../src/modules/reports/persistence/in-memory-ledger.reader';
 import { LedgerReader, Selection, TotalsBucket } from '../../src/modules/reports/persistence/ledger-reader';
@@ -512,6 +513,62 @@ describe('reports: transaction listing, summary and export', () => {
       } finally {
         for (const seq of withoutPageKey) await entries.updateOne({ _id: entryId(w, seq) }, { $set: { page_key: pageKeyOf(w, seq) } });
       }
+    });
+  });
+
+  describe('sealed blocks', () => {
+    itWithDatabase('are read once for pages; open blocks and blocks with a PENDING entry every time', async () => {
+      const u = await newUser(t);
+      const w = u.userId;
+      const start = at('2024-01-01 00:00:00').getTime();
+      const chain = buildChain(
+        w,
+        Array.from({ length: 250 }, (_, i): ChainItem => ({ type: i % 2 === 0 ? 'TOP_UP' : 'PAYMENT', amount: i % 2 === 0 ? 2000 : 1000, at: new Date(start + i * 1000) })),
+      );
+      chain[119] = { ...chain[119], status: 'PENDING' }; // as a transfer debit waiting for its outcome
+      await t.db.collection<LedgerEntry>('ledger_entries').insertMany(chain);
+      await t.db.collection('wallets').insertOne({ _id: w, seq: 250, balance: chain[249].balance_after, updated_at: new Date() } as never);
+
+      const reads: number[] = [];
+      const reader = new (class extends MongoLedgerReader {
+        protected override onFerretDb(): Promise<boolean> {
+          return Promise.resolve(true);
+        }
+        protected override readBlock(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
+          if (walletId === w) reads.push(page);
+          return super.readBlock(walletId, page, projection);
+        }
+      })(t.app.get<Connection>(getConnectionToken()), new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig)));
+      const plain: Selection = { filter: {}, period: { from: null, toExclusive: null } };
+      const page = async (lowest: number, highest: number) => (await reader.newestFirst({ walletId: w, lowest, highest }, plain, 1000)).map((e) => [e.seq, e.status]);
+      const readsOf = async (read: () => Promise<unknown>) => {
+        reads.length = 0;
+        await read();
+        return [...reads].sort();
+      };
+
+      // Block 0 (seqs 1-100) is full and settled: read once. Block 1 holds a PENDING entry, block 2 is the open top.
+      expect(await readsOf(() => page(1, 100))).toEqual([0]);
+      expect(await readsOf(() => page(1, 100))).toEqual([]);
+      expect(await readsOf(() => page(51, 150))).toEqual([1]);
+      expect(await readsOf(() => page(51, 150))).toEqual([1]);
+      expect(await readsOf(() => reader.newest(w, 100))).toEqual([1, 2]);
+      expect(await readsOf(() => reader.newest(w, 100))).toEqual([1, 2]);
+
+      // The debit settles: the next page shows it, and from then on block 1 is sealed too.
+      await t.db.collection<LedgerEntry>('ledger_entries').updateOne({ _id: entryId(w, 120) }, { $set: { status: 'SUCCESS' } });
+      expect((await page(101, 150)).find(([seq]) => seq === 120)).toEqual([120, 'SUCCESS']);
+      expect(await readsOf(() => reader.newest(w, 100))).toEqual([2]);
+      expect(await readsOf(() => page(1, 250))).toEqual([2]);
+      // Exports and totals read around the cache.
+      expect(await readsOf(() => reader.totals({ walletId: w, lowest: 1, highest: 250 }))).toEqual([0, 1, 2]);
+      const exported: number[] = [];
+      expect(
+        await readsOf(async () => {
+          for await (const e of reader.stream({ walletId: w, lowest: 1, highest: 250 }, plain)) exported.push(e.seq);
+        }),
+      ).toEqual([0, 1, 2]);
+      expect(exported).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
     });
   });
 

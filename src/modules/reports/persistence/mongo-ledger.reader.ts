@@ -18,6 +18,8 @@ export const BLOCK_READS_IN_FLIGHT = 4;
 export const TOTALS_BLOCK_READS_IN_FLIGHT = 8;
 /** `_id` lookups kept in flight when slots of a block read are missing (entries without `page_key`). */
 export const SLOT_READS_IN_FLIGHT = 16;
+/** Sealed blocks a reader keeps in memory (least recently used out): ≈ 100 entries each, ≈ 15 MB in all. */
+export const SEALED_BLOCKS_KEPT = 256;
 
 const TOTALS_FIELDS = { seq: 1, entry_type: 1, amount: 1 } as const;
 
@@ -39,11 +41,20 @@ const TOTALS_FIELDS = { seq: 1, entry_type: 1, amount: 1 } as const;
  *   round; a full top block is followed upward until the chain ends, and a taken slot after the head
  *   found that way (an entry without `page_key`) falls back to the ledger's walk by `_id`.
  *
+ * Pages on FerretDB keep **sealed** blocks in memory: a block that holds all its `PAGE_KEY_SIZE`
+ * entries, none of them `PENDING`, can never change again (entries are immutable except the status of
+ * a transfer debit, which goes from `PENDING` to its final status once), so a page that needs it again
+ * (the block under the newest one, pages paged back to) does not read it again. Blocks still open (the
+ * top of the chain, or holding a `PENDING` debit) are always read. Exports and totals read around the
+ * cache, so one long read does not push out what pages use.
+ *
  * Which backend serves the connection is asked once per process (`buildInfo.ferretdbVersion`).
  */
 @Injectable()
 export class MongoLedgerReader extends LedgerReader {
   private ferretdb: Promise<boolean> | undefined;
+  /** Sealed blocks by `page_key`, in order of last use (a `Map` keeps insertion order). */
+  private readonly sealed = new Map<string, readonly LedgerEntry[]>();
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
@@ -65,11 +76,11 @@ export class MongoLedgerReader extends LedgerReader {
     if (!(await this.onFerretDb())) return this.entries.find({ wallet_id: walletId }).sort({ seq: -1 }).limit(count).toArray();
 
     const hint = await this.ledger.headHint(walletId);
-    const blocks = new Map<number, Promise<LedgerEntry[]>>();
+    const blocks = new Map<number, Promise<readonly LedgerEntry[]>>();
     const read = (page: number) => {
       let block = blocks.get(page);
       if (!block) {
-        blocks.set(page, (block = this.block(walletId, page)));
+        blocks.set(page, (block = this.pageBlock(walletId, page)));
         block.catch(() => undefined); // awaited below, unless an earlier read failed first
       }
       return block;
@@ -110,7 +121,7 @@ export class MongoLedgerReader extends LedgerReader {
     const pages = range.highest < range.lowest ? 0 : pageOf(range.highest) - pageOf(range.lowest) + 1;
     const inFlight = Math.min(pages, Math.max(BLOCK_READS_IN_FLIGHT, Math.ceil(limit / PAGE_KEY_SIZE) + 1));
     const found: LedgerEntry[] = [];
-    for await (const block of this.byBlocks(range, inFlight)) {
+    for await (const block of this.byBlocks(range, inFlight, { sealedBlocks: true })) {
       for (const e of block) {
         if (!matches(e, selection)) continue;
         found.push(e);
@@ -139,7 +150,7 @@ export class MongoLedgerReader extends LedgerReader {
       buckets.set(entryType, bucket);
     };
     if (await this.onFerretDb()) {
-      for await (const block of this.byBlocks(range, TOTALS_BLOCK_READS_IN_FLIGHT, TOTALS_FIELDS)) block.forEach(add);
+      for await (const block of this.byBlocks(range, TOTALS_BLOCK_READS_IN_FLIGHT, { projection: TOTALS_FIELDS })) block.forEach(add);
     } else {
       const cursor = this.entries
         .find(toFilter(range, { filter: {}, period: { from: null, toExclusive: null } }), { projection: { _id: 0, entry_type: 1, amount: 1 } })
@@ -153,7 +164,7 @@ export class MongoLedgerReader extends LedgerReader {
    * The entries of the range, newest first, one block at a time: a `{page_key}` read per block of the
    * chain, `inFlight` of them ahead of the consumer (a consumer that stops early leaves the rest unread).
    */
-  private async *byBlocks(range: SeqRange, inFlight: number, projection?: Document): AsyncGenerator<LedgerEntry[]> {
+  private async *byBlocks(range: SeqRange, inFlight: number, options: { projection?: Document; sealedBlocks?: boolean } = {}): AsyncGenerator<LedgerEntry[]> {
     const { walletId, lowest, highest } = range;
     if (highest < lowest) return;
     const last = pageOf(lowest);
@@ -163,7 +174,8 @@ export class MongoLedgerReader extends LedgerReader {
       const page = next--;
       const from = Math.min(highest, (page + 1) * PAGE_KEY_SIZE);
       const to = Math.max(lowest, page * PAGE_KEY_SIZE + 1);
-      const block = this.block(walletId, page, projection).then((found) => this.fill(walletId, from, to, found));
+      const read = options.sealedBlocks ? this.pageBlock(walletId, page) : this.readBlock(walletId, page, options.projection);
+      const block = read.then((found) => this.fill(walletId, from, to, found));
       block.catch(() => undefined); // awaited below, unless the consumer stopped first
       ahead.push(block);
     };
@@ -175,13 +187,31 @@ export class MongoLedgerReader extends LedgerReader {
     }
   }
 
+  /** A block for a page: from memory when sealed, else read (and kept when it turns out sealed). */
+  private async pageBlock(walletId: string, page: number): Promise<readonly LedgerEntry[]> {
+    const key = pageKey(walletId, page);
+    const kept = this.sealed.get(key);
+    if (kept) {
+      this.sealed.delete(key);
+      this.sealed.set(key, kept);
+      return kept;
+    }
+    const block = await this.readBlock(walletId, page);
+    if (block.length === PAGE_KEY_SIZE && block.every((e) => pageOf(e.seq) === page && e.status !== 'PENDING')) {
+      block.forEach((e) => Object.freeze(e));
+      this.sealed.set(key, Object.freeze(block));
+      if (this.sealed.size > SEALED_BLOCKS_KEPT) this.sealed.delete(this.sealed.keys().next().value!);
+    }
+    return block;
+  }
+
   /** One block of the chain: the entries whose `page_key` is `<wallet>:<page>` (one indexed equality). */
-  private block(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
+  protected readBlock(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
     return this.entries.find({ page_key: pageKey(walletId, page) }, projection ? { projection } : {}).toArray();
   }
 
   /** Seqs `highest` down to `lowest` out of `found`, newest first; a slot not found is read by `_id`. */
-  private async fill(walletId: string, highest: number, lowest: number, found: LedgerEntry[]): Promise<LedgerEntry[]> {
+  private async fill(walletId: string, highest: number, lowest: number, found: readonly LedgerEntry[]): Promise<LedgerEntry[]> {
     const slots: Array<LedgerEntry | null> = new Array(Math.max(0, highest - lowest + 1)).fill(null);
     for (const e of found) if (e.seq >= lowest && e.seq <= highest) slots[highest - e.seq] = e;
     const missing = slots.flatMap((e, i) => (e ? [] : [i]));
