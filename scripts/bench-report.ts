@@ -9,7 +9,8 @@
  * balances, top-ups, payments and transfers over about a year) plus a few small wallets, boots the
  * API in this process on 127.0.0.1, logs in through POST /login, then measures:
  *   - first page (GET /transactions?limit=100), big wallet and a small wallet in the same collection;
- *   - the first page again while one top-up lands before each request (the top block always new);
+ *   - the first page again while one top-up lands before each request, through the API's own ledger
+ *     (it knows the new head) and through another process's (it finds out by reading);
  *   - deep pages: the same cursor every time (seq 50,000), and random cursors over the whole history,
  *     at the end of a block (one `page_key` block) or in its middle (a window across two);
  *   - filtered page (type=PAYMENT and a 30-day period): first page (locates the period) and next page;
@@ -40,6 +41,7 @@ import { ReportCursorCodec } from '../src/modules/reports/domain/report-cursor';
 import { describeSelection } from '../src/modules/reports/domain/report-filter';
 import { SLOT_READS_IN_FLIGHT } from '../src/modules/reports/persistence/mongo-ledger.reader';
 import { LedgerService } from '../src/modules/wallet/ledger/ledger.service';
+import { LedgerRepository } from '../src/modules/wallet/persistence/ledger.repository';
 import { entryId, EntryType, LedgerEntry, pageKey, pageKeyOf, pageOf } from '../src/modules/wallet/domain/ledger-entry';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
 
@@ -260,15 +262,19 @@ async function main(): Promise<void> {
     const kept = ferret ? '; a full settled block is kept in memory after its first read' : '';
     results.push(await scenario('first page, limit 100', `${newest}${kept}`, () => page('/transactions?limit=100')));
     results.push(await scenario(`first page, small wallet (${SMALL_ENTRIES} entries)`, `${newest}${kept}`, () => page('/transactions?limit=100', smallToken)));
-    // A live wallet: one top-up lands before each request (not timed), so the top block is new every time.
-    const ledger = app.get(LedgerService);
+    // A live wallet: one top-up lands before each request (not timed). Through this process's ledger,
+    // the API knows the new head; through another process's, it finds the slot after its head taken.
     let appended = 0;
-    const topUp = async () => {
+    const topUpBy = (ledger: LedgerService) => async () => {
       const ref = newId();
       await ledger.post({ opId: `TOP_UP:${ref}`, walletId: big._id, entryType: 'TOP_UP', direction: 'CREDIT', amount: 1000, refId: ref, enforceMaxBalance: false });
       appended++;
     };
-    results.push(await scenario('first page while top-ups land (1 before each request)', `${newest}${kept}`, () => page('/transactions?limit=100'), MIN_REQUESTS, topUp));
+    const onTop = ferret ? '1 round: `_id` of the new slot + `_id` of the slot after it + the block below (in memory)' : newest;
+    results.push(await scenario('first page, a top-up through this API before each request', onTop, () => page('/transactions?limit=100'), MIN_REQUESTS, topUpBy(app.get(LedgerService))));
+    const elsewhere = ferret ? '`_id` of the slot after the known head (taken), then 1 round: the top block + the block below (in memory) + `_id`' : newest;
+    const otherProcess = new LedgerService(app.get(LedgerRepository), config);
+    results.push(await scenario('first page, a top-up through another process before each request', elsewhere, () => page('/transactions?limit=100'), MIN_REQUESTS, topUpBy(otherProcess)));
     const codec = app.get(ReportCursorCodec);
     const cursorAt = (seq: number) => codec.encode({ beforeSeq: seq + 1, lowestSeq: 1 }, describeSelection(big._id, {}, { from: null, toExclusive: null }));
     const middle = Math.floor(ENTRIES / 2);

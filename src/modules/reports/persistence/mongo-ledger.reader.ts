@@ -20,6 +20,10 @@ export const TOTALS_BLOCK_READS_IN_FLIGHT = 8;
 export const SLOT_READS_IN_FLIGHT = 16;
 /** Sealed blocks a reader keeps in memory (least recently used out): ≈ 100 entries each, ≈ 15 MB in all. */
 export const SEALED_BLOCKS_KEPT = 256;
+/** Wallets whose open top block a reader keeps in memory (least recently used out), ≈ 15 MB at most. */
+export const OPEN_BLOCKS_KEPT = 256;
+/** Most new slots the newest page reads by `_id` on top of a kept open block (more: read the block). */
+export const NEW_SLOT_READS = 10;
 
 const TOTALS_FIELDS = { seq: 1, entry_type: 1, amount: 1 } as const;
 
@@ -45,8 +49,13 @@ const TOTALS_FIELDS = { seq: 1, entry_type: 1, amount: 1 } as const;
  * entries, none of them `PENDING`, can never change again (entries are immutable except the status of
  * a transfer debit, which goes from `PENDING` to its final status once), so a page that needs it again
  * (the block under the newest one, pages paged back to) does not read it again. Blocks still open (the
- * top of the chain, or holding a `PENDING` debit) are always read. Exports and totals read around the
- * cache, so one long read does not push out what pages use.
+ * top of the chain, or holding a `PENDING` debit) are read again, with one exception: the newest page
+ * keeps, per wallet, the settled run of its open top block (from the block's first slot up to the
+ * first `PENDING` entry or gap). When the head it starts from is at most `NEW_SLOT_READS` slots past
+ * that run, in the same block, the page reads only those slots and the slot after the head by `_id`
+ * (plus the blocks below, usually sealed): for a wallet that did not change since its last page, just
+ * that one `_id` lookup. Exports and totals read around the caches, so one long read does not push out
+ * what pages use.
  *
  * Which backend serves the connection is asked once per process (`buildInfo.ferretdbVersion`).
  */
@@ -55,6 +64,8 @@ export class MongoLedgerReader extends LedgerReader {
   private ferretdb: Promise<boolean> | undefined;
   /** Sealed blocks by `page_key`, in order of last use (a `Map` keeps insertion order). */
   private readonly sealed = new Map<string, readonly LedgerEntry[]>();
+  /** Per wallet, the settled run of its open top block as last read (seqs `page × 100 + 1 …`), in order of last use. */
+  private readonly open = new Map<string, readonly LedgerEntry[]>();
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
@@ -76,6 +87,8 @@ export class MongoLedgerReader extends LedgerReader {
     if (!(await this.onFerretDb())) return this.entries.find({ wallet_id: walletId }).sort({ seq: -1 }).limit(count).toArray();
 
     const hint = await this.ledger.headHint(walletId);
+    const kept = await this.newestOnOpenBlock(walletId, count, hint.seq);
+    if (kept) return kept;
     const blocks = new Map<number, Promise<readonly LedgerEntry[]>>();
     const read = (page: number) => {
       let block = blocks.get(page);
@@ -88,7 +101,7 @@ export class MongoLedgerReader extends LedgerReader {
     // One round if the hint is the head: the block of the next free slot, the blocks below it, and
     // the slot after the hint by `_id` (which confirms the head even if an entry lacks `page_key`).
     // (Plus the `wallets` hint read first when this process has not seen the wallet yet.)
-    const taken = (seq: number) => this.entries.findOne({ _id: entryId(walletId, seq) }, { projection: { _id: 1 } }).then(Boolean);
+    const taken = (seq: number) => this.taken(walletId, seq);
     const afterHint = taken(hint.seq + 1);
     afterHint.catch(() => undefined);
     let top = pageOf(hint.seq + 1);
@@ -112,7 +125,50 @@ export class MongoLedgerReader extends LedgerReader {
     const found = (await Promise.all(blocks.values())).flat();
     const entries = await this.fill(walletId, head, lowest, found);
     if (entries[0]?.seq === head) this.ledger.noteHead(entries[0]);
+    this.keepOpenBlock(walletId, pageOf(head), await read(pageOf(head)));
     return entries;
+  }
+
+  /**
+   * The newest page from the kept open block of the wallet, when `head` (a head hint) is at most
+   * `NEW_SLOT_READS` slots past it in the same block: those slots and the slot after `head` by `_id`,
+   * the blocks below as pages read them, all in parallel. Null when that does not apply or the slot
+   * after `head` is taken (the chain went on: the caller reads blocks).
+   */
+  private async newestOnOpenBlock(walletId: string, count: number, head: number): Promise<LedgerEntry[] | null> {
+    const run = this.open.get(walletId);
+    const last = run?.[run.length - 1]?.seq;
+    if (!run || last === undefined || last > head || head - last > NEW_SLOT_READS || pageOf(last) !== pageOf(head)) return null;
+    const lowest = Math.max(1, head - count + 1);
+    const after = this.taken(walletId, head + 1);
+    const added = Promise.all(Array.from({ length: head - last }, (_, i) => this.entryAt(walletId, last + 1 + i)));
+    const below: Array<Promise<readonly LedgerEntry[]>> = [];
+    for (let page = pageOf(head) - 1; page >= pageOf(lowest); page--) below.push(this.pageBlock(walletId, page));
+    for (const read of [after, added, ...below]) read.catch(() => undefined); // awaited below, unless we give up first
+    if (await after) return null;
+    const slots = await added;
+    if (slots.some((e) => !e)) return null;
+    const top = [...run, ...(slots as LedgerEntry[])];
+    this.keepOpenBlock(walletId, pageOf(head), top);
+    return this.fill(walletId, head, lowest, [...top, ...(await Promise.all(below)).flat()]);
+  }
+
+  /** Keeps the settled run of a wallet's top block (from its first slot to the first gap or `PENDING` entry). */
+  private keepOpenBlock(walletId: string, page: number, block: readonly LedgerEntry[]): void {
+    const run: LedgerEntry[] = [];
+    for (const e of [...block].sort((a, b) => a.seq - b.seq)) {
+      if (e.seq !== page * PAGE_KEY_SIZE + run.length + 1 || e.status === 'PENDING') break;
+      run.push(Object.freeze(e));
+    }
+    this.open.delete(walletId);
+    if (run.length === 0) return;
+    this.open.set(walletId, Object.freeze(run));
+    if (this.open.size > OPEN_BLOCKS_KEPT) this.open.delete(this.open.keys().next().value!);
+  }
+
+  /** Whether slot `seq` of the wallet is taken (an `_id` lookup that returns only the `_id`). */
+  private taken(walletId: string, seq: number): Promise<boolean> {
+    return this.entries.findOne({ _id: entryId(walletId, seq) }, { projection: { _id: 1 } }).then(Boolean);
   }
 
   async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
