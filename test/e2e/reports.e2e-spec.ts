@@ -5,7 +5,7 @@ import type { Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { buildChain, ChainItem } from '../../src/modules/reports/persistence/in-memory-ledger.reader';
 import { LedgerReader, Selection, TotalsBucket } from '../../src/modules/reports/persistence/ledger-reader';
-import { MongoLedgerReader } from '../../src/modules/reports/persistence/mongo-ledger.reader';
+import { MongoLedgerReader, NEW_SLOT_READS } from '../../src/modules/reports/persistence/mongo-ledger.reader';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { entryId, EntryType, LedgerEntry, pageKeyOf } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
@@ -574,16 +574,23 @@ describe('reports: transaction listing, summary and export', () => {
       await topUp(ledger);
       expect(await readsOf(() => reader.newest(w, 100))).toEqual([]);
       expect(await newest()).toEqual(seqsDown(251, 100));
-      // A top-up by another process: the slot after the known head is taken, so the top block is read.
-      await topUp(new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig)));
-      expect(await readsOf(() => reader.newest(w, 100))).toEqual([2]);
+      // A top-up by another process: the slot after the known head is taken, and read by `_id` too.
+      const elsewhere = new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig));
+      await topUp(elsewhere);
+      expect(await readsOf(() => reader.newest(w, 100))).toEqual([]);
       expect(await newest()).toEqual(seqsDown(252, 100));
+      // More than NEW_SLOT_READS of them: the top block is read.
+      for (let i = 0; i < NEW_SLOT_READS + 1; i++) await topUp(elsewhere);
+      const head = 252 + NEW_SLOT_READS + 1;
+      expect(await readsOf(() => reader.newest(w, 100))).toEqual([2]);
+      expect(await newest()).toEqual(seqsDown(head, 100));
       expect(await readsOf(() => reader.newest(w, 100))).toEqual([]);
       // A PENDING entry on top is read by `_id` every time, never kept.
       const pending = await ledger.post({ opId: `PAYMENT:${newId()}`, walletId: w, entryType: 'PAYMENT', direction: 'DEBIT', amount: 5, refId: newId(), status: 'PENDING' });
-      expect((await reader.newest(w, 1))[0]).toMatchObject({ seq: 253, status: 'PENDING' });
+      expect(pending.seq).toBe(head + 1);
+      expect((await reader.newest(w, 1))[0]).toMatchObject({ seq: head + 1, status: 'PENDING' });
       await t.db.collection<LedgerEntry>('ledger_entries').updateOne({ _id: pending._id }, { $set: { status: 'SUCCESS' } });
-      expect((await reader.newest(w, 1))[0]).toMatchObject({ seq: 253, status: 'SUCCESS' });
+      expect((await reader.newest(w, 1))[0]).toMatchObject({ seq: head + 1, status: 'SUCCESS' });
       // Exports and totals read around the cache.
       expect(await readsOf(() => reader.totals({ walletId: w, lowest: 1, highest: 250 }))).toEqual([0, 1, 2]);
       const exported: number[] = [];

@@ -52,9 +52,9 @@ const TOTALS_FIELDS = { seq: 1, entry_type: 1, amount: 1 } as const;
  * top of the chain, or holding a `PENDING` debit) are read again, with one exception: the newest page
  * keeps, per wallet, the settled run of its open top block (from the block's first slot up to the
  * first `PENDING` entry or gap). When the head it starts from is at most `NEW_SLOT_READS` slots past
- * that run, in the same block, the page reads only those slots and the slot after the head by `_id`
- * (plus the blocks below, usually sealed): for a wallet that did not change since its last page, just
- * that one `_id` lookup. Exports and totals read around the caches, so one long read does not push out
+ * that run, in the same block, the page reads only those slots, and the slots after the head while
+ * they are taken, by `_id` (plus the blocks below, usually sealed): for a wallet that did not change
+ * since its last page, just one `_id` lookup. Exports and totals read around the caches, so one long read does not push out
  * what pages use.
  *
  * Which backend serves the connection is asked once per process (`buildInfo.ferretdbVersion`).
@@ -130,27 +130,34 @@ export class MongoLedgerReader extends LedgerReader {
   }
 
   /**
-   * The newest page from the kept open block of the wallet, when `head` (a head hint) is at most
-   * `NEW_SLOT_READS` slots past it in the same block: those slots and the slot after `head` by `_id`,
-   * the blocks below as pages read them, all in parallel. Null when that does not apply or the slot
-   * after `head` is taken (the chain went on: the caller reads blocks).
+   * The newest page from the kept open block of the wallet, when the head hint is at most
+   * `NEW_SLOT_READS` slots past it in the same block. In parallel: those slots by `_id`, the blocks
+   * below as pages read them, and the slots after the hint by `_id`, one after the other while they are
+   * taken (another process wrote them). Null when that does not apply or the chain left the block or
+   * went further than `NEW_SLOT_READS`: the caller reads blocks.
    */
-  private async newestOnOpenBlock(walletId: string, count: number, head: number): Promise<LedgerEntry[] | null> {
+  private async newestOnOpenBlock(walletId: string, count: number, hint: number): Promise<LedgerEntry[] | null> {
     const run = this.open.get(walletId);
     const last = run?.[run.length - 1]?.seq;
-    if (!run || last === undefined || last > head || head - last > NEW_SLOT_READS || pageOf(last) !== pageOf(head)) return null;
-    const lowest = Math.max(1, head - count + 1);
-    const after = this.taken(walletId, head + 1);
-    const added = Promise.all(Array.from({ length: head - last }, (_, i) => this.entryAt(walletId, last + 1 + i)));
+    if (!run || last === undefined || last > hint || hint - last > NEW_SLOT_READS || pageOf(last) !== pageOf(hint)) return null;
+    const known = Promise.all(Array.from({ length: hint - last }, (_, i) => this.entryAt(walletId, last + 1 + i)));
     const below: Array<Promise<readonly LedgerEntry[]>> = [];
-    for (let page = pageOf(head) - 1; page >= pageOf(lowest); page--) below.push(this.pageBlock(walletId, page));
-    for (const read of [after, added, ...below]) read.catch(() => undefined); // awaited below, unless we give up first
-    if (await after) return null;
-    const slots = await added;
+    for (let page = pageOf(hint) - 1; page >= pageOf(Math.max(1, hint - count + 1)); page--) below.push(this.pageBlock(walletId, page));
+    for (const read of [known, ...below]) read.catch(() => undefined); // awaited below, unless we give up first
+    const added: LedgerEntry[] = [];
+    for (let seq = hint + 1; ; seq++) {
+      const entry = await this.entryAt(walletId, seq);
+      if (!entry) break;
+      if (pageOf(seq) !== pageOf(last) || seq - last > NEW_SLOT_READS) return null;
+      added.push(entry);
+    }
+    const slots = await known;
     if (slots.some((e) => !e)) return null;
-    const top = [...run, ...(slots as LedgerEntry[])];
-    this.keepOpenBlock(walletId, pageOf(head), top);
-    return this.fill(walletId, head, lowest, [...top, ...(await Promise.all(below)).flat()]);
+    const top = [...run, ...(slots as LedgerEntry[]), ...added];
+    const head = top[top.length - 1];
+    if (added.length) this.ledger.noteHead(head);
+    this.keepOpenBlock(walletId, pageOf(head.seq), top);
+    return this.fill(walletId, head.seq, Math.max(1, head.seq - count + 1), [...top, ...(await Promise.all(below)).flat()]);
   }
 
   /** Keeps the settled run of a wallet's top block (from its first slot to the first gap or `PENDING` entry). */
