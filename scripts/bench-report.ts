@@ -15,7 +15,8 @@
  *     at the end of a block (one `page_key` block) or in its middle (a window across two);
  *   - filtered page (type=PAYMENT and a 30-day period): first page (locates the period) and next page;
  *     and a rare filter (status=FAILED, about 1 entry in 100), which examines a whole 5,000-entry window;
- *   - the summary of 30 days and of the whole history;
+ *   - the summary of 30 days and of the whole history (running totals), and the same period's totals
+ *     summed from the entries (what a summary does over entries written before running totals);
  *   - the CSV export of the whole big wallet: rows/s and the peak RSS of this process;
  *   - the database primitives, through the driver: one `_id` lookup, one seq-range query, a page of
  *     100 built from `_id` lookups (SLOT_READS_IN_FLIGHT in flight, the shape the API used on FerretDB
@@ -39,10 +40,11 @@ import { newId } from '../src/common/util/ids';
 import { AppConfig } from '../src/config/app-config';
 import { ReportCursorCodec } from '../src/modules/reports/domain/report-cursor';
 import { describeSelection } from '../src/modules/reports/domain/report-filter';
+import { LedgerReader } from '../src/modules/reports/persistence/ledger-reader';
 import { SLOT_READS_IN_FLIGHT } from '../src/modules/reports/persistence/mongo-ledger.reader';
 import { LedgerService } from '../src/modules/wallet/ledger/ledger.service';
 import { LedgerRepository } from '../src/modules/wallet/persistence/ledger.repository';
-import { entryId, EntryType, LedgerEntry, pageKey, pageKeyOf, pageOf } from '../src/modules/wallet/domain/ledger-entry';
+import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKey, pageKeyOf, pageOf, runningAfter, storedTotals } from '../src/modules/wallet/domain/ledger-entry';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
@@ -71,10 +73,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** A consistent chain: seq 1..n, balances chained, never negative, a mix of every kind. */
+/** A consistent chain: seq 1..n, balances and running totals chained, never negative, a mix of every kind. */
 function chain(walletId: string, n: number, start: number, span: number, counterparty: string): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
   let balance = 0;
+  let running = NO_TOTALS;
   for (let seq = 1; seq <= n; seq++) {
     const roll = seq === 1 ? 0 : randomInt(100);
     let type: EntryType = roll < 30 ? 'TOP_UP' : roll < 75 ? 'PAYMENT' : roll < 88 ? 'TRANSFER_OUT' : roll < 97 ? 'TRANSFER_IN' : 'TRANSFER_REFUND';
@@ -105,6 +108,8 @@ function chain(walletId: string, n: number, start: number, span: number, counter
       status: type === 'TRANSFER_OUT' ? (roll % 10 === 0 ? 'FAILED' : 'SUCCESS') : 'SUCCESS',
       created_at: new Date(start + Math.floor(((seq - 1) * span) / n)),
     });
+    const entry = entries[entries.length - 1];
+    entry.running = storedTotals((running = runningAfter(running, entry)));
   }
   return entries;
 }
@@ -312,9 +317,13 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`summary answered ${res.status}: ${res.body.slice(0, 300)}`);
       return (JSON.parse(res.body) as { result: { count: number } }).result.count;
     };
-    const sums = ferret ? 'block reads, 8 in flight, 3 fields each' : '1 streamed range query, 2 fields each';
+    const sums = '`_id` of the first and last entry of the period and of the one before (running totals)';
     results.push(await scenario(`summary, 30 days (${periodFrom}..${periodTo})`, `head + 2 binary searches + ${sums}`, () => summary(`?from=${periodFrom}&to=${periodTo}`)));
     results.push(await scenario('summary, whole history', `head + ${sums}`, () => summary('')));
+    // The same summary summed from the entries, as for entries written before running totals existed.
+    const reader = app.get(LedgerReader);
+    const summed = ferret ? 'block reads, 8 in flight, 3 fields each' : '1 streamed range query, 2 fields each';
+    results.push(await scenario('totals summed from 8,219 entries (the fallback for entries without running totals)', summed, async () => (await reader.totals({ walletId: big._id, lowest: 1, highest: 8219 })).reduce((n, b) => n + b.count, 0)));
 
     out('CSV export of the whole big wallet:');
     let peakRss = process.memoryUsage().rss;

@@ -16,7 +16,7 @@ import { newId } from '../../src/common/util/ids';
 import { formatDateTime } from '../../src/common/util/time';
 import { describeInProcess, itWithDatabase } from '../support/modes';
 import { waitForSettled } from '../support/transfers';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, migrateDatabase, testDatabaseName, TestApp } from '../support/test-app';
 import { adminAuth, newUser, TestUser } from '../support/users';
 
 type Row = Record<string, unknown>;
@@ -600,6 +600,45 @@ describe('reports: transaction listing, summary and export', () => {
         }),
       ).toEqual([0, 1, 2]);
       expect(exported).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
+    });
+  });
+
+  describe('running totals', () => {
+    itWithDatabase('are backfilled by migration 20261122000200 on entries written before them, once', async () => {
+      // A database of its own, so the migration sees only this chain.
+      const dbName = testDatabaseName('running');
+      await migrateDatabase(process.env.MONGODB_URI!, dbName);
+      const db = t.app.get<Connection>(getConnectionToken()).getClient().db(dbName);
+      try {
+        const w = newId();
+        const start = at('2024-01-01 00:00:00').getTime();
+        const items = Array.from({ length: 130 }, (_, i): ChainItem => ({ type: i % 3 === 1 ? 'PAYMENT' : 'TOP_UP', amount: i % 3 === 1 ? 1000 + (i % 7) : 3000, at: new Date(start + i * 60_000) }));
+        const chain = buildChain(w, items);
+        const entries = db.collection<LedgerEntry>('ledger_entries');
+        await entries.insertMany(chain.map(({ running: _, ...entry }) => entry));
+
+        // The migration's own `up`, with its writes counted.
+        const { up } = require('../../migrations/20261122000200-ledger-running-totals.js') as { up(db: unknown): Promise<void> };
+        let writes = 0;
+        const counting = new Proxy(db, {
+          get: (target, key) =>
+            key === 'collection'
+              ? (name: string) =>
+                  new Proxy(target.collection(name), {
+                    get: (c, k) => (k === 'bulkWrite' ? (...args: unknown[]) => (writes++, (c.bulkWrite as (...a: unknown[]) => unknown)(...args)) : Reflect.get(c, k, c)),
+                  })
+              : Reflect.get(target, key, target),
+        });
+        await up(counting);
+        expect(writes).toBe(Math.ceil(130 / 20));
+        expect((await entries.find({ wallet_id: w }).sort({ seq: 1 }).toArray()).map((e: LedgerEntry) => e.running)).toEqual(chain.map((e) => e.running));
+        expect((await verifyLedger(db)).problems).toEqual([]);
+        writes = 0;
+        await up(counting);
+        expect(writes).toBe(0);
+      } finally {
+        await db.dropDatabase();
+      }
     });
   });
 

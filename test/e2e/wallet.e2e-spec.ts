@@ -137,7 +137,7 @@ describe('wallet: top-up and payment', () => {
     const [entry] = await t.db.collection<LedgerEntry>('ledger_entries').find({ ref_id: first.body.result.payment_id }).toArray();
     await t.db.collection('ledger_ops').deleteOne({ _id: entry.op_id } as never);
     await t.db.collection('idempotency_keys').updateOne({ _id: `${u.userId}:pay:crash-key` } as never, { $set: { response: null } });
-    await t.db.collection('wallets').updateOne({ _id: u.userId } as never, { $set: { seq: 1, balance: 100000 } });
+    await t.db.collection('wallets').updateOne({ _id: u.userId } as never, { $set: { seq: 1, balance: 100000 }, $unset: { running: '' } });
     const fresh = await createTestApp({ label: 'walletcrash', env: { MONGODB_DB: t.config.mongodbDb, REDIS_PREFIX: t.config.redisPrefix } });
     try {
       const retry = await fresh.http().post('/pay').set(u.auth).set('Idempotency-Key', 'crash-key').send({ amount: 40000, remarks: 'crash' }).expect(201);

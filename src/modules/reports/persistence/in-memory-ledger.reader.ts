@@ -1,4 +1,4 @@
-import { entryId, EntryType, LedgerEntry, pageKeyOf } from '../../wallet/domain/ledger-entry';
+import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, storedTotals } from '../../wallet/domain/ledger-entry';
 import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
 /** The reports' read port over an in-memory ledger (unit tests); it counts the reads it serves. */
@@ -7,6 +7,7 @@ export class InMemoryLedgerReader extends LedgerReader {
   lookups = 0;
   queries: Array<{ range: SeqRange; limit: number | null }> = [];
   newestReads: Array<{ walletId: string; count: number }> = [];
+  totalsReads = 0;
 
   add(...entries: LedgerEntry[]): this {
     for (const e of entries) this.entries.set(e._id, e);
@@ -34,6 +35,7 @@ export class InMemoryLedgerReader extends LedgerReader {
   }
 
   async totals(range: SeqRange): Promise<TotalsBucket[]> {
+    this.totalsReads++;
     const buckets = new Map<EntryType, TotalsBucket>();
     for (const e of this.select(range, { filter: {}, period: { from: null, toExclusive: null } })) {
       const b = buckets.get(e.entry_type) ?? { entryType: e.entry_type, amount: 0, count: 0 };
@@ -72,15 +74,19 @@ export interface ChainItem {
 
 const CREDITS: EntryType[] = ['TOP_UP', 'TRANSFER_IN', 'TRANSFER_REFUND'];
 
-/** A consistent chain for one wallet (seq 1..n, balances chained), for tests. */
-export function buildChain(walletId: string, items: ChainItem[], firstSeq = 1, openingBalance = 0): LedgerEntry[] {
+/**
+ * A consistent chain for one wallet (seq 1..n, balances and running totals chained), for tests. A chain
+ * that does not start at seq 1 carries running totals only when given those of the entry before it.
+ */
+export function buildChain(walletId: string, items: ChainItem[], firstSeq = 1, openingBalance = 0, openingTotals?: RunningTotals): LedgerEntry[] {
   let balance = openingBalance;
+  let running = firstSeq === 1 ? NO_TOTALS : openingTotals;
   return items.map((item, i) => {
     const seq = firstSeq + i;
     const credit = CREDITS.includes(item.type);
     const before = balance;
     balance += credit ? item.amount : -item.amount;
-    return {
+    const entry: LedgerEntry = {
       _id: entryId(walletId, seq),
       wallet_id: walletId,
       seq,
@@ -97,5 +103,7 @@ export function buildChain(walletId: string, items: ChainItem[], firstSeq = 1, o
       status: item.status ?? 'SUCCESS',
       created_at: item.at,
     };
+    if (running) entry.running = storedTotals((running = runningAfter(running, entry)));
+    return entry;
   });
 }

@@ -23,6 +23,67 @@ export interface LedgerEntry {
   counterparty_id: string | null;
   status: EntryStatus;
   created_at: Date;
+  /**
+   * Sums over the wallet's entries 1…seq, this one included, stored compactly (`StoredTotals`; read
+   * with `totalsOf`). Absent on entries written before it existed and not backfilled yet (migration
+   * 20261122000200), and on the entries that follow such an entry; a period summary then sums the
+   * entries themselves.
+   */
+  running?: StoredTotals;
+}
+
+/** Money in and out and the number of entries of each kind, over a wallet's entries 1…seq. */
+export interface RunningTotals {
+  credit: number;
+  debit: number;
+  counts: Record<EntryType, number>;
+}
+
+export const NO_TOTALS: RunningTotals = Object.freeze({
+  credit: 0,
+  debit: 0,
+  counts: Object.freeze({ TOP_UP: 0, PAYMENT: 0, TRANSFER_OUT: 0, TRANSFER_IN: 0, TRANSFER_REFUND: 0 }),
+});
+
+const KINDS: readonly EntryType[] = ['TOP_UP', 'PAYMENT', 'TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'];
+
+/**
+ * Running totals as stored in an entry (and in a wallet's head hint): `[credit, debit, TOP_UP,
+ * PAYMENT, TRANSFER_OUT, TRANSFER_IN, TRANSFER_REFUND]`. An array rather than an object because
+ * FerretDB decodes every field of every document it reads: as an object they made a 100-entry block
+ * read ≈ 40 % slower there, as an array ≈ 10 %.
+ */
+export type StoredTotals = [number, number, number, number, number, number, number];
+
+export function storedTotals(t: RunningTotals): StoredTotals {
+  return [t.credit, t.debit, ...KINDS.map((k) => t.counts[k])] as StoredTotals;
+}
+
+/** The running totals of a stored value; undefined when there are none (or not in the stored shape). */
+export function totalsOf(stored: readonly unknown[] | null | undefined): RunningTotals | undefined {
+  if (!Array.isArray(stored) || stored.length !== 2 + KINDS.length || !stored.every((n) => Number.isSafeInteger(n))) return undefined;
+  const n = stored as number[];
+  return { credit: n[0], debit: n[1], counts: Object.fromEntries(KINDS.map((k, i) => [k, n[2 + i]])) as Record<EntryType, number> };
+}
+
+/** The running totals after an entry, from those before it. */
+export function runningAfter(before: RunningTotals, entry: Pick<LedgerEntry, 'entry_type' | 'transaction_type' | 'amount'>): RunningTotals {
+  return {
+    credit: before.credit + (entry.transaction_type === 'CREDIT' ? entry.amount : 0),
+    debit: before.debit + (entry.transaction_type === 'DEBIT' ? entry.amount : 0),
+    counts: { ...before.counts, [entry.entry_type]: before.counts[entry.entry_type] + 1 },
+  };
+}
+
+/** The totals of the entries after `from` up to `to` (both running totals of one wallet, `from` the earlier). */
+export function totalsBetween(to: RunningTotals, from: RunningTotals): RunningTotals {
+  const counts = { ...to.counts };
+  for (const type of Object.keys(counts) as EntryType[]) counts[type] -= from.counts[type];
+  return { credit: to.credit - from.credit, debit: to.debit - from.debit, counts };
+}
+
+export function sameTotals(a: RunningTotals, b: RunningTotals): boolean {
+  return a.credit === b.credit && a.debit === b.debit && (Object.keys(a.counts) as EntryType[]).every((t) => a.counts[t] === b.counts[t]);
 }
 
 export const SEQ_DIGITS = 12;

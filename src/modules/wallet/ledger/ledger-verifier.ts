@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { entryId, LedgerEntry, pageKeyOf } from '../domain/ledger-entry';
+import { entryId, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, sameTotals, storedTotals, totalsOf } from '../domain/ledger-entry';
 
 export interface LedgerReport {
   wallets: number;
@@ -12,6 +12,7 @@ export interface LedgerReport {
 
 /**
  * Recomputes every wallet from its entries and checks: contiguous sequence, `page_key`, chained balances,
+ * running totals (where present: they must add up from the previous entry's),
  * arithmetic, no negative balance, unique operations, hints that match their entry, transfer legs
  * consistent with transfer outcomes, and conservation (top-ups − payments = balances + in flight).
  * Streams the collection once; memory grows with the number of wallets and transfers, not entries.
@@ -19,7 +20,8 @@ export interface LedgerReport {
 export async function verifyLedger(db: Db): Promise<LedgerReport> {
   const problems: string[] = [];
   const report = (msg: string) => problems.length < 200 && problems.push(msg);
-  const state = new Map<string, { seq: number; balance: number }>();
+  // `running` is the previous entry's running totals: undefined when it had none (not backfilled yet).
+  const state = new Map<string, { seq: number; balance: number; running: RunningTotals | undefined }>();
   const legs = new Map<string, Set<string>>();
   let entries = 0;
   let topUps = 0;
@@ -28,7 +30,7 @@ export async function verifyLedger(db: Db): Promise<LedgerReport> {
   const cursor = db.collection<LedgerEntry>('ledger_entries').find({}).sort({ _id: 1 }).batchSize(2000);
   for await (const e of cursor) {
     entries++;
-    const prev = state.get(e.wallet_id) ?? { seq: 0, balance: 0 };
+    const prev = state.get(e.wallet_id) ?? { seq: 0, balance: 0, running: NO_TOTALS };
     if (e._id !== entryId(e.wallet_id, e.seq)) report(`${e._id}: _id does not match wallet/seq`);
     if (e.page_key !== pageKeyOf(e.wallet_id, e.seq)) report(`${e._id}: page_key ${e.page_key} != ${pageKeyOf(e.wallet_id, e.seq)}`);
     if (e.seq !== prev.seq + 1) report(`${e._id}: sequence gap after ${prev.seq}`);
@@ -37,7 +39,13 @@ export async function verifyLedger(db: Db): Promise<LedgerReport> {
     if (e.balance_after !== expected) report(`${e._id}: balance_after ${e.balance_after} != ${expected}`);
     if (!Number.isInteger(e.amount) || e.amount <= 0) report(`${e._id}: amount ${e.amount} is not a positive integer`);
     if (e.balance_after < 0) report(`${e._id}: negative balance`);
-    state.set(e.wallet_id, { seq: e.seq, balance: e.balance_after });
+    const running = totalsOf(e.running);
+    if (e.running !== undefined && !running) report(`${e._id}: running totals ${JSON.stringify(e.running)} are not in the stored shape`);
+    if (running) {
+      if (!prev.running) report(`${e._id}: running totals after an entry without them`);
+      else if (!sameTotals(running, runningAfter(prev.running, e))) report(`${e._id}: running totals ${JSON.stringify(e.running)} != ${JSON.stringify(storedTotals(runningAfter(prev.running, e)))}`);
+    }
+    state.set(e.wallet_id, { seq: e.seq, balance: e.balance_after, running });
     if (e.entry_type === 'TOP_UP') topUps += e.amount;
     if (e.entry_type === 'PAYMENT') payments += e.amount;
     if (e.entry_type.startsWith('TRANSFER_')) {
@@ -51,7 +59,7 @@ export async function verifyLedger(db: Db): Promise<LedgerReport> {
   const ops = await db.collection('ledger_entries').aggregate([{ $group: { _id: '$op_id', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]).toArray();
   for (const op of ops) report(`operation ${op._id} applied ${op.n} times`);
 
-  for await (const h of db.collection<{ _id: string; seq: number; balance: number }>('wallets').find({})) {
+  for await (const h of db.collection<{ _id: string; seq: number; balance: number; running?: number[] }>('wallets').find({})) {
     const s = state.get(h._id);
     if (!s || h.seq > s.seq) {
       report(`wallet ${h._id}: hint points past the head (${h.seq})`);
@@ -59,6 +67,9 @@ export async function verifyLedger(db: Db): Promise<LedgerReport> {
     }
     const at = await db.collection<LedgerEntry>('ledger_entries').findOne({ _id: entryId(h._id, h.seq) });
     if (at && at.balance_after !== h.balance) report(`wallet ${h._id}: cached balance ${h.balance} != ${at.balance_after} at seq ${h.seq}`);
+    const hinted = totalsOf(h.running);
+    const atTotals = totalsOf(at?.running);
+    if (at && hinted && !(atTotals && sameTotals(hinted, atTotals))) report(`wallet ${h._id}: cached running totals ${JSON.stringify(h.running)} != ${JSON.stringify(at.running)} of entry ${h.seq}`);
   }
 
   let inFlight = 0;

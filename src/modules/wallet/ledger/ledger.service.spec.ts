@@ -1,5 +1,5 @@
 import { AppConfig } from '../../../config/app-config';
-import { LedgerEntry, entryId, pageKeyOf } from '../domain/ledger-entry';
+import { LedgerEntry, NO_TOTALS, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { BalanceNotEnoughError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
 import { LedgerService, Posting } from './ledger.service';
@@ -73,6 +73,7 @@ function expectChained(entries: LedgerEntry[]): void {
     expect(e.balance_before).toBe(i === 0 ? 0 : entries[i - 1].balance_after);
     expect(e.balance_after).toBe(e.balance_before + (e.transaction_type === 'CREDIT' ? e.amount : -e.amount));
     expect(e.balance_after).toBeGreaterThanOrEqual(0);
+    expect(totalsOf(e.running)).toEqual(runningAfter(i === 0 ? NO_TOTALS : totalsOf(entries[i - 1].running)!, e));
   });
 }
 
@@ -127,15 +128,31 @@ describe('LedgerService', () => {
     const store = new InMemoryLedgerStore();
     const writer = new LedgerService(store.repository(), config);
     const reader = new LedgerService(store.repository(), config);
-    expect(await reader.headHint('w')).toEqual({ seq: 0, balance: 0 });
+    expect(await reader.headHint('w')).toEqual({ seq: 0, balance: 0, running: NO_TOTALS });
     for (let i = 0; i < 3; i++) await writer.post(posting('w', 'CREDIT', 100));
     store.reads = 0;
     // Another process: the stored hint, no read of the chain.
-    expect(await reader.headHint('w')).toEqual({ seq: 3, balance: 300 });
+    expect(await reader.headHint('w')).toMatchObject({ seq: 3, balance: 300, running: { credit: 300, debit: 0 } });
     expect(store.reads).toBe(0);
     reader.noteHead({ wallet_id: 'w', seq: 5, balance_after: 500 });
     reader.noteHead({ wallet_id: 'w', seq: 4, balance_after: 400 });
     expect(await reader.headHint('w')).toEqual({ seq: 5, balance: 500 });
+  });
+
+  it('resumes running totals on a chain written before them once its head entry has them', async () => {
+    const store = new InMemoryLedgerStore();
+    const ledger = new LedgerService(store.repository(), config);
+    for (let i = 0; i < 3; i++) await ledger.post(posting('w', 'CREDIT', 100));
+    // As if written before running totals existed: none on the entries, none on the hint.
+    for (const e of store.entries.values()) delete e.running;
+    store.hints.set('w', { seq: 3, balance: 300 });
+    const later = new LedgerService(store.repository(), config);
+    expect((await later.post(posting('w', 'DEBIT', 50))).running).toBeUndefined();
+    // The backfill gives the chain its totals; the next entry adds to them, even from a head remembered without.
+    let running = NO_TOTALS;
+    for (const e of store.chain('w')) e.running = storedTotals((running = runningAfter(running, e)));
+    expect((await later.post(posting('w', 'DEBIT', 20))).running).toEqual([300, 70, 3, 2, 0, 0, 0]);
+    expectChained(store.chain('w'));
   });
 
   it('keeps one chain and applies each operation once under concurrent writers in several processes', async () => {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { KeyedMutex } from '../../../common/util/keyed-mutex';
-import { EntryStatus, EntryType, LedgerEntry, TransactionType, entryId, pageKeyOf } from '../domain/ledger-entry';
+import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
 
@@ -66,7 +66,7 @@ export class LedgerService {
    * head is at this seq or beyond.
    */
   async headHint(walletId: string): Promise<WalletHead> {
-    return this.heads.get(walletId) ?? (await this.repo.readHeadHint(walletId)) ?? { seq: 0, balance: 0 };
+    return this.heads.get(walletId) ?? (await this.repo.readHeadHint(walletId)) ?? { seq: 0, balance: 0, running: NO_TOTALS };
   }
 
   /**
@@ -74,9 +74,9 @@ export class LedgerService {
    * process knew. It takes a stored entry (never a bare number), so the head remembered is a real
    * slot with its real balance; if the chain has moved on since, the next append walks forward.
    */
-  noteHead(entry: Pick<LedgerEntry, 'wallet_id' | 'seq' | 'balance_after'>): void {
+  noteHead(entry: Pick<LedgerEntry, 'wallet_id' | 'seq' | 'balance_after' | 'running'>): void {
     const known = this.heads.get(entry.wallet_id);
-    if (!known || known.seq < entry.seq) this.remember(entry.wallet_id, { seq: entry.seq, balance: entry.balance_after });
+    if (!known || known.seq < entry.seq) this.remember(entry.wallet_id, headOf(entry));
   }
 
   findByOp(opId: string): Promise<LedgerEntry | null> {
@@ -103,6 +103,7 @@ export class LedgerService {
         throw after < 0 ? new BalanceNotEnoughError() : new BalanceLimitExceededError(this.config.maxBalance);
       }
       const seq = head.seq + 1;
+      const before = await this.runningOf(p.walletId, head);
       const entry: LedgerEntry = {
         _id: entryId(p.walletId, seq),
         wallet_id: p.walletId,
@@ -120,8 +121,9 @@ export class LedgerService {
         status: p.status ?? 'SUCCESS',
         created_at: new Date(),
       };
+      if (before) entry.running = storedTotals(runningAfter(before, entry));
       if (await this.repo.insertEntry(entry)) {
-        this.heads.set(p.walletId, { seq, balance: after });
+        this.heads.set(p.walletId, headOf(entry));
         return { entry, inserted: true };
       }
       // Either the slot was taken (another writer got there first) or the operation exists already.
@@ -139,7 +141,7 @@ export class LedgerService {
   private async afterInsert(entry: LedgerEntry): Promise<void> {
     try {
       await this.repo.writeOpPointer(entry.op_id, entry._id);
-      await this.repo.advanceHeadHint(entry.wallet_id, { seq: entry.seq, balance: entry.balance_after }, entry.created_at);
+      await this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at);
     } catch (err) {
       // The entry is written and is the truth; pointer and hint are rebuilt by the next reader.
       this.logger.warn(`after-insert bookkeeping of ${entry._id} failed: ${(err as Error).message}`);
@@ -152,14 +154,30 @@ export class LedgerService {
     for (;;) {
       const next = await this.repo.findEntry(entryId(walletId, head.seq + 1));
       if (!next) break;
-      head = { seq: next.seq, balance: next.balance_after };
+      head = headOf(next);
     }
     this.remember(walletId, head);
     return head;
+  }
+
+  /**
+   * The running totals of the head entry, which the next entry adds to: known with the head, else read
+   * from the entry (one `_id` read; its totals may be missing too, on a chain written before them).
+   */
+  private async runningOf(walletId: string, head: WalletHead): Promise<RunningTotals | undefined> {
+    if (head.running || head.seq === 0) return head.running ?? NO_TOTALS;
+    const entry = await this.repo.findEntry(entryId(walletId, head.seq));
+    return entry?.seq === head.seq && entry.balance_after === head.balance ? totalsOf(entry.running) : undefined;
   }
 
   private remember(walletId: string, head: WalletHead): void {
     if (this.heads.size > 50_000) this.heads.clear();
     this.heads.set(walletId, head);
   }
+}
+
+/** The head a stored entry makes (its seq, balance and running totals). */
+function headOf(entry: Pick<LedgerEntry, 'seq' | 'balance_after' | 'running'>): WalletHead {
+  const running = totalsOf(entry.running);
+  return { seq: entry.seq, balance: entry.balance_after, ...(running ? { running } : {}) };
 }

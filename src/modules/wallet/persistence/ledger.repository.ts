@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
-import { EntryStatus, LedgerEntry, entryId } from '../domain/ledger-entry';
+import { EntryStatus, LedgerEntry, RunningTotals, entryId, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { LedgerEntryDocument, LedgerOpDocument, WalletHeadDocument } from './ledger.schemas';
 
 export interface WalletHead {
   seq: number;
   balance: number;
+  /** The running totals of entry `seq` (`NO_TOTALS` for the empty wallet); absent when unknown. */
+  running?: RunningTotals;
 }
 
 /**
@@ -47,7 +49,8 @@ export class LedgerRepository {
 
   async readHeadHint(walletId: string): Promise<WalletHead | null> {
     const head = await this.heads.findOne({ _id: walletId }).lean<WalletHeadDocument>().exec();
-    return head ? { seq: head.seq, balance: head.balance } : null;
+    const running = totalsOf(head?.running);
+    return head ? { seq: head.seq, balance: head.balance, ...(running ? { running } : {}) } : null;
   }
 
   /**
@@ -55,9 +58,12 @@ export class LedgerRepository {
    * which only makes the next reader walk a few more slots).
    */
   async advanceHeadHint(walletId: string, head: WalletHead, now: Date): Promise<void> {
-    const res = await this.heads.updateOne({ _id: walletId, seq: { $lt: head.seq } }, { $set: { seq: head.seq, balance: head.balance, updated_at: now } }).exec();
+    const fields = { seq: head.seq, balance: head.balance, ...(head.running ? { running: storedTotals(head.running) } : {}), updated_at: now };
+    // `running` always describes entry `seq`: set with it, or removed when not known.
+    const update = head.running ? { $set: fields } : { $set: fields, $unset: { running: '' } };
+    const res = await this.heads.updateOne({ _id: walletId, seq: { $lt: head.seq } }, update).exec();
     if (res.matchedCount === 0) {
-      await insertIfAbsent(this.heads.collection, { _id: walletId, seq: head.seq, balance: head.balance, updated_at: now });
+      await insertIfAbsent(this.heads.collection, { _id: walletId, ...fields });
     }
   }
 

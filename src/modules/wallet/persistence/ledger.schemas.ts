@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { EntryStatus, EntryType, TransactionType } from '../domain/ledger-entry';
+import type { EntryStatus, EntryType, StoredTotals, TransactionType } from '../domain/ledger-entry';
 
 @Schema({ collection: 'ledger_entries', versionKey: false, _id: false })
 export class LedgerEntryDocument {
@@ -19,6 +19,8 @@ export class LedgerEntryDocument {
   @Prop({ type: String, default: null }) counterparty_id!: string | null;
   @Prop({ type: String, required: true }) status!: EntryStatus;
   @Prop({ type: Date, required: true }) created_at!: Date;
+  /** Sums over entries 1…seq (`StoredTotals`): a period summary is the difference of two entries. */
+  @Prop({ type: [Number], default: undefined }) running?: StoredTotals;
 }
 export const LedgerEntrySchema = SchemaFactory.createForClass(LedgerEntryDocument);
 
@@ -39,6 +41,8 @@ export class WalletHeadDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) seq!: number;
   @Prop({ required: true }) balance!: number;
+  /** The running totals of entry `seq` (`StoredTotals`), when it has them. */
+  @Prop({ type: [Number], default: undefined }) running?: StoredTotals;
   @Prop({ type: Date, required: true }) updated_at!: Date;
 }
 export const WalletHeadSchema = SchemaFactory.createForClass(WalletHeadDocument);

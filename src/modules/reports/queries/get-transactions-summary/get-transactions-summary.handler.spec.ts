@@ -20,16 +20,41 @@ describe('GetTransactionsSummaryHandler', () => {
     { type: 'TRANSFER_OUT', amount: 1000, at: day(3, 10), status: 'PENDING', counterpartyId: 'z' },
   ];
   const chain = buildChain(W, items);
-  const reader = new InMemoryLedgerReader().add(...chain);
   const head = { seq: chain.length, balance: chain[chain.length - 1].balance_after };
-  const handler = new GetTransactionsSummaryHandler(
-    reader,
-    { balanceOf: async () => head } as unknown as LedgerService,
-    new PeriodLocator(reader),
-    new ReportSubjects({ findById: async () => ({}) } as unknown as UsersRepository),
-    { timeZone: 'Asia/Jakarta' } as AppConfig,
-  );
-  const summary = (from?: string, to?: string) => handler.execute(new GetTransactionsSummaryQuery(ReportSubject.own(W), { from, to }));
+  const handlerOn = (reader: InMemoryLedgerReader) =>
+    new GetTransactionsSummaryHandler(
+      reader,
+      { balanceOf: async () => head } as unknown as LedgerService,
+      new PeriodLocator(reader),
+      new ReportSubjects({ findById: async () => ({}) } as unknown as UsersRepository),
+      { timeZone: 'Asia/Jakarta' } as AppConfig,
+    );
+  const reader = new InMemoryLedgerReader().add(...chain);
+  const handler = handlerOn(reader);
+  const summaryBy = (h: GetTransactionsSummaryHandler, from?: string, to?: string) => h.execute(new GetTransactionsSummaryQuery(ReportSubject.own(W), { from, to }));
+  const summary = (from?: string, to?: string) => summaryBy(handler, from, to);
+  const periods: Array<[string | undefined, string | undefined]> = [
+    [undefined, undefined],
+    ['2024-03-02', '2024-03-02'],
+    ['2024-03-02 10:00', undefined],
+    [undefined, '2024-03-02 10:30'],
+    ['2024-03-02 12:00', '2024-03-02 23:00'],
+  ];
+
+  it('takes the totals from the running totals of two entries, without reading the period', async () => {
+    reader.totalsReads = 0;
+    for (const [from, to] of periods) await summary(from, to);
+    expect(reader.totalsReads).toBe(0);
+  });
+
+  it('sums the entries when running totals are missing (written before them) or do not reconcile', async () => {
+    const without = new InMemoryLedgerReader().add(...chain.map(({ running: _, ...entry }) => entry));
+    const wrong = new InMemoryLedgerReader().add(...chain.map((e) => (e.seq === 4 ? { ...e, running: e.running!.map((n, i) => (i === 0 ? n + 1 : n)) as typeof e.running } : e)));
+    for (const other of [without, wrong]) {
+      for (const [from, to] of periods) expect(await summaryBy(handlerOn(other), from, to)).toEqual(await summary(from, to));
+      expect(other.totalsReads).toBeGreaterThan(0);
+    }
+  });
 
   it('counts every entry of the period, failed and pending debits included, so the balances reconcile', async () => {
     const s = await summary();

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
-import type { EntryType } from '../../../wallet/domain/ledger-entry';
+import { EntryType, NO_TOTALS, RunningTotals, totalsBetween, totalsOf } from '../../../wallet/domain/ledger-entry';
 import { LedgerService } from '../../../wallet/ledger/ledger.service';
 import { DIRECTION_OF } from '../../domain/report-filter';
 import { describePeriod, parsePeriod } from '../../domain/report-period';
@@ -14,6 +14,10 @@ import { GetTransactionsSummaryQuery, TransactionsSummary } from './get-transact
  * Every entry of the period counts, whatever its status: a transfer's debit moved money even if
  * the transfer later FAILED (its refund is a separate credit in the period it happened), so the
  * totals always reconcile the opening and closing balances.
+ *
+ * The totals are the difference of two entries' running totals (the last of the period and the one
+ * before it): three `_id` reads whatever the length of the period. Entries written before running
+ * totals existed (not backfilled yet) have none; then the period's entries are summed as they are read.
  */
 @QueryHandler(GetTransactionsSummaryQuery)
 export class GetTransactionsSummaryHandler implements IQueryHandler<GetTransactionsSummaryQuery, TransactionsSummary> {
@@ -51,22 +55,40 @@ export class GetTransactionsSummaryHandler implements IQueryHandler<GetTransacti
       return summary;
     }
 
-    const [buckets, first, last] = await Promise.all([
-      this.reader.totals({ walletId, lowest, highest }),
+    // Opening and closing balance, and the running totals around the period: three `_id` reads.
+    const [first, last, previous] = await Promise.all([
       this.reader.entryAt(walletId, lowest),
       this.reader.entryAt(walletId, highest),
+      lowest > 1 ? this.reader.entryAt(walletId, lowest - 1) : Promise.resolve(null),
     ]);
-    for (const b of buckets) {
-      counts[b.entryType] = (counts[b.entryType] ?? 0) + b.count;
-      summary.count += b.count;
-      if (DIRECTION_OF[b.entryType] === 'CREDIT') summary.total_credit += b.amount;
-      else summary.total_debit += b.amount;
-    }
     summary.opening_balance = first?.balance_before ?? 0;
     summary.closing_balance = last?.balance_after ?? 0;
-    if (summary.count !== highest - lowest + 1 || summary.opening_balance + summary.total_credit - summary.total_debit !== summary.closing_balance) {
+    const carried = lowest === 1 ? NO_TOTALS : totalsOf(previous?.running);
+    const through = totalsOf(last?.running);
+    if (through && carried) {
+      if (this.apply(summary, totalsBetween(through, carried), lowest, highest)) return summary;
+      this.logger.error({ wallet_id: walletId, lowest, highest }, 'running totals of the period do not reconcile; summing the entries');
+    }
+
+    // Entries without running totals (written before them), or totals that do not reconcile: sum the entries.
+    const totals = { credit: 0, debit: 0, counts: { ...NO_TOTALS.counts } };
+    for (const b of await this.reader.totals({ walletId, lowest, highest })) {
+      totals.counts[b.entryType] += b.count;
+      if (DIRECTION_OF[b.entryType] === 'CREDIT') totals.credit += b.amount;
+      else totals.debit += b.amount;
+    }
+    if (!this.apply(summary, totals, lowest, highest)) {
       this.logger.error({ wallet_id: walletId, lowest, highest, summary }, 'ledger entries of the period do not reconcile');
     }
     return summary;
+  }
+
+  /** Puts the period's totals into the summary; false when they do not reconcile its balances and length. */
+  private apply(summary: TransactionsSummary, totals: RunningTotals, lowest: number, highest: number): boolean {
+    summary.total_credit = totals.credit;
+    summary.total_debit = totals.debit;
+    Object.assign(summary.counts, totals.counts);
+    summary.count = Object.values(totals.counts).reduce((n, c) => n + c, 0);
+    return summary.count === highest - lowest + 1 && summary.opening_balance + summary.total_credit - summary.total_debit === summary.closing_balance;
   }
 }
