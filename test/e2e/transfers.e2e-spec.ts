@@ -82,6 +82,10 @@ describe('transfers: accepted now, executed in the background', () => {
     await transfer(a, b.userId, 0).expect(400);
     await transfer(a, b.userId, 1.5).expect(400);
     await transfer(a, b.userId, '100').expect(400);
+    // NUL and other control characters in remarks (tab and line breaks are fine).
+    const nul = await transfer(a, b.userId, 100, 'pCz\u0000$').expect(400);
+    expect(nul.body.errors.remarks).toEqual(['remarks must not contain control characters other than tab and line breaks']);
+    await transfer(a, b.userId, 100, 'bell\u0007').expect(400);
     const poor = await transfer(a, b.userId, 5001).expect(422);
     expect(poor.body).toEqual({ message: 'Balance is not enough', code: 'BALANCE_NOT_ENOUGH' });
     await t.db.collection('users').updateOne({ _id: b.userId } as never, { $set: { wallet_frozen: true } });

@@ -186,12 +186,19 @@ describe('wallet: top-up and payment', () => {
     expect(await entriesOf(u)).toHaveLength(0);
   });
 
-  it('refuses unknown fields and a missing amount with 400', async () => {
+  it('refuses unknown fields, a missing amount and control characters in remarks with 400', async () => {
     const u = await newUser(t);
     const unknown = await t.http().post('/topup').set(u.auth).send({ amount: 100, bonus: 5 }).expect(400);
     expect(unknown.body.errors.bonus).toEqual(['bonus is not an accepted field']);
     await t.http().post('/topup').set(u.auth).send({}).expect(400);
     await t.http().post('/pay').set(u.auth).send({ amount: 100 }).expect(400);
+    await topUp(u, 1000).expect(201);
+    const nul = await t.http().post('/pay').set(u.auth).send({ amount: 100, remarks: 'nasi\u0000goreng' }).expect(400);
+    expect(nul.body.errors.remarks).toEqual(['remarks must not contain control characters other than tab and line breaks']);
+    await t.http().post('/pay').set(u.auth).send({ amount: 100, remarks: 'C1 \u009d control' }).expect(400);
+    expect(await balance(u)).toBe(1000);
+    await t.http().post('/pay').set(u.auth).send({ amount: 100, remarks: 'two\nlines\tand a tab' }).expect(201);
+    expect(await balance(u)).toBe(900);
     await t.http().post('/topup').set(u.auth).set('Idempotency-Key', 'bad key with spaces').send({ amount: 100 }).expect(400);
   });
 
