@@ -1,5 +1,5 @@
 import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, storedTotals } from '../../wallet/domain/ledger-entry';
-import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
+import { LedgerReader, matches, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
 /** The reports' read port over an in-memory ledger (unit tests); it counts the reads it serves. */
 export class InMemoryLedgerReader extends LedgerReader {
@@ -46,19 +46,9 @@ export class InMemoryLedgerReader extends LedgerReader {
     return [...buckets.values()];
   }
 
-  private select(range: SeqRange, { filter, period }: Selection): LedgerEntry[] {
+  private select(range: SeqRange, selection: Selection): LedgerEntry[] {
     return [...this.entries.values()]
-      .filter(
-        (e) =>
-          e.wallet_id === range.walletId &&
-          e.seq >= range.lowest &&
-          e.seq <= range.highest &&
-          (!filter.entryTypes || filter.entryTypes.includes(e.entry_type)) &&
-          (!filter.transactionType || e.transaction_type === filter.transactionType) &&
-          (!filter.status || e.status === filter.status) &&
-          (!period.from || e.created_at >= period.from) &&
-          (!period.toExclusive || e.created_at < period.toExclusive),
-      )
+      .filter((e) => e.wallet_id === range.walletId && e.seq >= range.lowest && e.seq <= range.highest && matches(e, selection))
       .sort((a, b) => b.seq - a.seq);
   }
 }

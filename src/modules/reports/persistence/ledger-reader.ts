@@ -14,6 +14,17 @@ export interface Selection {
   period: Period;
 }
 
+/** Whether an entry is selected (the filter and the period; the seq range is the caller's): `toFilter`'s query, in the process. */
+export function matches(entry: LedgerEntry, { filter, period }: Selection): boolean {
+  return (
+    (!filter.entryTypes || filter.entryTypes.includes(entry.entry_type)) &&
+    (!filter.transactionType || entry.transaction_type === filter.transactionType) &&
+    (!filter.status || entry.status === filter.status) &&
+    (!period.from || entry.created_at >= period.from) &&
+    (!period.toExclusive || entry.created_at < period.toExclusive)
+  );
+}
+
 export interface TotalsBucket {
   entryType: EntryType;
   amount: number;

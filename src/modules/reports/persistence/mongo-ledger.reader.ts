@@ -4,7 +4,7 @@ import type { Collection, Document, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { LedgerEntry, PAGE_KEY_SIZE, entryId, pageKey, pageOf } from '../../wallet/domain/ledger-entry';
 import { LedgerService } from '../../wallet/ledger/ledger.service';
-import { LedgerReader, SeqRange, Selection, TotalsBucket } from './ledger-reader';
+import { LedgerReader, matches, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
 /** The wallet module's collection, read here and never written. */
 export const LEDGER_ENTRIES = 'ledger_entries';
@@ -301,17 +301,6 @@ export class MongoLedgerReader extends LedgerReader {
       });
     return this.ferretdb;
   }
-}
-
-/** `toFilter`'s selection, for entries read by block or by `_id` (the seq range is applied by the caller). */
-export function matches(entry: LedgerEntry, { filter, period }: Selection): boolean {
-  return (
-    (!filter.entryTypes || filter.entryTypes.includes(entry.entry_type)) &&
-    (!filter.transactionType || entry.transaction_type === filter.transactionType) &&
-    (!filter.status || entry.status === filter.status) &&
-    (!period.from || entry.created_at >= period.from) &&
-    (!period.toExclusive || entry.created_at < period.toExclusive)
-  );
 }
 
 export function toFilter(range: SeqRange, { filter, period }: Selection): Filter<LedgerEntry> {

@@ -16,7 +16,7 @@ import { GetTransactionsSummaryQuery, TransactionsSummary } from './get-transact
  * totals always reconcile the opening and closing balances.
  *
  * The totals are the difference of two entries' running totals (the last of the period and the one
- * before it): three `_id` reads whatever the length of the period. Entries written before running
+ * before it): at most two `_id` reads whatever the length of the period. Entries written before running
  * totals existed (not backfilled yet) have none; then the period's entries are summed as they are read.
  */
 @QueryHandler(GetTransactionsSummaryQuery)
@@ -55,16 +55,18 @@ export class GetTransactionsSummaryHandler implements IQueryHandler<GetTransacti
       return summary;
     }
 
-    // Opening and closing balance, and the running totals around the period: three `_id` reads.
-    const [first, last, previous] = await Promise.all([
-      this.reader.entryAt(walletId, lowest),
-      this.reader.entryAt(walletId, highest),
+    // The entry before the period gives the opening balance and the totals carried in (none before
+    // seq 1); the last entry of the period the closing ones, which the head already holds when the
+    // period runs to it. At most two `_id` reads.
+    const fromHead = highest === head.seq && head.running !== undefined;
+    const [previous, last] = await Promise.all([
       lowest > 1 ? this.reader.entryAt(walletId, lowest - 1) : Promise.resolve(null),
+      fromHead ? Promise.resolve(null) : this.reader.entryAt(walletId, highest),
     ]);
-    summary.opening_balance = first?.balance_before ?? 0;
-    summary.closing_balance = last?.balance_after ?? 0;
+    summary.opening_balance = lowest > 1 ? (previous?.balance_after ?? 0) : 0;
+    summary.closing_balance = fromHead ? head.balance : (last?.balance_after ?? 0);
     const carried = lowest === 1 ? NO_TOTALS : totalsOf(previous?.running);
-    const through = totalsOf(last?.running);
+    const through = fromHead ? head.running : totalsOf(last?.running);
     if (through && carried) {
       if (this.apply(summary, totalsBetween(through, carried), lowest, highest)) return summary;
       this.logger.error({ wallet_id: walletId, lowest, highest }, 'running totals of the period do not reconcile; summing the entries');
