@@ -31,7 +31,7 @@ class TransferViewDto {
   @ApiProperty({ type: 'integer', example: 30000 }) amount!: number;
   @ApiProperty({ example: 'Hadiah Ultah' }) remarks!: string;
   @ApiProperty({ enum: STATUSES, example: 'SUCCESS' }) status!: string;
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why a FAILED transfer failed, e.g. RECEIVER_WALLET_FROZEN, RETRIES_EXHAUSTED, BALANCE_NOT_ENOUGH' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why a FAILED transfer failed, e.g. RECEIVER_WALLET_FROZEN, RECEIVER_BALANCE_LIMIT, RETRIES_EXHAUSTED, BALANCE_NOT_ENOUGH. On a PENDING transfer it means the receiver could not be credited and the refund is held until the sender\'s wallet has room for it under the maximum balance (it is retried automatically).' })
   failure_reason!: string | null;
   @ApiProperty(DATE) created_date!: string;
   @ApiProperty(DATE) updated_date!: string;

@@ -26,3 +26,15 @@ export class TransferNotFoundError extends NotFoundError {
     super('Transfer', 'TRANSFER_NOT_FOUND');
   }
 }
+
+/**
+ * A transfer's settlement cannot be written yet because it would take a wallet above the maximum
+ * balance (a refund to a sender who filled the wallet meanwhile). Nothing moved; the execution is
+ * retried (job backoff, then the recovery sweep) until it fits. Raised in the worker only.
+ */
+export class RefundHeldError extends Error {
+  constructor(transferId: string, why: string) {
+    super(`transfer ${transferId} is held: ${why}`);
+    this.name = 'RefundHeldError';
+  }
+}

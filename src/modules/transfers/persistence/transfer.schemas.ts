@@ -1,7 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 export type TransferStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
-export type TransferOutcome = 'CREDIT' | 'REFUND' | 'REJECTED';
+/**
+ * `REJECTED`: the debit never happened. `HOLD` (`_id` = `<transfer id>:HOLD`): the refund is held until
+ * the sender's wallet has room for it. `CREDIT` and `REFUND` were claimed by earlier versions, before the
+ * credit and the refund shared one operation id in the ledger.
+ */
+export type TransferOutcome = 'CREDIT' | 'REFUND' | 'REJECTED' | 'HOLD';
 
 /** A transfer between two users; `_id` is the public `transfer_id` (also the Bull job id). */
 @Schema({ collection: 'transfers', versionKey: false, _id: false })
@@ -18,6 +23,11 @@ export class TransferDocument {
   @Prop({ type: Date, default: null }) completed_at!: Date | null;
 }
 export const TransferSchema = SchemaFactory.createForClass(TransferDocument);
+
+/** The record of a transfer just accepted (its debit written at `acceptedAt`). */
+export function transferRecord(t: Pick<TransferDocument, '_id' | 'sender_id' | 'receiver_id' | 'amount' | 'remarks'>, acceptedAt: Date): TransferDocument {
+  return { ...t, status: 'PENDING', failure_reason: null, created_at: acceptedAt, updated_at: acceptedAt, completed_at: null };
+}
 
 /**
  * What happens to a transfer's money after the debit: credit the receiver, refund the sender, or

@@ -22,10 +22,18 @@ export class TransfersRepository {
     return this.transfers.findOne({ _id: id }).lean<TransferDocument>().exec();
   }
 
-  /** Records the transfer and its pending marker; both inserts are no-ops when they already exist. */
+  /** Marks a transfer as not settled yet (a no-op when the marker exists). */
+  async markPending(id: string, now: Date): Promise<void> {
+    await insertIfAbsent(this.pending.collection, { _id: id, created_at: now });
+  }
+
+  /**
+   * Records the transfer and (again) its pending marker; both inserts are no-ops when they exist. The
+   * marker is written again because the sweep may have cleared it while the debit was under way.
+   */
   async recordPending(transfer: TransferDocument): Promise<void> {
-    await insertIfAbsent(this.pending.collection, { _id: transfer._id, created_at: transfer.created_at });
     await insertIfAbsent(this.transfers.collection, transfer);
+    await this.markPending(transfer._id, transfer.created_at);
   }
 
   findOutcome(id: string): Promise<TransferOutcomeDocument | null> {
@@ -45,6 +53,28 @@ export class TransfersRepository {
     await this.transfers.updateOne({ _id: id }, { $set: { status, failure_reason: reason, updated_at: now, completed_at: status === 'PENDING' ? null : now } }).exec();
   }
 
+  /**
+   * The transfer's outcome (`REJECTED`, or `CREDIT`/`REFUND` claimed by an earlier version) and its
+   * refund hold, if any: one query for both (`_id` = transfer id, and `<transfer id>:HOLD`).
+   */
+  async findDecisions(id: string): Promise<{ outcome: TransferOutcomeDocument | null; hold: TransferOutcomeDocument | null }> {
+    const docs = await this.outcomes.find({ _id: { $in: [id, holdId(id)] } }).lean<TransferOutcomeDocument[]>().exec();
+    return { outcome: docs.find((d) => d._id === id) ?? null, hold: docs.find((d) => d._id === holdId(id)) ?? null };
+  }
+
+  findHold(id: string): Promise<TransferOutcomeDocument | null> {
+    return this.outcomes.findOne({ _id: holdId(id) }).lean<TransferOutcomeDocument>().exec();
+  }
+
+  /**
+   * Records, once (an insert), that a transfer's refund is held and why the receiver was not credited:
+   * from then on its executions refund rather than try the credit again, and its view shows the reason.
+   * It describes the state only; the money is decided by the ledger's settlement entry alone.
+   */
+  async holdRefund(id: string, reason: string, now: Date): Promise<void> {
+    await insertIfAbsent(this.outcomes.collection, { _id: holdId(id), outcome: 'HOLD', reason, decided_at: now });
+  }
+
   async clearPending(id: string): Promise<void> {
     await this.pending.deleteOne({ _id: id }).exec();
   }
@@ -54,4 +84,8 @@ export class TransfersRepository {
     return this.pending.find({ created_at: { $lt: cutoff } }).sort({ created_at: 1 }).limit(limit).lean<PendingTransferDocument[]>().exec();
   }
 
+}
+
+function holdId(transferId: string): string {
+  return `${transferId}:HOLD`;
 }

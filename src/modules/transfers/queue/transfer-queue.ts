@@ -23,7 +23,24 @@ export class TransferQueue {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Adds the transfer's job. Bull's Redis client waits for Redis without end, so the wait is bounded
+   * (`ENQUEUE_TIMEOUT_MS`): past it this rejects, while the add may still complete once Redis answers
+   * (the job id makes a second add of the same transfer a no-op, and its execution is idempotent).
+   */
   async enqueue(transferId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the queue did not take the job within ${this.config.enqueueTimeoutMs} ms`)), this.config.enqueueTimeoutMs);
+    });
+    try {
+      await Promise.race([this.add(transferId), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async add(transferId: string): Promise<void> {
     await this.queue.add(EXECUTE_TRANSFER_JOB, { transferId }, {
       jobId: transferId,
       attempts: this.config.transferAttempts,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { createHash } from 'node:crypto';
@@ -27,6 +27,8 @@ export interface IdempotentRequest {
  */
 @Injectable()
 export class IdempotencyService {
+  private readonly logger = new Logger(IdempotencyService.name);
+
   constructor(
     @InjectModel(IdempotencyKeyDocument.name) private readonly keys: Model<IdempotencyKeyDocument>,
     private readonly config: AppConfig,
@@ -46,16 +48,23 @@ export class IdempotencyService {
       throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
     }
     if (record.response) return replay<R>(record.response);
+    let result: R;
     try {
-      const result = await work(record.op_id, !record.fresh);
-      await this.store(id, { ok: true, result });
-      return result;
+      result = await work(record.op_id, !record.fresh);
     } catch (err) {
       if (err instanceof DomainError && err.status < 500) {
-        await this.store(id, { ok: false, status: err.status, code: err.code, message: err.message, details: err.details });
+        await this.store(id, { ok: false, status: err.status, code: err.code, message: err.message, details: err.details }).catch((e: Error) =>
+          this.logger.warn(`storing the refusal of idempotency key ${record._id} failed (a retry re-applies its operation): ${e.message}`),
+        );
       }
       throw err;
     }
+    // The work is done (the money moved): a failure to store the answer must not turn it into an error.
+    // A retry with this key re-applies the same operation, which the ledger finds, and answers the same.
+    await this.store(id, { ok: true, result }).catch((e: Error) =>
+      this.logger.warn(`storing the answer of idempotency key ${record._id} failed (a retry re-applies its operation): ${e.message}`),
+    );
+    return result;
   }
 
   /** Deletes expired keys (FerretDB has no TTL indexes); returns how many. */

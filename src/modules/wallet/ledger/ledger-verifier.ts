@@ -13,11 +13,16 @@ export interface LedgerReport {
 /**
  * Recomputes every wallet from its entries and checks: contiguous sequence, `page_key`, chained balances,
  * running totals (where present: they must add up from the previous entry's),
- * arithmetic, no negative balance, unique operations, hints that match their entry, transfer legs
+ * arithmetic, no negative balance and none above the maximum, unique operations, hints that match their entry, transfer legs
  * consistent with transfer outcomes, and conservation (top-ups − payments = balances + in flight).
  * Streams the collection once; memory grows with the number of wallets and transfers, not entries.
  */
-export async function verifyLedger(db: Db): Promise<LedgerReport> {
+export interface VerifyOptions {
+  /** `MAX_BALANCE`: any entry whose balance passes it is reported. */
+  maxBalance?: number;
+}
+
+export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise<LedgerReport> {
   const problems: string[] = [];
   const report = (msg: string) => problems.length < 200 && problems.push(msg);
   // `running` is the previous entry's running totals: undefined when it had none (not backfilled yet).
@@ -39,6 +44,7 @@ export async function verifyLedger(db: Db): Promise<LedgerReport> {
     if (e.balance_after !== expected) report(`${e._id}: balance_after ${e.balance_after} != ${expected}`);
     if (!Number.isInteger(e.amount) || e.amount <= 0) report(`${e._id}: amount ${e.amount} is not a positive integer`);
     if (e.balance_after < 0) report(`${e._id}: negative balance`);
+    if (options.maxBalance !== undefined && e.balance_after > options.maxBalance) report(`${e._id}: balance ${e.balance_after} above the maximum ${options.maxBalance}`);
     const running = totalsOf(e.running);
     if (e.running !== undefined && !running) report(`${e._id}: running totals ${JSON.stringify(e.running)} are not in the stored shape`);
     if (running) {
@@ -80,8 +86,10 @@ export async function verifyLedger(db: Db): Promise<LedgerReport> {
     const outcome = outcomes.get(t._id);
     if (set.has('TRANSFER_IN') && set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: both credited and refunded`);
     if ((set.has('TRANSFER_IN') || set.has('TRANSFER_REFUND')) && !set.has('TRANSFER_OUT')) report(`transfer ${t._id}: settled without a debit`);
-    if (set.has('TRANSFER_IN') && outcome !== 'CREDIT') report(`transfer ${t._id}: credited but outcome is ${outcome}`);
-    if (set.has('TRANSFER_REFUND') && outcome !== 'REFUND') report(`transfer ${t._id}: refunded but outcome is ${outcome}`);
+    // Outcome documents: REJECTED (never debited); CREDIT and REFUND were claimed by earlier versions.
+    if (outcome === 'REJECTED' && set.has('TRANSFER_OUT')) report(`transfer ${t._id}: debited but outcome is REJECTED`);
+    if (outcome === 'CREDIT' && set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: refunded but outcome is CREDIT`);
+    if (outcome === 'REFUND' && set.has('TRANSFER_IN')) report(`transfer ${t._id}: credited but outcome is REFUND`);
     if (t.status === 'SUCCESS' && !set.has('TRANSFER_IN')) report(`transfer ${t._id}: SUCCESS without a credit`);
     if (t.status === 'FAILED' && set.has('TRANSFER_OUT') && !set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: FAILED without a refund`);
     if (set.has('TRANSFER_OUT') && !set.has('TRANSFER_IN') && !set.has('TRANSFER_REFUND')) inFlight += t.amount;

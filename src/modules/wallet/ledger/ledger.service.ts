@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { KeyedMutex } from '../../../common/util/keyed-mutex';
 import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
+import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
 
@@ -16,13 +17,17 @@ export interface Posting {
   remarks?: string;
   counterpartyId?: string | null;
   status?: EntryStatus;
-  /** Credits refuse to pass the configured maximum balance unless this is false (refunds, decided transfer legs). */
-  enforceMaxBalance?: boolean;
   /** Set when an earlier attempt of this very operation may have been applied (a retry, a replay, a job re-run). */
   mayExist?: boolean;
 }
 
 const MAX_ATTEMPTS = 200;
+/**
+ * How long a posting whose insert failed with a database error keeps trying to learn whether that
+ * insert landed (by inserting the same entry again: its `op_id` makes that idempotent) before it gives up
+ * with a 503. A short outage (a restart of the database) is then answered with the real outcome.
+ */
+const UNCERTAIN_WRITE_RESOLVE_MS = 4_000;
 
 /**
  * The wallet ledger. A wallet is the chain of its entries `<wallet>:000000000001`, `…002`, …; an
@@ -87,55 +92,91 @@ export class LedgerService {
     return entry.status === status ? Promise.resolve() : this.repo.setEntryStatus(entry._id, status);
   }
 
+  /**
+   * Claims the next slot of the wallet for the posting. Every limit (no balance below zero, none above
+   * `MAX_BALANCE`, for every credit: top-ups, transfer credits and refunds alike) is decided on the head
+   * that this very insert chains to, so concurrent writers can never pass a limit together.
+   *
+   * A database error on the insert leaves its fate unknown (it may have landed before the connection
+   * dropped): the posting then keeps trying the same operation, whose `op_id` lets it land at most once,
+   * until the database answers or `UNCERTAIN_WRITE_RESOLVE_MS` runs out. An error before any insert
+   * was sent moved nothing and is thrown at once.
+   */
   private async append(p: Posting): Promise<{ entry: LedgerEntry; inserted: boolean }> {
+    let uncertainSince = 0;
+    let mayExist = p.mayExist === true;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // The first attempt trusts this process's last head without reading the database: if the chain
-      // has moved on since, slot seq+1 is taken, the insert fails and the next attempt walks forward.
-      const cached = attempt === 0 ? this.heads.get(p.walletId) : undefined;
-      const head = cached ?? (await this.head(p.walletId));
-      const after = p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount;
-      if (after < 0 || (p.direction === 'CREDIT' && p.enforceMaxBalance !== false && after > this.config.maxBalance)) {
-        // A refusal is only ever decided on the real head, never on a remembered one.
-        if (cached) continue;
-        // Before refusing, make sure this is not a retry of an operation that already went through.
-        const existing = p.mayExist ? await this.repo.findEntryByOp(p.opId) : null;
-        if (existing) return { entry: existing, inserted: false };
-        throw after < 0 ? new BalanceNotEnoughError() : new BalanceLimitExceededError(this.config.maxBalance);
-      }
-      const seq = head.seq + 1;
-      const before = await this.runningOf(p.walletId, head);
-      const entry: LedgerEntry = {
-        _id: entryId(p.walletId, seq),
-        wallet_id: p.walletId,
-        seq,
-        page_key: pageKeyOf(p.walletId, seq),
-        op_id: p.opId,
-        entry_type: p.entryType,
-        transaction_type: p.direction,
-        amount: p.amount,
-        balance_before: head.balance,
-        balance_after: after,
-        remarks: p.remarks ?? '',
-        ref_id: p.refId,
-        counterparty_id: p.counterpartyId ?? null,
-        status: p.status ?? 'SUCCESS',
-        created_at: new Date(),
-      };
-      if (before) entry.running = storedTotals(runningAfter(before, entry));
-      if (await this.repo.insertEntry(entry)) {
-        this.heads.set(p.walletId, headOf(entry));
-        return { entry, inserted: true };
-      }
-      // Either the slot was taken (another writer got there first) or the operation exists already.
-      const slot = await this.repo.findEntry(entry._id);
-      if (slot && slot.op_id === p.opId) return { entry: slot, inserted: false };
-      if (!slot) {
-        const existing = await this.repo.findEntryByOp(p.opId);
-        if (existing) return { entry: existing, inserted: false };
+      try {
+        const outcome = await this.tryAppend(p, attempt, mayExist);
+        if (outcome) return outcome;
+      } catch (err) {
+        if (dependencyOf(err) !== 'database' || (!(err as { uncertainWrite?: boolean }).uncertainWrite && !uncertainSince)) throw err;
+        // The insert may have landed: from now on every refusal first looks for the operation.
+        mayExist = true;
+        uncertainSince ||= Date.now();
+        this.heads.delete(p.walletId);
+        if (Date.now() - uncertainSince > UNCERTAIN_WRITE_RESOLVE_MS) throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 150));
+        continue;
       }
       if (attempt > 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)));
     }
     throw new LedgerBusyError();
+  }
+
+  /** One try at the next slot: the entry (inserted or found), or null when another writer took the slot. */
+  private async tryAppend(p: Posting, attempt: number, mayExist: boolean): Promise<{ entry: LedgerEntry; inserted: boolean } | null> {
+    // The first attempt trusts this process's last head without reading the database: if the chain
+    // has moved on since, slot seq+1 is taken, the insert fails and the next attempt walks forward.
+    const cached = attempt === 0 ? this.heads.get(p.walletId) : undefined;
+    const head = cached ?? (await this.head(p.walletId));
+    const after = p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount;
+    if (after < 0 || (p.direction === 'CREDIT' && after > this.config.maxBalance)) {
+      // A refusal is only ever decided on the real head, never on a remembered one.
+      if (cached) return null;
+      // Before refusing, make sure this is not a retry of an operation that already went through.
+      const existing = mayExist ? await this.repo.findEntryByOp(p.opId) : null;
+      if (existing) return { entry: existing, inserted: false };
+      throw after < 0 ? new BalanceNotEnoughError() : new BalanceLimitExceededError(this.config.maxBalance);
+    }
+    const seq = head.seq + 1;
+    const before = await this.runningOf(p.walletId, head);
+    const entry: LedgerEntry = {
+      _id: entryId(p.walletId, seq),
+      wallet_id: p.walletId,
+      seq,
+      page_key: pageKeyOf(p.walletId, seq),
+      op_id: p.opId,
+      entry_type: p.entryType,
+      transaction_type: p.direction,
+      amount: p.amount,
+      balance_before: head.balance,
+      balance_after: after,
+      remarks: p.remarks ?? '',
+      ref_id: p.refId,
+      counterparty_id: p.counterpartyId ?? null,
+      status: p.status ?? 'SUCCESS',
+      created_at: new Date(),
+    };
+    if (before) entry.running = storedTotals(runningAfter(before, entry));
+    let inserted: boolean;
+    try {
+      inserted = await this.repo.insertEntry(entry);
+    } catch (err) {
+      throw notSent(err) ? err : Object.assign(err as object, { uncertainWrite: true });
+    }
+    if (inserted) {
+      this.heads.set(p.walletId, headOf(entry));
+      return { entry, inserted: true };
+    }
+    // Either the slot was taken (another writer got there first) or the operation exists already.
+    const slot = await this.repo.findEntry(entry._id);
+    if (slot && slot.op_id === p.opId) return { entry: slot, inserted: false };
+    if (!slot) {
+      const existing = await this.repo.findEntryByOp(p.opId);
+      if (existing) return { entry: existing, inserted: false };
+    }
+    return null;
   }
 
   private async afterInsert(entry: LedgerEntry): Promise<void> {
@@ -180,4 +221,10 @@ export class LedgerService {
 function headOf(entry: Pick<LedgerEntry, 'seq' | 'balance_after' | 'running'>): WalletHead {
   const running = totalsOf(entry.running);
   return { seq: entry.seq, balance: entry.balance_after, ...(running ? { running } : {}) };
+}
+
+/** True for errors raised before a command reached the server (no server selected, not connected). */
+function notSent(err: unknown): boolean {
+  const { name = '', message = '' } = (err ?? {}) as { name?: string; message?: string };
+  return /ServerSelectionError$|^MongoNotConnectedError$/.test(name) || /buffering timed out|Client must be connected/i.test(message);
 }

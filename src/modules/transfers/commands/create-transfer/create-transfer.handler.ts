@@ -10,12 +10,16 @@ import { LedgerService } from '../../../wallet/ledger/ledger.service';
 import { ReceiverUnavailableError, SelfTransferError, TargetUserNotFoundError } from '../../domain/transfer.errors';
 import { transferLeg } from '../../domain/transfer-legs';
 import { TransfersRepository } from '../../persistence/transfers.repository';
+import { transferRecord } from '../../persistence/transfer.schemas';
 import { TransferQueue } from '../../queue/transfer-queue';
 import { CreateTransferCommand, CreateTransferResult } from './create-transfer.command';
 
 /**
- * Accepts a transfer: validates it, records it as PENDING, debits the sender at once (so the answer
- * carries the sender's balances, or `Balance is not enough`) and enqueues its execution.
+ * Accepts a transfer: validates it, debits the sender at once (so the answer carries the sender's
+ * balances, or `Balance is not enough`), records it as PENDING and enqueues its execution. The debit is
+ * the acceptance: a transfer exists only once it is written. After it, the answer is the 202 whatever
+ * fails (the record and the enqueue are completed by the recovery sweep), so an error answer always
+ * means nothing moved.
  */
 @CommandHandler(CreateTransferCommand)
 export class CreateTransferHandler implements ICommandHandler<CreateTransferCommand, CreateTransferResult> {
@@ -45,32 +49,24 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
       // Cheap early refusal; the ledger still decides under concurrency.
       if (!mayExist && (await this.ledger.balanceOf(cmd.senderId)).balance < cmd.amount) throw new BalanceNotEnoughError();
 
-      const now = new Date();
-      await this.transfers.recordPending({
-        _id: transferId,
-        sender_id: cmd.senderId,
-        receiver_id: receiver._id,
-        amount: cmd.amount,
-        remarks: cmd.remarks,
-        status: 'PENDING',
-        failure_reason: null,
-        created_at: now,
-        updated_at: now,
-        completed_at: null,
-      });
+      const facts = { _id: transferId, sender_id: cmd.senderId, receiver_id: receiver._id, amount: cmd.amount, remarks: cmd.remarks };
+      // The pending marker first: if this process dies right after the debit, the recovery sweep finds
+      // the transfer by it (and rebuilds its record from the debit entry).
+      await this.transfers.markPending(transferId, new Date());
       let debit;
       try {
-        debit = await this.ledger.post({ ...transferLeg('DEBIT', { _id: transferId, sender_id: cmd.senderId, receiver_id: receiver._id, amount: cmd.amount, remarks: cmd.remarks }), mayExist });
+        debit = await this.ledger.post({ ...transferLeg('DEBIT', facts), mayExist });
       } catch (err) {
-        if (err instanceof BalanceNotEnoughError) {
-          // Nothing moved: settle the record as rejected so no execution ever acts on it.
-          const outcome = await this.transfers.claimOutcome(transferId, 'REJECTED', 'BALANCE_NOT_ENOUGH');
-          if (outcome.outcome === 'REJECTED') {
-            await this.transfers.setStatus(transferId, 'FAILED', 'BALANCE_NOT_ENOUGH', new Date());
-            await this.transfers.clearPending(transferId);
-          }
-        }
+        // Refused (or the database is down): nothing moved, there is no transfer. A marker left behind
+        // is cleared by the sweep, which finds no debit for it.
+        if (err instanceof BalanceNotEnoughError) await this.transfers.clearPending(transferId).catch(() => undefined);
         throw err;
+      }
+      // From here on the money has moved: whatever fails now must not turn the answer into an error.
+      try {
+        await this.transfers.recordPending(transferRecord(facts, debit.created_at));
+      } catch (err) {
+        this.logger.warn(`recording transfer ${transferId} failed, recovery will rebuild it from its debit: ${(err as Error).message}`);
       }
       try {
         await this.queue.enqueue(transferId);
@@ -78,7 +74,6 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
         // The transfer is recorded and debited; the recovery sweep enqueues it once Redis answers again.
         this.logger.warn(`enqueue of transfer ${transferId} failed, recovery will retry: ${(err as Error).message}`);
       }
-      const transfer = await this.transfers.findById(transferId);
       return {
         transfer_id: transferId,
         amount: debit.amount,
@@ -86,7 +81,8 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
         balance_before: debit.balance_before,
         balance_after: debit.balance_after,
         created_date: formatDateTime(debit.created_at, this.config.timeZone),
-        status: transfer?.status ?? 'PENDING',
+        // Accepted for the background: its progress is read with GET /transfers/:id.
+        status: 'PENDING',
       };
     });
   }

@@ -1,79 +1,130 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { AppConfig } from '../../../../config/app-config';
 import { UsersRepository } from '../../../users/persistence/users.repository';
-import { BalanceNotEnoughError } from '../../../wallet/domain/wallet.errors';
+import { LedgerEntry } from '../../../wallet/domain/ledger-entry';
+import { BalanceLimitExceededError } from '../../../wallet/domain/wallet.errors';
 import { LedgerService } from '../../../wallet/ledger/ledger.service';
-import { transferLeg } from '../../domain/transfer-legs';
+import { RefundHeldError } from '../../domain/transfer.errors';
+import { transferFacts, transferLeg, transferOpId } from '../../domain/transfer-legs';
 import { TransferCompletedEvent, TransferFailedEvent } from '../../domain/transfer.events';
-import { TransferDocument, TransferOutcomeDocument } from '../../persistence/transfer.schemas';
+import { TransferDocument, TransferOutcomeDocument, transferRecord } from '../../persistence/transfer.schemas';
 import { TransfersRepository } from '../../persistence/transfers.repository';
 import { ExecuteTransferCommand } from './execute-transfer.command';
 
 /**
  * Settles a transfer. Safe to run any number of times, concurrently too:
- *  1. the sender's debit is (re)applied idempotently (op `TRANSFER:<id>:DEBIT`);
- *  2. the outcome (credit the receiver, or refund the sender) is claimed once by an insert;
- *  3. the chosen leg is (re)applied idempotently, then statuses are written and the marker cleared.
+ *  1. the sender's debit (op `TRANSFER:<id>:DEBIT`) is what makes a transfer exist: it is written only
+ *     by the request that accepts it, never here; without it there is nothing to settle (a record lost
+ *     after the debit is rebuilt from the debit entry);
+ *  2. the settlement is posted: the receiver's credit, or the sender's refund when the receiver cannot
+ *     take it (deactivated, frozen, or the credit would pass the maximum balance). Both share the op id
+ *     `TRANSFER:<id>:SETTLE`, so whichever insert lands first is the only one there will ever be;
+ *  3. statuses follow the settlement entry that exists, and the pending marker is cleared.
+ * A refund that does not fit (the sender's wallet filled up meanwhile) is held: the transfer stays
+ * `PENDING` with its `failure_reason`, and the job (then the recovery sweep) retries until it fits.
  * A crash between any two steps leaves a state the next run completes.
  */
 @CommandHandler(ExecuteTransferCommand)
 export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCommand> {
+  private readonly logger = new Logger(ExecuteTransferHandler.name);
+
   constructor(
     private readonly transfers: TransfersRepository,
     private readonly ledger: LedgerService,
     private readonly users: UsersRepository,
     private readonly events: EventBus,
-    private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: ExecuteTransferCommand): Promise<{ status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'MISSING' }> {
-    const transfer = await this.transfers.findById(cmd.transferId);
+    const [found, debit, decisions] = await Promise.all([
+      this.transfers.findById(cmd.transferId),
+      this.ledger.findByOp(transferOpId(cmd.transferId, 'DEBIT')),
+      this.transfers.findDecisions(cmd.transferId),
+    ]);
+    let transfer = found;
     if (!transfer) {
-      await this.transfers.clearPending(cmd.transferId);
-      return { status: 'MISSING' };
+      // Never accepted (its debit refused, or not written): nothing to do. If its accepting request is
+      // still under way, that request records the transfer and marks it pending again after its debit.
+      if (!debit) {
+        await this.transfers.clearPending(cmd.transferId);
+        return { status: 'MISSING' };
+      }
+      // Accepted, but the process died (or the database failed) before recording it: rebuild the record.
+      transfer = transferRecord(transferFacts(debit), debit.created_at);
+      await this.transfers.recordPending(transfer);
     }
-    let outcome = await this.transfers.findOutcome(transfer._id);
-    if (outcome?.outcome === 'REJECTED') return this.settle(transfer, outcome);
+    const outcome = decisions.outcome;
+    if (outcome?.outcome === 'REJECTED') return this.finish(transfer, 'FAILED', outcome.reason, false);
+    if (!debit) {
+      // Recorded by an earlier version before its debit, and the debit never happened: claim that once,
+      // so no later execution of that version debits it.
+      const claimed = await this.transfers.claimOutcome(transfer._id, 'REJECTED', 'BALANCE_NOT_ENOUGH');
+      if (claimed.outcome === 'REJECTED') return this.finish(transfer, 'FAILED', claimed.reason, false);
+      throw new Error(`transfer ${transfer._id} has outcome ${claimed.outcome} but no debit yet`);
+    }
 
-    let debit;
-    try {
-      debit = await this.ledger.post({ ...transferLeg('DEBIT', transfer), mayExist: true });
-    } catch (err) {
-      if (!(err instanceof BalanceNotEnoughError)) throw err;
-      outcome = await this.transfers.claimOutcome(transfer._id, 'REJECTED', 'BALANCE_NOT_ENOUGH');
-      if (outcome.outcome === 'REJECTED') return this.settle(transfer, outcome);
-      debit = await this.ledger.post({ ...transferLeg('DEBIT', transfer), mayExist: true });
-    }
-
-    outcome ??= await this.decide(transfer, cmd.failReason);
-    if (outcome.outcome === 'CREDIT') {
-      await this.ledger.post({ ...transferLeg('CREDIT', transfer), mayExist: true });
-      await this.ledger.setStatus(debit, 'SUCCESS');
-    } else if (outcome.outcome === 'REFUND') {
-      await this.ledger.post({ ...transferLeg('REFUND', transfer), mayExist: true });
-      await this.ledger.setStatus(debit, 'FAILED');
-    }
-    return this.settle(transfer, outcome);
+    const { entry, reason } = outcome ? await this.settleLegacy(transfer, outcome) : await this.settle(transfer, decisions.hold?.reason ?? cmd.failReason);
+    const credited = entry.entry_type === 'TRANSFER_IN';
+    await this.ledger.setStatus(debit, credited ? 'SUCCESS' : 'FAILED');
+    return this.finish(transfer, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
   }
 
-  /** Chooses between crediting the receiver and refunding the sender, and claims that choice once. */
-  private async decide(transfer: TransferDocument, failReason?: string): Promise<TransferOutcomeDocument> {
-    let reason: string | null = failReason ?? null;
+  /** Posts the credit, or the refund when the receiver cannot take it; returns the settlement entry that exists. */
+  private async settle(transfer: TransferDocument, failReason?: string): Promise<{ entry: LedgerEntry; reason: string | null }> {
+    // A transfer already found unable to credit (its refund held) is refunded, not tried again.
+    let reason = failReason ?? (await this.receiverProblem(transfer));
     if (!reason) {
-      const receiver = await this.users.findById(transfer.receiver_id);
-      if (!receiver || receiver.status !== 'ACTIVE') reason = 'RECEIVER_INACTIVE';
-      else if (receiver.wallet_frozen) reason = 'RECEIVER_WALLET_FROZEN';
-      else if ((await this.ledger.balanceOf(receiver._id)).balance + transfer.amount > this.config.maxBalance) reason = 'RECEIVER_BALANCE_LIMIT';
+      try {
+        const entry = await this.ledger.post({ ...transferLeg('CREDIT', transfer), mayExist: true });
+        // Another execution may have refunded first: then the refund is what exists.
+        if (entry.entry_type === 'TRANSFER_IN') return { entry, reason: null };
+        return { entry, reason: (await this.transfers.findHold(transfer._id))?.reason ?? 'REFUNDED' };
+      } catch (err) {
+        if (!(err instanceof BalanceLimitExceededError)) throw err;
+        reason = 'RECEIVER_BALANCE_LIMIT';
+      }
     }
-    return this.transfers.claimOutcome(transfer._id, reason ? 'REFUND' : 'CREDIT', reason);
+    return { entry: await this.refund(transfer, reason, transferLeg('REFUND', transfer)), reason };
   }
 
-  private async settle(transfer: TransferDocument, outcome: TransferOutcomeDocument) {
-    const status = outcome.outcome === 'CREDIT' ? 'SUCCESS' : 'FAILED';
+  /** A transfer whose outcome an earlier version claimed (`CREDIT` or `REFUND`, with their own op ids). */
+  private async settleLegacy(transfer: TransferDocument, outcome: TransferOutcomeDocument): Promise<{ entry: LedgerEntry; reason: string | null }> {
+    if (outcome.outcome === 'CREDIT') {
+      try {
+        return { entry: await this.ledger.post({ ...transferLeg('CREDIT', transfer, true), mayExist: true }), reason: null };
+      } catch (err) {
+        if (err instanceof BalanceLimitExceededError) throw new RefundHeldError(transfer._id, 'the credit waits for room in the receiver wallet');
+        throw err;
+      }
+    }
+    const reason = outcome.reason ?? 'REFUNDED';
+    return { entry: await this.refund(transfer, reason, transferLeg('REFUND', transfer, true)), reason };
+  }
+
+  /** Posts the refund; when it does not fit under the maximum balance the transfer is held (visible, retried). */
+  private async refund(transfer: TransferDocument, reason: string, leg: ReturnType<typeof transferLeg>): Promise<LedgerEntry> {
+    try {
+      return await this.ledger.post({ ...leg, mayExist: true });
+    } catch (err) {
+      if (!(err instanceof BalanceLimitExceededError)) throw err;
+      await this.transfers.holdRefund(transfer._id, reason, new Date());
+      this.logger.warn(`transfer ${transfer._id}: refund held, the sender's wallet has no room for it (${reason})`);
+      throw new RefundHeldError(transfer._id, "the refund waits for room in the sender's wallet");
+    }
+  }
+
+  private async receiverProblem(transfer: TransferDocument): Promise<string | null> {
+    const receiver = await this.users.findById(transfer.receiver_id);
+    if (!receiver || receiver.status !== 'ACTIVE') return 'RECEIVER_INACTIVE';
+    if (receiver.wallet_frozen) return 'RECEIVER_WALLET_FROZEN';
+    return null;
+  }
+
+  private async finish(transfer: TransferDocument, status: 'SUCCESS' | 'FAILED', reason: string | null, refunded: boolean) {
     if (transfer.status !== status) {
-      await this.transfers.setStatus(transfer._id, status, outcome.reason, new Date());
+      await this.transfers.setStatus(transfer._id, status, reason, new Date());
       if (status === 'SUCCESS') this.events.publish(new TransferCompletedEvent(transfer._id, transfer.amount));
-      else this.events.publish(new TransferFailedEvent(transfer._id, transfer.amount, outcome.reason ?? 'UNKNOWN', outcome.outcome === 'REFUND'));
+      else this.events.publish(new TransferFailedEvent(transfer._id, transfer.amount, reason ?? 'UNKNOWN', refunded));
     }
     await this.transfers.clearPending(transfer._id);
     return { status } as const;

@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { TransfersRepository } from '../../src/modules/transfers/persistence/transfers.repository';
+import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
+import { IdempotencyService } from '../../src/modules/wallet/idempotency/idempotency.service';
+import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { LedgerRepository } from '../../src/modules/wallet/persistence/ledger.repository';
+import { describeInProcess } from '../support/modes';
+import { waitForSettled } from '../support/transfers';
+import { createTestApp, TestApp } from '../support/test-app';
+import { newUser, TestUser } from '../support/users';
+import { balanceOf } from '../support/wallet';
+
+/**
+ * An answer matches its effect: a success means the money moved; an error means nothing moved, or an
+ * `Idempotency-Key` replay returns the real outcome. The database faults are injected at the
+ * repository boundary of the real service (the database itself stays real), at the exact moments an
+ * outage can strike: after a write landed but before its acknowledgement, after the money moved but
+ * before the answer's bookkeeping, and before anything was sent.
+ */
+describeInProcess('internals', 'answers match effects under database and Redis faults', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ label: 'effects', env: { ENQUEUE_TIMEOUT_MS: '1000' } });
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  afterAll(async () => {
+    if (!t) return;
+    expect((await verifyLedger(t.db, { maxBalance: t.config.maxBalance })).problems).toEqual([]);
+    await t.close();
+  });
+
+  const lostAck = () => new MongoNetworkError('connection 7 to 127.0.0.1:27017 closed');
+  const entriesOf = (refId: string) => t.db.collection<LedgerEntry>('ledger_entries').find({ ref_id: refId }).toArray();
+  const ledger = () => t.app.get(LedgerRepository);
+  /** The next ledger insert lands, then its acknowledgement is lost (the connection drops). */
+  function loseNextInsertAck() {
+    const repo = ledger();
+    const real = repo.insertEntry.bind(repo);
+    return jest.spyOn(repo, 'insertEntry').mockImplementationOnce(async (entry) => {
+      await real(entry);
+      throw lostAck();
+    });
+  }
+  async function funded(amount: number): Promise<TestUser> {
+    const u = await newUser(t);
+    await t.http().post('/topup').set(u.auth).send({ amount }).expect(201);
+    return u;
+  }
+
+  it('a top-up whose write landed but whose acknowledgement was lost answers 201 with that one entry', async () => {
+    const u = await newUser(t);
+    const spy = loseNextInsertAck();
+    const res = await t.http().post('/topup').set(u.auth).send({ amount: 7000 });
+    expect(spy).toHaveBeenCalled();
+    expect(res.status).toBe(201);
+    expect(res.body.result).toMatchObject({ amount_top_up: 7000, balance_before: 0, balance_after: 7000 });
+    expect(await entriesOf(res.body.result.top_up_id)).toHaveLength(1);
+    expect(await balanceOf(t, u)).toBe(7000);
+  });
+
+  it('a payment whose answer could not be stored for its key answers 201, and the key replays the same payment', async () => {
+    const u = await funded(10000);
+    const store = jest.spyOn(t.app.get(IdempotencyService) as unknown as { store: () => Promise<void> }, 'store').mockRejectedValueOnce(lostAck());
+    const first = await t.http().post('/pay').set(u.auth).set('Idempotency-Key', 'pay-store-fails').send({ amount: 2500, remarks: 'kopi' });
+    expect(store).toHaveBeenCalled();
+    expect(first.status).toBe(201);
+    const again = await t.http().post('/pay').set(u.auth).set('Idempotency-Key', 'pay-store-fails').send({ amount: 2500, remarks: 'kopi' }).expect(201);
+    expect(again.body.result).toEqual(first.body.result);
+    expect(await entriesOf(first.body.result.payment_id)).toHaveLength(1);
+    expect(await balanceOf(t, u)).toBe(7500);
+  });
+
+  it('a payment whose write landed but whose acknowledgement was lost answers 201 once, not 503', async () => {
+    const u = await funded(10000);
+    loseNextInsertAck();
+    const res = await t.http().post('/pay').set(u.auth).send({ amount: 4000, remarks: 'makan' });
+    expect(res.status).toBe(201);
+    expect(res.body.result).toMatchObject({ amount: 4000, balance_before: 10000, balance_after: 6000 });
+    expect(await entriesOf(res.body.result.payment_id)).toHaveLength(1);
+    expect(await balanceOf(t, u)).toBe(6000);
+  });
+
+  it('a transfer answers 202 once its debit is written, even when reading the transfer back fails', async () => {
+    const a = await funded(10000);
+    const b = await newUser(t);
+    const transfers = t.app.get(TransfersRepository);
+    jest.spyOn(transfers, 'findById').mockRejectedValueOnce(lostAck());
+    const res = await t.http().post('/transfer').set(a.auth).send({ target_user: b.userId, amount: 3000, remarks: 'gift' });
+    expect(res.status).toBe(202);
+    jest.restoreAllMocks();
+    expect((await waitForSettled(t, a, res.body.result.transfer_id)).status).toBe('SUCCESS');
+    expect(await balanceOf(t, a)).toBe(7000);
+    expect(await balanceOf(t, b)).toBe(3000);
+  });
+
+  it('a transfer whose debit landed but whose acknowledgement was lost answers 202, and is carried out once', async () => {
+    const a = await funded(10000);
+    const b = await newUser(t);
+    loseNextInsertAck();
+    const res = await t.http().post('/transfer').set(a.auth).send({ target_user: b.userId, amount: 2000, remarks: 'ack' });
+    expect(res.status).toBe(202);
+    expect(res.body.result).toMatchObject({ balance_before: 10000, balance_after: 8000 });
+    expect((await waitForSettled(t, a, res.body.result.transfer_id)).status).toBe('SUCCESS');
+    expect((await entriesOf(res.body.result.transfer_id)).map((e) => e.entry_type).sort()).toEqual(['TRANSFER_IN', 'TRANSFER_OUT']);
+    expect(await balanceOf(t, b)).toBe(2000);
+  });
+
+  it('a transfer whose record could not be written after its debit answers 202 and is rebuilt and carried out by the sweep', async () => {
+    const a = await funded(10000);
+    const b = await newUser(t);
+    jest.spyOn(t.app.get(TransfersRepository), 'recordPending').mockRejectedValueOnce(lostAck());
+    const res = await t.http().post('/transfer').set(a.auth).send({ target_user: b.userId, amount: 1500, remarks: 'rebuilt' });
+    expect(res.status).toBe(202);
+    const id = res.body.result.transfer_id;
+    // Until its execution rebuilds the record from the debit entry, the transfer is not found.
+    for (let i = 0; i < 200 && (await t.http().get(`/transfers/${id}`).set(a.auth)).status === 404; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await waitForSettled(t, a, id, 30_000)).status).toBe('SUCCESS');
+    expect(await balanceOf(t, b)).toBe(1500);
+  });
+
+  it('an outage before anything was written answers 503 and moves nothing; the key then applies it once', async () => {
+    const u = await funded(10000);
+    const b = await newUser(t);
+    const down = () => new MongoServerSelectionError('Server selection timed out after 30000 ms', { type: 'Unknown', servers: new Map() } as never);
+    for (const [path, body] of [
+      ['/topup', { amount: 100 }],
+      ['/pay', { amount: 100, remarks: 'x' }],
+      ['/transfer', { target_user: b.userId, amount: 100, remarks: 'x' }],
+    ] as const) {
+      jest.spyOn(ledger(), 'insertEntry').mockRejectedValueOnce(down());
+      const res = await t.http().post(path).set(u.auth).set('Idempotency-Key', `down${path.slice(1)}`).send(body);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(await balanceOf(t, u)).toBe(10000);
+    }
+    jest.restoreAllMocks();
+    await t.http().post('/topup').set(u.auth).set('Idempotency-Key', 'downtopup').send({ amount: 100 }).expect(201);
+    await t.http().post('/pay').set(u.auth).set('Idempotency-Key', 'downpay').send({ amount: 100, remarks: 'x' }).expect(201);
+    const tr = await t.http().post('/transfer').set(u.auth).set('Idempotency-Key', 'downtransfer').send({ target_user: b.userId, amount: 100, remarks: 'x' }).expect(202);
+    await waitForSettled(t, u, tr.body.result.transfer_id);
+    expect(await balanceOf(t, u)).toBe(9900);
+    expect(await balanceOf(t, b)).toBe(100);
+  });
+
+  it('answers a transfer within the enqueue bound while Redis is down, and carries it out once Redis is back', async () => {
+    const state = process.env.DOMPET_SERVICES_STATE;
+    if (!state) throw new Error('DOMPET_SERVICES_STATE is not set: run this suite through `npm test`, which owns the servers.');
+    const services = (command: string) => execFileSync('bash', ['scripts/services.sh', command, '--state', state], { stdio: 'pipe', timeout: 30000 });
+    const a = await funded(10000);
+    const b = await newUser(t);
+    services('redis-stop');
+    let res;
+    try {
+      // Before the bound, this request waited for Redis for as long as Redis was down.
+      res = await t.http().post('/transfer').set(a.auth).send({ target_user: b.userId, amount: 1000, remarks: 'offline' }).timeout(20_000);
+    } finally {
+      services('redis-start');
+    }
+    expect(res.status).toBe(202);
+    expect((await waitForSettled(t, a, res.body.result.transfer_id, 45_000)).status).toBe('SUCCESS');
+    expect(await balanceOf(t, b)).toBe(1000);
+  }, 90_000);
+});
