@@ -70,7 +70,7 @@ describe('reports: transaction listing, summary and export', () => {
     if (!t) return;
     if (t.inProcess) {
       await queue.resume(true).catch(() => undefined);
-      const report = await verifyLedger(t.db);
+      const report = await verifyLedger(t.db, { maxBalance: t.config.maxBalance });
       expect(report.problems).toEqual([]);
     }
     await t.close();

@@ -18,7 +18,7 @@ describe('wallet: top-up and payment', () => {
   afterAll(async () => {
     if (!t) return;
     if (t.inProcess) {
-      const report = await verifyLedger(t.db);
+      const report = await verifyLedger(t.db, { maxBalance: t.config.maxBalance });
       expect(report.problems).toEqual([]);
     }
     await t.close();

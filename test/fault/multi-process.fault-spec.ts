@@ -80,7 +80,7 @@ describe('fault: two API and two worker processes, transfers both ways between t
 
     const balances = await Promise.all([a, b, c].map((u, i) => balanceOf(apis[i % 2].baseUrl!, u)));
     expect(balances.reduce((x, y) => x + y, 0)).toBe(3 * TOP_UP);
-    const report = await verifyLedger(cluster.db);
+    const report = await verifyLedger(cluster.db, { maxBalance: cluster.config.maxBalance });
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ totalBalance: 3 * TOP_UP, inFlight: 0 });
     expect([...apis, ...workers].every((p) => p.alive)).toBe(true);

@@ -73,7 +73,7 @@ describe('fault: the worker is killed (SIGKILL) in the middle of 1,000 queued tr
 
     const balances = await mapLimit(users, 4, (u) => balanceOf(api.baseUrl!, u));
     expect(balances.reduce((a, b) => a + b, 0)).toBe(USERS * TOP_UP);
-    const report = await verifyLedger(cluster.db);
+    const report = await verifyLedger(cluster.db, { maxBalance: cluster.config.maxBalance });
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ totalBalance: USERS * TOP_UP, inFlight: 0 });
     expect(worker.alive && api.alive).toBe(true);

@@ -30,8 +30,8 @@ export async function statusCounts(db: Db): Promise<{ PENDING: number; SUCCESS: 
 
 /**
  * Checks, per transfer, that it settled as expected and that its money moved exactly once:
- * SUCCESS = one debit and one credit ledger entry (op ids `TRANSFER:<id>:DEBIT|CREDIT`), no refund,
- * outcome CREDIT; FAILED = one debit and one refund, no credit, outcome REFUND. Also that no marker
+ * SUCCESS = one debit and one credit ledger entry, no refund; FAILED = one debit and one refund, no
+ * credit (the credit and the refund share the op id `TRANSFER:<id>:SETTLE`). Also that no marker
  * of an unsettled transfer is left behind. Returns the problems found (empty when all is well).
  */
 export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, Settled | 'SUCCESS_OR_REFUNDED'>): Promise<string[]> {
@@ -39,10 +39,11 @@ export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, 
   const legs = new Map<string, Map<string, number>>();
   const entries = db
     .collection<LedgerEntry>('ledger_entries')
-    .find({ entry_type: { $in: ['TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'] } }, { projection: { op_id: 1, ref_id: 1, status: 1 } });
+    .find({ entry_type: { $in: ['TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'] } }, { projection: { entry_type: 1, ref_id: 1, status: 1 } });
   const debitStatus = new Map<string, string>();
+  const LEGS: Record<string, string> = { TRANSFER_OUT: 'DEBIT', TRANSFER_IN: 'CREDIT', TRANSFER_REFUND: 'REFUND' };
   for await (const e of entries) {
-    const leg = e.op_id.slice(e.op_id.lastIndexOf(':') + 1);
+    const leg = LEGS[e.entry_type];
     const counts = legs.get(e.ref_id) ?? new Map<string, number>();
     counts.set(leg, (counts.get(leg) ?? 0) + 1);
     legs.set(e.ref_id, counts);
@@ -50,17 +51,15 @@ export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, 
   }
   const transfers = new Map<string, string>();
   for await (const t of db.collection<{ _id: string; status: string }>('transfers').find({}, { projection: { status: 1 } })) transfers.set(t._id, t.status);
-  const outcomes = new Map<string, string>();
-  for await (const o of db.collection<{ _id: string; outcome: string }>('transfer_outcomes').find({})) outcomes.set(o._id, o.outcome);
   const markers = await db.collection('pending_transfers').countDocuments({});
   if (markers) problems.push(`${markers} pending marker(s) left`);
 
   for (const [id, want] of expected) {
     const status = transfers.get(id);
     const n = (leg: string) => legs.get(id)?.get(leg) ?? 0;
-    const seen = `status ${status}, outcome ${outcomes.get(id)}, debit ${n('DEBIT')}, credit ${n('CREDIT')}, refund ${n('REFUND')}`;
-    const credited = status === 'SUCCESS' && outcomes.get(id) === 'CREDIT' && n('DEBIT') === 1 && n('CREDIT') === 1 && n('REFUND') === 0 && debitStatus.get(id) === 'SUCCESS';
-    const refunded = status === 'FAILED' && outcomes.get(id) === 'REFUND' && n('DEBIT') === 1 && n('CREDIT') === 0 && n('REFUND') === 1 && debitStatus.get(id) === 'FAILED';
+    const seen = `status ${status}, debit ${n('DEBIT')}, credit ${n('CREDIT')}, refund ${n('REFUND')}`;
+    const credited = status === 'SUCCESS' && n('DEBIT') === 1 && n('CREDIT') === 1 && n('REFUND') === 0 && debitStatus.get(id) === 'SUCCESS';
+    const refunded = status === 'FAILED' && n('DEBIT') === 1 && n('CREDIT') === 0 && n('REFUND') === 1 && debitStatus.get(id) === 'FAILED';
     const ok = want === 'SUCCESS' ? credited : want === 'FAILED' ? refunded : credited || refunded;
     if (!ok) problems.push(`transfer ${id}: expected ${want}, found ${seen}`);
     if (problems.length >= 20) break;
