@@ -10,6 +10,10 @@
 #   env          print DIR/env (eval "$(bash scripts/services.sh env)")
 #   redis-stop   stop only Redis (data and port are kept)
 #   redis-start  start only Redis again on the same port with the same data
+#   pg-stop, pg-start          the same for FerretDB's PostgreSQL (postgresql handler)
+#   ferretdb-stop, ferretdb-start  the same for FerretDB
+#   ferretdb-pause, ferretdb-resume  freeze FerretDB (SIGSTOP: it keeps its port and
+#                connections but answers nothing) and let it run again (SIGCONT)
 #   wipe         stop everything and delete the state folder's data
 #
 # State folder: .local/ in the repository unless --state is given. Every server
@@ -31,7 +35,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 . "$SCRIPT_DIR/lib/ferretdb.sh"
 
 usage() {
-  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 CMD="${1:-}"
@@ -50,9 +54,10 @@ while [ $# -gt 0 ]; do
 done
 case "$CMD" in
   start | stop | status | env | redis-stop | redis-start | wipe) ;;
+  pg-stop | pg-start | ferretdb-stop | ferretdb-start | ferretdb-pause | ferretdb-resume) ;;
   -h | --help | help) usage; exit 0 ;;
   "") usage; exit 2 ;;
-  *) dompet_die "unknown command '$CMD' (start|stop|status|env|redis-stop|redis-start|wipe)" ;;
+  *) dompet_die "unknown command '$CMD' (start|stop|status|env|redis-stop|redis-start|pg-stop|pg-start|ferretdb-stop|ferretdb-start|ferretdb-pause|ferretdb-resume|wipe)" ;;
 esac
 
 STATE="${STATE:-$REPO_ROOT/.local}"
@@ -230,6 +235,9 @@ start_pg() {
   if pg_running; then
     dompet_log "PostgreSQL already runs (port $PG_PORT, data $PG_DATA)"
   else
+    if [ "${1:-}" = "same-port" ] && ! dompet_port_free "$PG_PORT"; then
+      dompet_die "port $PG_PORT is taken by another program; PostgreSQL cannot start there."
+    fi
     PG_PORT="$(pick_port "$PG_PORT")"
     save_conf
     if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$server_log" -w -t 60 \
@@ -288,7 +296,7 @@ ferret_ping() {
 }
 
 start_ferretdb() {
-  local handler="$1"
+  local handler="$1" same_port="${2:-}"
   if ferret_alive; then
     if [ "$HANDLER" = "$handler" ] && ferret_ping; then
       dompet_log "FerretDB already runs (pid $(cat "$FERRET_PIDFILE"), handler $HANDLER, port $FERRETDB_PORT)"
@@ -300,6 +308,9 @@ start_ferretdb() {
   dompet_ensure_ferretdb
   FERRETDB_BIN_USED="$DOMPET_FERRETDB_BIN"
   HANDLER="$handler"
+  if [ "$same_port" = "same-port" ] && ! dompet_port_free "$FERRETDB_PORT"; then
+    dompet_die "port $FERRETDB_PORT is taken by another program; FerretDB cannot start there."
+  fi
   FERRETDB_PORT="$(pick_port "$FERRETDB_PORT")"
   local log="$LOG_DIR/ferretdb.log" args
   mkdir -p "$STATE/ferretdb-state"
@@ -449,6 +460,49 @@ cmd_redis_start() {
   start_redis same-port
 }
 
+cmd_pg_stop() {
+  [ -f "$EXTERNAL_MARK" ] && dompet_die "the database is external (MONGODB_URI); its PostgreSQL is not ours to stop."
+  [ -n "$PG_DATA" ] || dompet_die "no PostgreSQL cluster in $STATE (FerretDB handler: ${HANDLER:-none})."
+  stop_pg
+}
+
+cmd_pg_start() {
+  [ -f "$EXTERNAL_MARK" ] && dompet_die "the database is external (MONGODB_URI); its PostgreSQL is not ours to start."
+  [ -n "$PG_DATA" ] && [ -n "$PG_PORT" ] || dompet_die "PostgreSQL was never started in $STATE; run 'start' first."
+  start_pg same-port
+}
+
+# Signals the FerretDB of this state folder (a paused one is resumed before it is stopped).
+ferret_signal() {
+  ferret_alive || dompet_die "FerretDB does not run in $STATE."
+  kill "-$1" "$(head -n1 "$FERRET_PIDFILE")" || dompet_die "could not send SIG$1 to FerretDB."
+}
+
+cmd_ferretdb_stop() {
+  [ -f "$EXTERNAL_MARK" ] && dompet_die "the database is external (MONGODB_URI); it is not ours to stop."
+  if ferret_alive; then ferret_signal CONT; fi
+  stop_ferretdb
+}
+
+cmd_ferretdb_start() {
+  [ -f "$EXTERNAL_MARK" ] && dompet_die "the database is external (MONGODB_URI); it is not ours to start."
+  [ -n "$FERRETDB_PORT" ] && [ -n "$HANDLER" ] || dompet_die "FerretDB was never started in $STATE; run 'start' first."
+  if ferret_alive; then ferret_signal CONT; fi
+  start_ferretdb "$HANDLER" same-port
+}
+
+cmd_ferretdb_pause() {
+  [ -f "$EXTERNAL_MARK" ] && dompet_die "the database is external (MONGODB_URI); it is not ours to pause."
+  ferret_signal STOP
+  dompet_log "paused FerretDB (pid $(cat "$FERRET_PIDFILE"), SIGSTOP); resume it with ferretdb-resume"
+}
+
+cmd_ferretdb_resume() {
+  [ -f "$EXTERNAL_MARK" ] && dompet_die "the database is external (MONGODB_URI); it is not ours to resume."
+  ferret_signal CONT
+  dompet_log "resumed FerretDB (pid $(cat "$FERRET_PIDFILE"), SIGCONT)"
+}
+
 cmd_wipe() {
   cmd_stop
   if [ -n "$PG_DATA" ] && [ -d "$PG_DATA" ]; then
@@ -467,5 +521,11 @@ case "$CMD" in
   env) cmd_env ;;
   redis-stop) cmd_redis_stop ;;
   redis-start) cmd_redis_start ;;
+  pg-stop) cmd_pg_stop ;;
+  pg-start) cmd_pg_start ;;
+  ferretdb-stop) cmd_ferretdb_stop ;;
+  ferretdb-start) cmd_ferretdb_start ;;
+  ferretdb-pause) cmd_ferretdb_pause ;;
+  ferretdb-resume) cmd_ferretdb_resume ;;
   wipe) cmd_wipe ;;
 esac

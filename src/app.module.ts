@@ -39,8 +39,12 @@ export class AppModule {
             autoIndex: false,
             autoCreate: false,
             bufferCommands: false,
+            // A database that does not answer must not hold a request forever: server selection and
+            // connecting give up after 3 s, a command without a reply after 10 s (roomy enough for a
+            // report export or a page of reads on a busy machine). Both become 503 (dependencyOf).
             serverSelectionTimeoutMS: 3000,
             connectTimeoutMS: 3000,
+            socketTimeoutMS: 10_000,
             retryWrites: false,
           }),
         }),

@@ -1,13 +1,43 @@
+/**
+ * FerretDB (postgresql handler) answers every command with `InternalError` (code 1) while it cannot
+ * use its PostgreSQL backend. The message is FerretDB's error chain and ends with what pgx reported:
+ * - `failed to connect to \`user=postgres database=ferretdb\`: … dial error: … connection refused`
+ *   (PostgreSQL stopped, or `FATAL: the database system is starting up (SQLSTATE 57P03)` while it restarts);
+ * - `FATAL: terminating connection due to administrator command (SQLSTATE 57P01)` (a pooled backend
+ *   connection closed by a shutdown);
+ * - `… postgresql.(*queryIterator).Next] unexpected EOF` (the backend connection dropped mid-query).
+ * Only these shapes count: any other InternalError (a bug, a query FerretDB cannot run) stays a 500.
+ */
+const FERRETDB_BACKEND_DOWN = new RegExp(
+  [
+    'failed to connect to `',
+    // SQLSTATE class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections)
+    '\\(SQLSTATE (?:08[0-9A-Z]{3}|57P0[123]|53300)\\)',
+    // pgx: the backend connection went away under a query or a write
+    '(?:postgresql|pgx|pgconn)[^\\n]*\\] (?:unexpected EOF|conn closed|.*(?:broken pipe|connection reset by peer))$',
+  ].join('|'),
+);
+
+function isFerretDbBackendDown(e: { name?: string; code?: unknown; codeName?: string; message?: string }): boolean {
+  return (
+    e.name === 'MongoServerError' &&
+    e.code === 1 &&
+    (e.codeName === undefined || e.codeName === 'InternalError') &&
+    FERRETDB_BACKEND_DOWN.test(e.message ?? '')
+  );
+}
+
 /** Recognises driver errors that mean "the database or Redis is unreachable" (as opposed to bad input or bugs). */
 export function dependencyOf(error: unknown): 'database' | 'redis' | null {
   if (!error || typeof error !== 'object') return null;
-  const e = error as { name?: string; message?: string; code?: string };
+  const e = error as { name?: string; message?: string; code?: unknown; codeName?: string };
   const name = e.name ?? '';
   const message = e.message ?? '';
   if (
-    /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared)Error$/.test(name) ||
+    /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared|WaitQueueTimeout)Error$/.test(name) ||
     (name === 'MongooseServerSelectionError') ||
-    /buffering timed out|Client must be connected|connection .* closed|Topology is closed/i.test(message)
+    /buffering timed out|Client must be connected|connection .* closed|Topology is closed/i.test(message) ||
+    isFerretDbBackendDown(e)
   ) {
     return 'database';
   }

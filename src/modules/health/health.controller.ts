@@ -1,12 +1,16 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../../common/decorators/auth.decorators';
 import { DomainError } from '../../common/errors';
 import { ApiErrorExamples } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
+import { DatabaseHealthIndicator } from './database.health';
 import { RedisHealthIndicator } from './redis.health';
+
+/** How long readiness waits for each dependency's ping before it calls it down. */
+const READY_TIMEOUT_MS = 1500;
 
 class LivenessDto {
   @ApiProperty({ type: Boolean, example: true }) alive!: true;
@@ -23,7 +27,7 @@ class ReadinessDto {
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongoose: MongooseHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
@@ -46,7 +50,7 @@ export class HealthController {
   })
   async ready() {
     try {
-      await this.health.check([() => this.mongoose.pingCheck('mongodb', { timeout: 1500 }), () => this.redis.pingCheck('redis')]);
+      await this.health.check([() => this.database.pingCheck('mongodb', READY_TIMEOUT_MS), () => this.redis.pingCheck('redis', READY_TIMEOUT_MS)]);
       return success({ mongodb: 'up', redis: 'up' });
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
