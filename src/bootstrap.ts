@@ -5,6 +5,8 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { bodyGuard } from './common/http/body-guard';
+import { LowerCaseUuidParamsPipe } from './common/http/uuid-params';
 import { createValidationPipe } from './common/http/validation';
 
 /** The tags of the document, one per module, in the order Swagger UI and the Postman collection show them. */
@@ -61,10 +63,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   );
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  // Right after parsing, before anything walks the body recursively: nesting depth, `__proto__` and
+  // `constructor` keys, lone surrogates (400 VALIDATION_FAILED).
+  app.use(bodyGuard());
   if (config.corsOrigins.length) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
   }
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new LowerCaseUuidParamsPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);

@@ -85,6 +85,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (bodyParserType) {
       return { status: 400, body: { message: 'Request body could not be read', code: 'BAD_REQUEST' } };
     }
+    // A body that cannot be decoded (e.g. garbage under `Content-Encoding: br`/`gzip`): body-parser passes
+    // the zlib error on as an http-error with a 4xx status and `expose`, but without a `type`.
+    const clientError = exception as { status?: unknown; expose?: unknown } | null;
+    if (clientError?.expose === true && typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500) {
+      return { status: 400, body: { message: 'Request body could not be read', code: 'BAD_REQUEST' } };
+    }
     const dependency = dependencyOf(exception);
     if (dependency) {
       this.logger.warn({ err: exception, request_id: request.id }, `dependency unavailable: ${dependency}`);
