@@ -223,8 +223,14 @@ function headOf(entry: Pick<LedgerEntry, 'seq' | 'balance_after' | 'running'>): 
   return { seq: entry.seq, balance: entry.balance_after, ...(running ? { running } : {}) };
 }
 
-/** True for errors raised before a command reached the server (no server selected, not connected). */
+/**
+ * True for errors raised before a write could have been applied: no server selected, not connected, or
+ * FerretDB unable to reach its PostgreSQL at all (`failed to connect`, `the database system is starting up`).
+ */
 function notSent(err: unknown): boolean {
   const { name = '', message = '' } = (err ?? {}) as { name?: string; message?: string };
-  return /ServerSelectionError$|^MongoNotConnectedError$/.test(name) || /buffering timed out|Client must be connected/i.test(message);
+  return (
+    /ServerSelectionError$|^MongoNotConnectedError$/.test(name) ||
+    /buffering timed out|Client must be connected|failed to connect to `|\(SQLSTATE 57P03\)/i.test(message)
+  );
 }
