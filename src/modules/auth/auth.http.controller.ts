@@ -20,6 +20,14 @@ const locked: ErrorExample = {
   summary: 'Too many wrong PINs for this phone number (a `Retry-After` header carries the same seconds)',
   value: { message: 'Too many wrong PINs. Try again in 14 minutes 59 seconds.', code: 'ACCOUNT_LOCKED', retry_after_seconds: 899 },
 };
+const attemptsInProgress: ErrorExample = {
+  summary: 'Other PIN attempts for this phone number are still being checked and hold the rest of its attempt budget; nothing was evaluated',
+  value: {
+    message: 'Other PIN attempts for this phone number are still being checked. Try again in 1 second.',
+    code: 'PIN_ATTEMPTS_IN_PROGRESS',
+    retry_after_seconds: 1,
+  },
+};
 
 /** Login, token refresh, logout and PIN change. Every route here is rate limited per client address. */
 @ApiTags('auth')
@@ -36,6 +44,8 @@ export class AuthHttpController {
     summary: 'Log in with phone number and PIN',
     description:
       `A wrong PIN and an unknown number get the same 401. After too many wrong PINs the number is locked for a while (423, even with the right PIN). ` +
+      'At most PIN_MAX_ATTEMPTS wrong PINs are ever evaluated per lock window, however many attempts arrive at once: attempts beyond the budget ' +
+      'while others are still being checked get 429 PIN_ATTEMPTS_IN_PROGRESS without being evaluated. ' +
       'A deactivated account gets 403 once the right PIN is given.',
   })
   @ApiEnvelope(TokenPairDto, { description: 'A new session: a short-lived access token and a refresh token' })
@@ -47,7 +57,7 @@ export class AuthHttpController {
     401: [{ summary: 'Wrong PIN or unknown phone number', value: { message: "Phone number and pin doesn't match.", code: 'INVALID_CREDENTIALS' } }],
     403: [{ summary: 'The account was deactivated by an administrator', value: { message: 'This account has been deactivated. Please contact Dompet support.', code: 'ACCOUNT_DEACTIVATED' } }],
     423: [locked],
-    429: [rateLimited],
+    429: [rateLimited, attemptsInProgress],
     503: [unavailable],
   })
   async login(@Body() body: LoginRequestDto) {
@@ -100,7 +110,9 @@ export class AuthHttpController {
   @ApiOperation({
     operationId: 'changePin',
     summary: 'Change my PIN',
-    description: 'Every session of the user ends at once (this one included): log in again with the new PIN. Wrong old PINs count toward the login lock.',
+    description:
+      'Every session of the user ends at once (this one included): log in again with the new PIN. Wrong old PINs count toward the login lock ' +
+      '(the same attempt budget as POST /login).',
   })
   @ApiEnvelope(PinChangedDto)
   @ApiErrorExamples({
@@ -115,7 +127,7 @@ export class AuthHttpController {
       { summary: 'The new PIN equals the old one', value: { message: 'The new PIN must be different from the old PIN.', code: 'SAME_PIN' } },
     ],
     423: [locked],
-    429: [rateLimited],
+    429: [rateLimited, attemptsInProgress],
     503: [unavailable],
   })
   async changePin(@CurrentUser() user: AuthUser, @Body() body: ChangePinRequestDto) {

@@ -35,6 +35,22 @@ export class AccountLockedError extends DomainError {
   }
 }
 
+/**
+ * 429: other PIN attempts for the same phone number are still being checked and hold the rest of its
+ * attempt budget (a burst of concurrent guesses). Nothing was evaluated; retry in a moment.
+ */
+export class PinAttemptsInProgressError extends DomainError {
+  constructor(retryAfterSeconds = 1) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(
+      'PIN_ATTEMPTS_IN_PROGRESS',
+      `Other PIN attempts for this phone number are still being checked. Try again in ${describeDuration(seconds)}.`,
+      HttpStatus.TOO_MANY_REQUESTS,
+      { retry_after_seconds: seconds },
+    );
+  }
+}
+
 export class InvalidOldPinError extends BusinessRuleError {
   constructor() {
     super('INVALID_OLD_PIN', 'The old PIN is not correct.');

@@ -29,11 +29,10 @@ export class ChangePinHandler implements ICommandHandler<ChangePinCommand, PinCh
       const user = await this.users.findById(userId);
       if (!user) throw new UnauthenticatedError();
       // Wrong old PINs count toward the same lock as wrong PINs at login: a stolen access token cannot be used to guess the PIN.
-      await this.lockout.assertNotLocked(user.phone_number);
-      if (!(await this.pins.verify(user.pin_hash, oldPin))) {
-        throw (await this.lockout.recordFailure(user.phone_number)) ?? new InvalidOldPinError();
+      // The same attempt budget as login: reserved before the old PIN is verified, counted after.
+      if (!(await this.lockout.verifyWithinBudget(user.phone_number, () => this.pins.verify(user.pin_hash, oldPin)))) {
+        throw new InvalidOldPinError();
       }
-      await this.lockout.reset(user.phone_number);
       const pinHash = await this.pins.hash(newPin);
       return this.users.update(userId, { pin_hash: pinHash, token_version: user.token_version + 1, updated_at: new Date() });
     });

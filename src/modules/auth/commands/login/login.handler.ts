@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { PinHasher } from '../../../users/domain/pin-hasher';
-import { UsersRepository } from '../../../users/persistence/users.repository';
+import { UserRecord, UsersRepository } from '../../../users/persistence/users.repository';
 import type { TokenPairDto } from '../../auth.views';
 import { AccountDeactivatedError, InvalidCredentialsError } from '../../domain/auth.errors';
 import { PinLockoutService } from '../../services/pin-lockout.service';
@@ -17,14 +17,15 @@ export class LoginHandler implements ICommandHandler<LoginCommand, TokenPairDto>
   ) {}
 
   async execute({ phone, pin }: LoginCommand): Promise<TokenPairDto> {
-    await this.lockout.assertNotLocked(phone);
-    const user = await this.users.findByPhone(phone);
-    // An unknown number costs the same argon2 work as a wrong PIN, and gets the same answer.
-    const matches = user ? await this.pins.verify(user.pin_hash, pin) : await this.pins.verifyAgainstDummy(pin);
-    if (!user || !matches) {
-      throw (await this.lockout.recordFailure(phone)) ?? new InvalidCredentialsError();
-    }
-    await this.lockout.reset(phone);
+    const found: { user: UserRecord | null } = { user: null };
+    // The PIN is verified only inside the number's attempt budget (reserved before, counted after).
+    const matches = await this.lockout.verifyWithinBudget(phone, async () => {
+      found.user = await this.users.findByPhone(phone);
+      // An unknown number costs the same argon2 work as a wrong PIN, and gets the same answer.
+      return found.user ? this.pins.verify(found.user.pin_hash, pin) : this.pins.verifyAgainstDummy(pin);
+    });
+    const user = found.user;
+    if (!user || !matches) throw new InvalidCredentialsError();
     if (user.status !== 'ACTIVE') throw new AccountDeactivatedError();
     return this.sessions.open(user);
   }
