@@ -19,6 +19,7 @@ import {
   SessionDocument,
   SessionSchema,
 } from './persistence/session.schemas';
+import { SessionStateCache } from './persistence/session-state.cache';
 import { SessionsRepository } from './persistence/sessions.repository';
 import { AuthMaintenanceService } from './services/auth-maintenance.service';
 import { PinLockoutService } from './services/pin-lockout.service';
@@ -54,6 +55,7 @@ export const AuthCommandHandlers = [LoginHandler, RefreshTokenHandler, LogoutHan
   providers: [
     TokenService,
     SessionsRepository,
+    SessionStateCache,
     SessionsService,
     SessionValidator,
     PinLockoutService,

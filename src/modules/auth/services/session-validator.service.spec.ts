@@ -4,9 +4,9 @@ import type { AppConfig } from '../../../config/app-config';
 import { RedisKeys } from '../../../infrastructure/redis.module';
 import { UserAuthStateCache } from '../../users/persistence/user-auth-state.cache';
 import type { UserRecord, UsersRepository } from '../../users/persistence/users.repository';
+import { SessionStateCache } from '../persistence/session-state.cache';
 import type { SessionsRepository } from '../persistence/sessions.repository';
 import { SessionValidator } from './session-validator.service';
-import { SessionsService } from './sessions.service';
 import type { AccessClaims } from './token.service';
 
 const USER_ID = '0193a4c2-5d1e-7b2a-9c3d-4e5f6a7b8c9d';
@@ -30,40 +30,72 @@ function setup(options: { status?: string; mget?: () => Promise<(string | null)[
   };
   const keys = new RedisKeys(config);
   const cache = new UserAuthStateCache(redis as unknown as Redis, keys, config);
-  const sessionKeys = new SessionsService({} as never, {} as never, config, redis as unknown as Redis, keys);
+  const sessionStates = new SessionStateCache(redis as unknown as Redis, keys, config);
   const validator = new SessionValidator(
     redis as unknown as Redis,
     cache,
     users as unknown as UsersRepository,
     sessions as unknown as SessionsRepository,
-    sessionKeys,
+    sessionStates,
   );
   return { validator, redis, users, sessions };
 }
 
 describe('SessionValidator', () => {
-  it('answers from one MGET when the user state is cached', async () => {
-    const { validator, redis, users, sessions } = setup({ mget: async () => ['ACTIVE|2|ADMIN', null] });
+  it('answers from one MGET when the user state and the session state are cached', async () => {
+    const { validator, redis, users, sessions } = setup({ mget: async () => ['ACTIVE|2|ADMIN', 'OPEN'] });
     await expect(validator.validate(claims)).resolves.toEqual({ userId: USER_ID, role: 'ADMIN', sessionId: SESSION_ID });
     expect(redis.mget).toHaveBeenCalledTimes(1);
-    expect(redis.mget).toHaveBeenCalledWith(`unit:users:auth-state:${USER_ID}`, `unit:auth:revoked-session:${SESSION_ID}`);
+    expect(redis.mget).toHaveBeenCalledWith(`unit:users:auth-state:${USER_ID}`, `unit:auth:session:${SESSION_ID}`);
     expect(users.findById).not.toHaveBeenCalled();
     expect(sessions.findSession).not.toHaveBeenCalled();
   });
 
-  it('on a cache miss reads the user by _id and fills the cache without overwriting (NX)', async () => {
-    const { validator, redis, users } = setup();
+  it('on a cache miss reads the user and the session by _id and fills both entries without overwriting (NX)', async () => {
+    const { validator, redis, users, sessions } = setup();
     await expect(validator.validate(claims)).resolves.toMatchObject({ userId: USER_ID, role: 'USER' });
     expect(users.findById).toHaveBeenCalledWith(USER_ID);
+    expect(sessions.findSession).toHaveBeenCalledWith(SESSION_ID);
     expect(redis.set).toHaveBeenCalledWith(`unit:users:auth-state:${USER_ID}`, 'ACTIVE|2|USER', 'EX', 60, 'NX');
+    expect(redis.set).toHaveBeenCalledWith(`unit:auth:session:${SESSION_ID}`, 'OPEN', 'EX', 60, 'NX');
+  });
+
+  it('reads only what is missing: a cached user with a missing session state costs one session read', async () => {
+    const { validator, users, sessions } = setup({ mget: async () => ['ACTIVE|2|USER', null] });
+    await expect(validator.validate(claims)).resolves.toMatchObject({ userId: USER_ID });
+    expect(users.findById).not.toHaveBeenCalled();
+    expect(sessions.findSession).toHaveBeenCalledWith(SESSION_ID);
+  });
+
+  it('treats a lost cache entry as unknown, not as open: a session revoked in MongoDB stays revoked (Redis flushed)', async () => {
+    const revokedAt = new Date();
+    const { validator, redis } = setup({
+      mget: async () => [null, null],
+      session: { _id: SESSION_ID, user_id: USER_ID, revoked_at: revokedAt, revoked_reason: 'LOGOUT' },
+    });
+    await expect(validator.validate(claims)).rejects.toBeInstanceOf(UnauthenticatedError);
+    // ...and the revocation is cached again, for one access-token lifetime plus slack.
+    expect(redis.set).toHaveBeenCalledWith(`unit:auth:session:${SESSION_ID}`, 'LOGOUT', 'EX', 360, 'NX');
   });
 
   it.each([
     ['a revoked session', ['ACTIVE|2|USER', 'LOGOUT']],
-    ['a deactivated user', ['DEACTIVATED|3|USER', null]],
-    ['an older token version', ['ACTIVE|3|USER', null]],
+    ['a session revoked for refresh-token reuse', ['ACTIVE|2|USER', 'REFRESH_TOKEN_REUSE']],
+    ['a deactivated user', ['DEACTIVATED|3|USER', 'OPEN']],
+    ['an older token version', ['ACTIVE|3|USER', 'OPEN']],
   ])('refuses %s', async (_label, answer) => {
     const { validator } = setup({ mget: async () => answer });
+    await expect(validator.validate(claims)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
+  it('refuses a session that belongs to another user, without caching it', async () => {
+    const { validator, redis } = setup({ session: { _id: SESSION_ID, user_id: '0193a4c2-5d1e-7b2a-9c3d-999999999999', revoked_at: null } });
+    await expect(validator.validate(claims)).rejects.toBeInstanceOf(UnauthenticatedError);
+    expect(redis.set).not.toHaveBeenCalledWith(`unit:auth:session:${SESSION_ID}`, expect.anything(), 'EX', expect.anything(), 'NX');
+  });
+
+  it('refuses a session that does not exist', async () => {
+    const { validator } = setup({ session: null });
     await expect(validator.validate(claims)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 

@@ -5,13 +5,13 @@ import { UnauthenticatedError } from '../../../common/errors';
 import { REDIS } from '../../../infrastructure/redis.module';
 import { authStateOf, UserAuthState, UserAuthStateCache } from '../../users/persistence/user-auth-state.cache';
 import { UsersRepository } from '../../users/persistence/users.repository';
+import { SessionState, SessionStateCache } from '../persistence/session-state.cache';
 import { SessionsRepository } from '../persistence/sessions.repository';
-import { SessionsService } from './sessions.service';
 import type { AccessClaims } from './token.service';
 
 interface CurrentState {
   user: UserAuthState | null;
-  revoked: boolean;
+  session: SessionState;
 }
 
 /**
@@ -19,9 +19,10 @@ interface CurrentState {
  * still active, and is the token's version still the user's current one (a PIN change or a
  * deactivation bumps it)?
  *
- * Normal path: ONE Redis `MGET` of the cached user state and the session's revocation marker. On a
- * cache miss the user is read by `_id` and the cache filled. If Redis is unavailable, both answers
- * come from MongoDB `_id` reads instead.
+ * MongoDB is the truth; Redis only caches it. Normal path: ONE Redis `MGET` of the cached user state
+ * and the cached session state. What is missing from the cache (expired, or Redis lost its data) is
+ * read from MongoDB by `_id` and cached again, so a revoked session stays revoked whatever happens to
+ * Redis. If Redis is unavailable, both answers come from MongoDB `_id` reads.
  */
 @Injectable()
 export class SessionValidator {
@@ -32,12 +33,12 @@ export class SessionValidator {
     private readonly cache: UserAuthStateCache,
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
-    private readonly sessionKeys: SessionsService,
+    private readonly sessionStates: SessionStateCache,
   ) {}
 
   async validate(claims: AccessClaims): Promise<AuthUser> {
-    const { user, revoked } = await this.currentState(claims.sub, claims.sid);
-    if (!user || revoked || user.status !== 'ACTIVE' || user.tokenVersion !== claims.ver) throw new UnauthenticatedError();
+    const { user, session } = await this.currentState(claims.sub, claims.sid);
+    if (!user || session !== 'OPEN' || user.status !== 'ACTIVE' || user.tokenVersion !== claims.ver) throw new UnauthenticatedError();
     // The current role, not the one in the token: a demotion takes effect at once.
     return { userId: claims.sub, role: user.role, sessionId: claims.sid };
   }
@@ -46,28 +47,38 @@ export class SessionValidator {
     let cached: [string | null, string | null] | null = null;
     if (this.redis.status === 'ready') {
       try {
-        cached = (await this.redis.mget(this.cache.key(userId), this.sessionKeys.revokedKey(sessionId))) as [string | null, string | null];
+        cached = (await this.redis.mget(this.cache.key(userId), this.sessionStates.key(sessionId))) as [string | null, string | null];
       } catch (err) {
         this.logger.warn(`session check falls back to MongoDB: ${(err as Error).message}`);
       }
     }
     if (!cached) return this.fromDatabase(userId, sessionId);
-    const [rawState, marker] = cached;
-    const revoked = marker !== null;
-    const user = this.cache.decode(rawState);
-    if (user) return { user, revoked };
+    const user = this.cache.decode(cached[0]);
+    const session = this.sessionStates.decode(cached[1]);
+    if (session === 'REVOKED') return { user, session };
+    if (user && session) return { user, session };
+    const [fromDb, sessionFromDb] = await Promise.all([user ? null : this.readUser(userId), session ? null : this.readSession(userId, sessionId)]);
+    return { user: user ?? fromDb, session: session ?? sessionFromDb! };
+  }
+
+  private async readUser(userId: string): Promise<UserAuthState | null> {
     const record = await this.users.findById(userId);
-    if (!record) return { user: null, revoked };
+    if (!record) return null;
     const state = authStateOf(record);
     void this.cache.remember(userId, state);
-    return { user: state, revoked };
+    return state;
+  }
+
+  private async readSession(userId: string, sessionId: string): Promise<SessionState> {
+    const document = await this.sessions.findSession(sessionId);
+    const state = this.sessionStates.stateOf(document, userId);
+    // Only a session of this user is cached (a token naming another user's session is refused, not remembered).
+    if (document && document.user_id === userId) void this.sessionStates.remember(sessionId, document);
+    return state;
   }
 
   private async fromDatabase(userId: string, sessionId: string): Promise<CurrentState> {
     const [record, session] = await Promise.all([this.users.findById(userId), this.sessions.findSession(sessionId)]);
-    return {
-      user: record ? authStateOf(record) : null,
-      revoked: !session || session.user_id !== userId || session.revoked_at != null,
-    };
+    return { user: record ? authStateOf(record) : null, session: this.sessionStates.stateOf(session, userId) };
   }
 }
