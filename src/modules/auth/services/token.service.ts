@@ -16,6 +16,17 @@ export interface AccessClaims {
   typ: 'access';
 }
 
+/**
+ * The claims of a queue-dashboard token: the credential the dashboard's sign-in keeps in an HttpOnly
+ * cookie scoped to `/admin/queues`. Same session and version checks as an access token, but its own
+ * type, so it is never accepted as a Bearer token by the API (nor an access token in its place).
+ */
+export interface DashboardClaims extends Omit<AccessClaims, 'typ'> {
+  typ: 'dashboard';
+  /** True when the dashboard's sign-in opened the session itself (its sign-out then ends that session). */
+  own: boolean;
+}
+
 const ALGORITHM = 'HS256';
 
 /**
@@ -44,6 +55,25 @@ export class TokenService {
         return null;
       }
       return { sub, role, sid, ver: ver as number, typ };
+    } catch {
+      return null;
+    }
+  }
+
+  signDashboardToken(claims: Omit<DashboardClaims, 'typ'>, ttlSeconds: number): Promise<string> {
+    const payload: DashboardClaims = { sub: claims.sub, role: claims.role, sid: claims.sid, ver: claims.ver, own: claims.own, typ: 'dashboard' };
+    return this.jwt.signAsync(payload, { algorithm: ALGORITHM, expiresIn: ttlSeconds });
+  }
+
+  /** The claims (and expiry, seconds since the epoch) of a valid dashboard token, or null. */
+  async verifyDashboardToken(token: string): Promise<(DashboardClaims & { exp: number }) | null> {
+    try {
+      const claims = await this.jwt.verifyAsync<Record<string, unknown>>(token, { algorithms: [ALGORITHM] });
+      const { sub, role, sid, ver, typ, own, exp } = claims;
+      if (typ !== 'dashboard' || typeof sub !== 'string' || typeof sid !== 'string' || !Number.isInteger(ver) || (role !== 'USER' && role !== 'ADMIN')) {
+        return null;
+      }
+      return { sub, role, sid, ver: ver as number, own: own === true, typ, exp: Number(exp) };
     } catch {
       return null;
     }
