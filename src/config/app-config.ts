@@ -35,6 +35,9 @@ const schema = Joi.object({
   PIN_LOCK_SECONDS: Joi.number().integer().min(1).default(900),
   THROTTLE_TTL_SECONDS: Joi.number().integer().min(1).default(60),
   THROTTLE_LIMIT: Joi.number().integer().min(1).default(600),
+  LOOKUP_USER_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(10),
+  LOOKUP_USER_LIMIT_PER_DAY: Joi.number().integer().min(1).default(100),
+  LOOKUP_ADDRESS_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(30),
 
   ADMIN_PHONE: Joi.string().default('081100000000'),
   ADMIN_PIN: Joi.string().pattern(/^\d{6}$/).default(DEVELOPMENT_ADMIN_PIN),
@@ -73,6 +76,10 @@ export interface AppConfigValues {
   pinLockSeconds: number;
   throttleTtlSeconds: number;
   throttleLimit: number;
+  /** `GET /users/lookup` per signed-in user per minute / per day, and per client address per minute. */
+  lookupUserLimitPerMinute: number;
+  lookupUserLimitPerDay: number;
+  lookupAddressLimitPerMinute: number;
   adminPhone: string;
   adminPin: string;
   maxTransactionAmount: number;
@@ -114,6 +121,9 @@ export class AppConfig implements AppConfigValues {
   readonly pinLockSeconds!: number;
   readonly throttleTtlSeconds!: number;
   readonly throttleLimit!: number;
+  readonly lookupUserLimitPerMinute!: number;
+  readonly lookupUserLimitPerDay!: number;
+  readonly lookupAddressLimitPerMinute!: number;
   readonly adminPhone!: string;
   readonly adminPin!: string;
   readonly maxTransactionAmount!: number;
@@ -170,6 +180,9 @@ export class AppConfig implements AppConfigValues {
       pinLockSeconds: v.PIN_LOCK_SECONDS,
       throttleTtlSeconds: v.THROTTLE_TTL_SECONDS,
       throttleLimit: v.THROTTLE_LIMIT,
+      lookupUserLimitPerMinute: v.LOOKUP_USER_LIMIT_PER_MINUTE,
+      lookupUserLimitPerDay: v.LOOKUP_USER_LIMIT_PER_DAY,
+      lookupAddressLimitPerMinute: v.LOOKUP_ADDRESS_LIMIT_PER_MINUTE,
       adminPhone: v.ADMIN_PHONE,
       adminPin: v.ADMIN_PIN,
       maxTransactionAmount: v.MAX_TRANSACTION_AMOUNT,

@@ -127,6 +127,9 @@ const OBSERVABLE_SETTINGS: Partial<Record<keyof AppConfig, string>> = {
   refreshReuseGraceSeconds: 'REFRESH_REUSE_GRACE_SECONDS',
   pinMaxAttempts: 'PIN_MAX_ATTEMPTS',
   pinLockSeconds: 'PIN_LOCK_SECONDS',
+  lookupUserLimitPerMinute: 'LOOKUP_USER_LIMIT_PER_MINUTE',
+  lookupUserLimitPerDay: 'LOOKUP_USER_LIMIT_PER_DAY',
+  lookupAddressLimitPerMinute: 'LOOKUP_ADDRESS_LIMIT_PER_MINUTE',
   maxTransactionAmount: 'MAX_TRANSACTION_AMOUNT',
   maxBalance: 'MAX_BALANCE',
 };

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../../common/decorators/auth.decorators';
@@ -12,6 +12,7 @@ import { DeactivateUserCommand } from './commands/deactivate-user/deactivate-use
 import { FreezeUserWalletCommand } from './commands/freeze-user-wallet/freeze-user-wallet.command';
 import { UpdateUserCommand } from './commands/update-user/update-user.command';
 import { UpdateUserRequestDto } from './commands/update-user/update-user.request.dto';
+import { LookupThrottlerGuard } from './http/lookup-throttler.guard';
 import { ParseUserIdPipe } from './http/user-id.pipe';
 import { FindUserByPhoneQuery } from './queries/find-user-by-phone/find-user-by-phone.query';
 import { FindUserByPhoneRequestDto } from './queries/find-user-by-phone/find-user-by-phone.request.dto';
@@ -97,16 +98,26 @@ export class UsersHttpController {
   }
 
   @Get('lookup')
+  @UseGuards(LookupThrottlerGuard)
   @ApiOperation({
     operationId: 'lookupUserByPhone',
     summary: 'Find an active user by exact phone number (any spelling: 08…, +628…, 628…)',
-    description: 'For choosing a transfer target: answers the directory shape (masked phone number, no balance). Deactivated users are not found.',
+    description:
+      'For choosing a transfer target: answers the directory shape (masked phone number, no balance). Deactivated users are not found. ' +
+      'Rate limited against enumeration of registered numbers: by default 10 look-ups per minute and 100 per day per user, and 30 per minute ' +
+      'per client address (`LOOKUP_USER_LIMIT_PER_MINUTE`, `LOOKUP_USER_LIMIT_PER_DAY`, `LOOKUP_ADDRESS_LIMIT_PER_MINUTE`); over a limit: 429 with `Retry-After`.',
   })
   @ApiEnvelope(DirectoryEntryDto, { description: 'The user, in the directory shape (masked phone, no balance)' })
   @ApiErrorExamples({
     400: [{ summary: 'Not a phone number', value: { message: 'Validation failed: phone_number must be an Indonesian mobile number', code: 'VALIDATION_FAILED' } }],
     401: [unauthenticated],
     404: [{ summary: 'No active user has this number', value: { message: 'User not found', code: 'USER_NOT_FOUND' } }],
+    429: [
+      {
+        summary: 'Too many look-ups by this user or from this address (a `Retry-After` header carries the same seconds)',
+        value: { message: 'Too many phone number look-ups. Try again in 42 seconds.', code: 'RATE_LIMITED', retry_after_seconds: 42 },
+      },
+    ],
     503: [unavailable],
   })
   async lookup(@Query() query: FindUserByPhoneRequestDto) {
