@@ -48,6 +48,7 @@ const schema = Joi.object({
 
   TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
   TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),
+  ENQUEUE_TIMEOUT_MS: Joi.number().integer().min(50).max(60_000).default(2_000),
   TRANSFER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
   SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(15_000),
   SWEEP_MIN_AGE_MS: Joi.number().integer().min(0).default(30_000),
@@ -87,6 +88,8 @@ export interface AppConfigValues {
   idempotencyTtlSeconds: number;
   transferAttempts: number;
   transferBackoffMs: number;
+  /** How long `POST /transfer` waits for Redis to take the job before leaving it to the recovery sweep. */
+  enqueueTimeoutMs: number;
   transferConcurrency: number;
   sweepIntervalMs: number;
   sweepMinAgeMs: number;
@@ -131,6 +134,7 @@ export class AppConfig implements AppConfigValues {
   readonly idempotencyTtlSeconds!: number;
   readonly transferAttempts!: number;
   readonly transferBackoffMs!: number;
+  readonly enqueueTimeoutMs!: number;
   readonly transferConcurrency!: number;
   readonly sweepIntervalMs!: number;
   readonly sweepMinAgeMs!: number;
@@ -190,6 +194,7 @@ export class AppConfig implements AppConfigValues {
       idempotencyTtlSeconds: v.IDEMPOTENCY_TTL_SECONDS,
       transferAttempts: v.TRANSFER_ATTEMPTS,
       transferBackoffMs: v.TRANSFER_BACKOFF_MS,
+      enqueueTimeoutMs: v.ENQUEUE_TIMEOUT_MS,
       transferConcurrency: v.TRANSFER_CONCURRENCY,
       sweepIntervalMs: v.SWEEP_INTERVAL_MS,
       sweepMinAgeMs: v.SWEEP_MIN_AGE_MS,
