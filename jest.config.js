@@ -28,6 +28,16 @@ module.exports = {
       globalSetup: '<rootDir>/test/fault/support/global-setup.ts',
     },
     {
+      // A seeded, randomised run of money, login and logout traffic while servers and processes are
+      // killed, paused and flushed, then invariants over answers and the ledger: test/chaos.
+      displayName: 'chaos',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      globalSetup: '<rootDir>/test/chaos/support/global-setup.ts',
+    },
+    {
       // Swagger UI driven in Debian's headless Chromium (apt-get install -y chromium): test/browser.
       displayName: 'browser',
       testEnvironment: 'node',
