@@ -3,6 +3,7 @@ import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { TransfersRepository } from '../../src/modules/transfers/persistence/transfers.repository';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { IdempotencyService } from '../../src/modules/wallet/idempotency/idempotency.service';
+import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
 import { LedgerRepository } from '../../src/modules/wallet/persistence/ledger.repository';
 import { describeInProcess } from '../support/modes';
@@ -144,6 +145,33 @@ describeInProcess('internals', 'answers match effects under database and Redis f
     await waitForSettled(t, u, tr.body.result.transfer_id);
     expect(await balanceOf(t, u)).toBe(9900);
     expect(await balanceOf(t, b)).toBe(100);
+  });
+
+  it('a request with a key still at work makes a second one with that key wait for its answer, not run alongside it', async () => {
+    const cap = t.config.maxBalance;
+    const u = await newUser(t);
+    for (let left = cap - 500; left > 0; left -= t.config.maxTransactionAmount) {
+      await t.http().post('/topup').set(u.auth).send({ amount: Math.min(left, t.config.maxTransactionAmount) }).expect(201);
+    }
+    // The first top-up is refused (it would pass the cap) but is slow to answer; meanwhile a payment
+    // makes room and the same top-up is sent again with the same key.
+    const ledgerService = t.app.get(LedgerService);
+    const real = ledgerService.post.bind(ledgerService);
+    jest.spyOn(ledgerService, 'post').mockImplementationOnce(async (p) => {
+      try {
+        return await real(p);
+      } finally {
+        await new Promise((r) => setTimeout(r, 600));
+      }
+    });
+    const first = t.http().post('/topup').set(u.auth).set('Idempotency-Key', 'slow-refusal').send({ amount: 1000 }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 200));
+    await t.http().post('/pay').set(u.auth).send({ amount: 1000, remarks: 'room' }).expect(201);
+    const second = await t.http().post('/topup').set(u.auth).set('Idempotency-Key', 'slow-refusal').send({ amount: 1000 });
+    expect((await first).status).toBe(422);
+    expect(second.status).toBe(422);
+    expect(second.body).toEqual((await first).body);
+    expect(await balanceOf(t, u)).toBe(cap - 1500);
   });
 
   it('answers a transfer within the enqueue bound while Redis is down, and carries it out once Redis is back', async () => {

@@ -26,6 +26,7 @@ describe('dependencyOf', () => {
     ['starting up', STARTING_UP],
     ['administrator shutdown', ADMIN_SHUTDOWN],
     ['connection lost mid-query', EOF],
+    ['connection lost mid-insert', '[msg_insert.go:168 handler.(*Handler).MsgInsert] unexpected EOF'],
   ])('recognises FerretDB without its PostgreSQL backend (%s) as the database being down', (_what, message) => {
     expect(dependencyOf(serverError(message))).toBe('database');
   });
@@ -38,7 +39,8 @@ describe('dependencyOf', () => {
 
   it('leaves other server errors to surface as bugs (500)', () => {
     // An InternalError that is not about the backend connection, and backend wording under another code.
-    expect(dependencyOf(serverError('[msg_aggregate.go:300 handler.MsgAggregate] unexpected EOF'))).toBeNull();
+    expect(dependencyOf(serverError('[msg_aggregate.go:300 handler.MsgAggregate] unexpected end of JSON input'))).toBeNull();
+    expect(dependencyOf(serverError('unexpected EOF'))).toBeNull();
     expect(dependencyOf(serverError('[msg_find.go:1 handler] invalid input syntax for type json (SQLSTATE 22P02)'))).toBeNull();
     expect(dependencyOf(serverError('failed to connect to `user=postgres`', 2, 'BadValue'))).toBeNull();
     expect(dependencyOf(serverError('E11000 duplicate key error', 11000, 'DuplicateKey'))).toBeNull();

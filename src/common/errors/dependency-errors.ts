@@ -5,7 +5,8 @@
  *   (PostgreSQL stopped, or `FATAL: the database system is starting up (SQLSTATE 57P03)` while it restarts);
  * - `FATAL: terminating connection due to administrator command (SQLSTATE 57P01)` (a pooled backend
  *   connection closed by a shutdown);
- * - `… postgresql.(*queryIterator).Next] unexpected EOF` (the backend connection dropped mid-query).
+ * - `… postgresql.(*queryIterator).Next] unexpected EOF` (the backend connection dropped mid-query), or
+ *   `[msg_insert.go:168 handler.(*Handler).MsgInsert] unexpected EOF` (the same under a write).
  * Only these shapes count: any other InternalError (a bug, a query FerretDB cannot run) stays a 500.
  */
 const FERRETDB_BACKEND_DOWN = new RegExp(
@@ -15,6 +16,8 @@ const FERRETDB_BACKEND_DOWN = new RegExp(
     '\\(SQLSTATE (?:08[0-9A-Z]{3}|57P0[123]|53300)\\)',
     // pgx: the backend connection went away under a query or a write
     '(?:postgresql|pgx|pgconn)[^\\n]*\\] (?:unexpected EOF|conn closed|.*(?:broken pipe|connection reset by peer))$',
+    // the same under a write: `[msg_insert.go:168 handler.(*Handler).MsgInsert] unexpected EOF` (PostgreSQL killed mid-insert)
+    '^\\[msg_[a-z]+\\.go:\\d+ handler\\.[^\\]]*\\] (?:unexpected EOF|conn closed)$',
   ].join('|'),
 );
 

@@ -9,6 +9,9 @@ import { newId } from '../../../common/util/ids';
 import { IdempotencyKeyDocument, StoredResponse } from '../persistence/ledger.schemas';
 
 const KEY_FORMAT = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** How long a request waits for the answer of an earlier request with the same key that is still at work. */
+const IN_FLIGHT_WAIT_MS = 10_000;
+const IN_FLIGHT_POLL_MS = 50;
 
 export interface IdempotentRequest {
   userId: string;
@@ -48,10 +51,22 @@ export class IdempotencyService {
       throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
     }
     if (record.response) return replay<R>(record.response);
+    if (!record.fresh) {
+      // An earlier request with this key may still be at work: wait for its answer rather than run the
+      // operation alongside it (the two could answer differently, one refused and one applied).
+      const answer = await this.awaitAnswer(id, record);
+      if (answer) {
+        return replay<R>(answer);
+      }
+    }
     let result: R;
     try {
       result = await work(record.op_id, !record.fresh);
     } catch (err) {
+      if (!(err instanceof DomainError && err.status < 500)) {
+        // No answer will be stored (a dependency failed): a request waiting on this key may go ahead now.
+        await this.keys.updateOne({ _id: id }, { $set: { released_at: new Date() } }).exec().catch(() => undefined);
+      }
       if (err instanceof DomainError && err.status < 500) {
         await this.store(id, { ok: false, status: err.status, code: err.code, message: err.message, details: err.details }).catch((e: Error) =>
           this.logger.warn(`storing the refusal of idempotency key ${record._id} failed (a retry re-applies its operation): ${e.message}`),
@@ -92,6 +107,22 @@ export class IdempotencyService {
       if (existing) await this.keys.deleteOne({ _id: id, op_id: existing.op_id }).exec();
     }
     throw new ConflictError('IDEMPOTENCY_KEY_BUSY', 'This Idempotency-Key is being renewed, please retry');
+  }
+
+  /**
+   * The answer of the attempt that holds this key, once it has one: polled until it is stored, the
+   * attempt gives the key back (it failed without an answer), or `IN_FLIGHT_WAIT_MS` after the key was
+   * first used (the attempt died). Then null: this request applies the key's operation itself, which the
+   * ledger applies at most once.
+   */
+  private async awaitAnswer(id: string, record: IdempotencyKeyDocument): Promise<StoredResponse | null> {
+    const until = new Date(record.created_at).getTime() + IN_FLIGHT_WAIT_MS;
+    let current: IdempotencyKeyDocument | null = record;
+    while (current && !current.response && !current.released_at && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+      current = await this.keys.findOne({ _id: id }).lean<IdempotencyKeyDocument>().exec();
+    }
+    return current?.response ?? null;
   }
 
   private async store(id: string, response: StoredResponse): Promise<void> {

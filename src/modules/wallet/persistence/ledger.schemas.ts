@@ -57,6 +57,8 @@ export class IdempotencyKeyDocument {
   /** The operation id every attempt with this key re-applies (so all attempts converge on one movement). */
   @Prop({ required: true }) op_id!: string;
   @Prop({ type: Object, default: null }) response!: StoredResponse | null;
+  /** Set when an attempt failed without an answer to store (a dependency was down): the key is free to retry at once. */
+  @Prop({ type: Date, required: false }) released_at?: Date;
   @Prop({ type: Date, required: true }) created_at!: Date;
   @Prop({ type: Date, required: true }) expires_at!: Date;
 }
