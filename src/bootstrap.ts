@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { bodyGuard } from './common/http/body-guard';
+import { IDEMPOTENT_REPLAYED, idempotentReplayContext } from './common/http/idempotent-replay';
 import { LowerCaseUuidParamsPipe } from './common/http/uuid-params';
 import { createValidationPipe } from './common/http/validation';
 
@@ -24,12 +25,15 @@ function sortedKeys<T>(record: Record<string, T> | undefined): Record<string, T>
   return record && Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The `servers` entry of the committed `openapi.json`: where `npm run start:local` serves the API. */
+export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+
 /**
  * The OpenAPI document served at `/docs-json` and committed as `openapi.json` (`npm run openapi:export`).
- * It depends on the code only (no configuration, host or port), and paths and schemas are sorted, so
- * the same code always gives the same document.
+ * It depends on the code and `serverUrl` only (no other configuration, host or port), and paths and
+ * schemas are sorted, so the same code always gives the same document.
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, serverUrl = DEFAULT_PUBLIC_BASE_URL): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Dompet API')
     .setDescription(
@@ -43,6 +47,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`POST /refresh-token` when the access token expires.',
     )
     .setVersion('1.0.0')
+    .addServer(serverUrl)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /login' }, 'bearer');
   for (const tag of OPENAPI_TAGS) builder.addTag(tag.name, tag.description);
   const document = SwaggerModule.createDocument(app, builder.build());
@@ -66,15 +71,26 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Right after parsing, before anything walks the body recursively: nesting depth, `__proto__` and
   // `constructor` keys, lone surrogates (400 VALIDATION_FAILED).
   app.use(bodyGuard());
+  app.use(idempotentReplayContext());
   if (config.corsOrigins.length) {
-    app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+    app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', IDEMPOTENT_REPLAYED] });
   }
   app.useGlobalPipes(new LowerCaseUuidParamsPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
-  const document = buildOpenApiDocument(app);
+  const document = buildOpenApiDocument(app, config.publicBaseUrl);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
+    // Without PUBLIC_BASE_URL the document names the address it was fetched from, so Swagger UI's
+    // "Try it out" and clients generated from /docs-json reach this server whatever its port.
+    ...(config.publicBaseUrl
+      ? {}
+      : {
+          patchDocumentOnRequest: <TRequest>(req: TRequest, _res: unknown, doc: OpenAPIObject): OpenAPIObject => {
+            const r = req as unknown as { protocol: string; get(name: string): string | undefined };
+            return { ...doc, servers: [{ url: `${r.protocol}://${r.get('host') ?? '127.0.0.1'}` }] };
+          },
+        }),
     customSiteTitle: 'Dompet API',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
   });

@@ -14,6 +14,7 @@ const schema = Joi.object({
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   BODY_LIMIT: Joi.string().default('100kb'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).optional(),
   APP_TIME_ZONE: Joi.string()
     .default('Asia/Jakarta')
     .custom((value: string) => {
@@ -63,6 +64,8 @@ export interface AppConfigValues {
   logLevel: string;
   bodyLimit: string;
   corsOrigins: string[];
+  /** Where clients reach the API (the OpenAPI document's `servers`); unset: the address each request came to. */
+  publicBaseUrl?: string;
   timeZone: string;
   mongodbUri: string;
   mongodbDb: string;
@@ -110,6 +113,7 @@ export class AppConfig implements AppConfigValues {
   readonly logLevel!: string;
   readonly bodyLimit!: string;
   readonly corsOrigins!: string[];
+  readonly publicBaseUrl?: string;
   readonly timeZone!: string;
   readonly mongodbUri!: string;
   readonly mongodbDb!: string;
@@ -170,6 +174,7 @@ export class AppConfig implements AppConfigValues {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+      publicBaseUrl: v.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
       timeZone: v.APP_TIME_ZONE,
       mongodbUri: v.MONGODB_URI,
       mongodbDb: v.MONGODB_DB,

@@ -7,7 +7,9 @@ import { login, registerUser } from '../support/users';
 
 /**
  * Drives Swagger UI (`/docs`) in a real, headless Chromium: every operation of `/docs-json` is on the
- * page, and "Authorize" + "Try it out" + "Execute" on `GET /transactions` answers 200 with the envelope.
+ * page, and "Authorize" + "Try it out" + "Execute" on `GET /transactions` answers 200 with the envelope
+ * and the user's entries (no filter prefilled); "Try it out" on `POST /topup` leaves `Idempotency-Key`
+ * empty, and executing it twice with one key shows `Idempotent-Replayed: true` on the second answer.
  * Uses Debian's Chromium (`apt-get install -y chromium`); $CHROMIUM_PATH points at another binary.
  */
 
@@ -79,7 +81,7 @@ describe('Swagger UI in a browser', () => {
     await t?.close();
   });
 
-  it('shows every documented operation and runs GET /transactions with the Bearer token', async () => {
+  it('shows every documented operation, runs GET /transactions unfiltered and shows a replayed top-up', async () => {
     const executablePath = findChromium();
     const documentRes = await t.http().get('/docs-json').expect(200);
     const documented = operationsOf(documentRes.body);
@@ -138,9 +140,35 @@ describe('Swagger UI in a browser', () => {
       }
       // The request went out with the token (Swagger UI shows it in the curl line).
       expect(request).toContain(`Bearer ${accessToken}`);
+      // No filter is prefilled: the report of a user who just paid is not empty.
+      expect(request).not.toMatch(/[?&](from|to|type|transaction_type|status)=/);
+      expect(JSON.parse(body).result).toHaveLength(3);
+
+      // POST /topup: "Try it out" leaves Idempotency-Key empty; executed twice with one key, the
+      // second answer is the replay and says so in its headers.
+      await operation.locator('.opblock-summary').first().click(); // collapse GET /transactions
+      operation = page
+        .locator('.opblock.opblock-post')
+        .filter({ has: page.locator('.opblock-summary-path[data-path="/topup"]') })
+        .first();
+      await operation.locator('.opblock-summary').first().click();
+      await operation.locator('button.try-out__btn').click();
+      const keyInput = operation.locator('tr[data-param-name="Idempotency-Key"] input');
+      expect(await keyInput.inputValue()).toBe('');
+      await keyInput.fill(randomUUID());
+      const responses = operation.locator('.live-responses-table');
+      await operation.locator('button.execute').click();
+      await responses.locator('.response-col_status').first().waitFor();
+      const firstAnswer = await responses.innerText();
+      expect(firstAnswer).toContain('201');
+      expect(firstAnswer.toLowerCase()).not.toContain('idempotent-replayed');
+      await operation.locator('.btn-clear').click(); // clear the answer, then execute the same request again
+      await operation.locator('button.execute').click();
+      await responses.filter({ hasText: /idempotent-replayed: true/i }).waitFor({ timeout: 30_000 });
+      expect(await responses.innerText()).toContain('201');
       expect(pageErrors).toEqual([]);
     } finally {
-      // Also on failure: the page as it was is the quickest diagnosis. Once GET /transactions has
+      // Also on failure: the page as it was is the quickest diagnosis. Once the operation under test has
       // answered, its block (parameters, request, response) is the picture; before that, the page.
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       const answered = operation && (await operation.locator('.live-responses-table').count()) > 0;

@@ -5,7 +5,8 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { createPostmanCollection, createPreviewApp, DEFAULT_BASE_URL, OPENAPI_FILE, POSTMAN_FILE, toJsonFile } from '../../scripts/export-openapi';
+import { createPreviewApp, DEFAULT_BASE_URL, OPENAPI_FILE, POSTMAN_FILE, toJsonFile } from '../../scripts/export-openapi';
+import { createWorkflowCollection, workflowOperations } from '../../scripts/postman-workflow';
 import { IS_PUBLIC, ROLES } from '../../src/common/decorators/auth.decorators';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -262,7 +263,8 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
       for (const [status, response] of Object.entries(op.responses ?? {}) as Array<[string, Schema]>) {
         if (!/^[45]\d\d$/.test(status)) continue;
         const media = response.content ?? {};
-        if (media['application/json']?.schema?.$ref !== ERROR_REF) offenders.push(`${route.key} ${status}: not application/json with ${ERROR_REF}`);
+        const schema = media['application/json']?.schema;
+        if (schema?.allOf?.[0]?.$ref !== ERROR_REF) offenders.push(`${route.key} ${status}: not application/json with ${ERROR_REF} (narrowed with allOf)`);
         const other = Object.keys(media).filter((type) => type !== 'application/json');
         if (other.length) offenders.push(`${route.key} ${status}: error documented as ${other.join(', ')} (failures are always JSON)`);
       }
@@ -277,6 +279,57 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
       if ((route.body || route.query || route.hasParams) && !statuses.includes('400')) offenders.push(`${route.key}: takes input but 400 is not documented`);
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("narrows each failure's `code` to the codes the route documents, and declares every extra field its examples carry", () => {
+    const offenders: string[] = [];
+    for (const { key, op } of operations) {
+      for (const [status, response] of Object.entries(op.responses ?? {}) as Array<[string, Schema]>) {
+        if (!/^[45]\d\d$/.test(status)) continue;
+        const media = response.content?.['application/json'] ?? {};
+        const narrowed = media.schema?.allOf?.[1] ?? {};
+        const codes: string[] = narrowed.properties?.code?.enum ?? [];
+        for (const example of Object.values(media.examples ?? {}) as Schema[]) {
+          const value = example.value as Schema;
+          if (!codes.includes(value.code)) offenders.push(`${key} ${status}: example code ${value.code} is not in the enum ${JSON.stringify(codes)}`);
+          for (const field of Object.keys(value)) {
+            if (!['message', 'code', 'errors'].includes(field) && !narrowed.properties?.[field]) offenders.push(`${key} ${status}: ${field} is answered but not declared`);
+          }
+        }
+        if (!codes.length) offenders.push(`${key} ${status}: no code enum`);
+      }
+    }
+    expect(offenders).toEqual([]);
+    // The fields the issue named, where a client meets them.
+    const declared = (path: string, method: string, status: string) => Object.keys(doc.paths[path][method].responses[status].content['application/json'].schema.allOf[1].properties);
+    expect(declared('/login', 'post', '423')).toContain('retry_after_seconds');
+    expect(declared('/users/lookup', 'get', '429')).toContain('retry_after_seconds');
+    expect(declared('/topup', 'post', '422')).toContain('max_balance');
+    expect(declared('/health/ready', 'get', '503')).toContain('checks');
+    expect(doc.components.schemas.ErrorResponseDto.properties.errors).toBeDefined();
+  });
+
+  it('documents Idempotency-Key (canonical casing, no example to prefill) and Idempotent-Replayed on the money routes', () => {
+    for (const [path, status] of [['/topup', '201'], ['/pay', '201'], ['/transfer', '202']]) {
+      const op = doc.paths[path].post;
+      const headers = (op.parameters ?? []).filter((p: Schema) => p.in === 'header');
+      expect(headers).toEqual([expect.objectContaining({ name: 'Idempotency-Key', required: false, schema: expect.objectContaining({ format: 'uuid', pattern: expect.any(String) }) })]);
+      expect(parameterExample(headers[0])).toBeUndefined();
+      expect(op.responses[status].headers?.['Idempotent-Replayed']).toMatchObject({ schema: { type: 'string', enum: ['true'] } });
+      expect(op.responses['422'].headers?.['Idempotent-Replayed']).toBeDefined();
+    }
+  });
+
+  it('lists report entries as a union of top-up, payment and transfer entries, each requiring its id', () => {
+    const items = doc.paths['/transactions'].get.responses['200'].content['application/json'].schema.properties.result.items;
+    const variants = (items.oneOf as Schema[]).map((v) => resolve(doc, v)!);
+    expect(variants.map((v) => v.required.filter((f: string) => f.endsWith('_id') && f !== 'user_id'))).toEqual([['top_up_id'], ['payment_id'], ['transfer_id']]);
+  });
+
+  it('names a server: the request\'s own address when PUBLIC_BASE_URL is unset, http://127.0.0.1:3000 in openapi.json', () => {
+    expect((doc as Schema).servers).toHaveLength(1);
+    expect(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')).servers).toEqual([{ url: DEFAULT_BASE_URL }]);
+    if (!process.env.E2E_BASE_URL) expect((doc as Schema).servers[0].url).toBe(t.baseUrl);
   });
 
   it('puts the Bearer scheme on every protected route and on no public one', () => {
@@ -354,7 +407,7 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('describes every parameter (path, query, header) with an example, and mirrors the query validation', () => {
+  it('describes every parameter (path, query, header); required ones have an example, optional ones nothing Swagger UI would prefill; mirrors the query validation', () => {
     const offenders: string[] = [];
     for (const route of routes) {
       const op = doc.paths[route.path]?.[route.method];
@@ -366,7 +419,10 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
         if (names.has(id)) offenders.push(`${route.key}: parameter ${p.in} ${p.name} documented twice`);
         names.add(id);
         if (typeof p.description !== 'string' || !p.description.trim()) offenders.push(`${route.key}: ${p.in} parameter ${p.name} has no description`);
-        if (parameterExample(p) === undefined) offenders.push(`${route.key}: ${p.in} parameter ${p.name} has no example`);
+        const example = parameterExample(p);
+        if (p.required && example === undefined) offenders.push(`${route.key}: ${p.in} parameter ${p.name} has no example`);
+        // Swagger UI's "Try it out" sends an optional parameter's example: a filter would empty the report, a key would replay.
+        if (!p.required && example !== undefined && example !== '') offenders.push(`${route.key}: optional ${p.in} parameter ${p.name} has the example ${JSON.stringify(example)}, which Swagger UI would send`);
       }
       for (const placeholder of route.path.match(/\{(\w+)\}/g) ?? []) {
         const name = placeholder.slice(1, -1);
@@ -375,7 +431,8 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
       if (route.query) {
         for (const [property, rules] of validationRules(route.query)) {
           const parameter = parameters.find((p) => p.in === 'query' && p.name === property);
-          const schema = parameter && { ...parameter.schema, example: parameterExample(parameter) };
+          // Optional query parameters have no example on purpose (see above): the rest of the mirror applies.
+          const schema = parameter && { ...parameter.schema, example: parameterExample(parameter) ?? (parameter.required ? undefined : '(none on purpose)') };
           offenders.push(...mirrorProblems(property, schema, rules).map((p) => `${route.key} query ${p}`));
         }
       }
@@ -385,7 +442,8 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
 
   it('is the committed openapi.json (regenerate it with `npm run openapi:export`)', () => {
     const committed = readFileSync(OPENAPI_FILE, 'utf8');
-    const served = toJsonFile(doc);
+    // The served document names the address it was fetched from (no PUBLIC_BASE_URL here); the file names the default.
+    const served = toJsonFile({ ...doc, servers: [{ url: DEFAULT_BASE_URL }] });
     if (committed !== served) {
       throw new Error(
         `openapi.json differs from the document the app serves at /docs-json: run \`npm run openapi:export\` and commit openapi.json ` +
@@ -394,30 +452,33 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
     }
   });
 
-  it('matches the committed Postman collection, which has baseUrl and bearer auth variables', async () => {
+  it('matches the committed Postman workflow, which calls every documented operation', () => {
     const committed = readFileSync(POSTMAN_FILE, 'utf8');
-    const generated = toJsonFile(await createPostmanCollection(doc as never));
+    const generated = toJsonFile(createWorkflowCollection({ ...doc, servers: [{ url: DEFAULT_BASE_URL }] } as never));
     if (committed !== generated) {
       throw new Error(
         `postman/dompet.postman_collection.json is not generated from the current document: run \`npm run openapi:export\` and commit it.\n` +
           `First difference at ${firstDifference(committed, generated)}`,
       );
     }
+    const called = new Set(workflowOperations());
+    expect(operations.map((o) => o.key).filter((key) => !called.has(key))).toEqual([]);
     const collection = JSON.parse(committed);
-    expect(collection.variable).toEqual(
-      expect.arrayContaining([expect.objectContaining({ key: 'baseUrl', value: DEFAULT_BASE_URL }), expect.objectContaining({ key: 'bearerToken' })]),
-    );
-    expect(collection.auth).toEqual({ type: 'bearer', bearer: [{ key: 'token', value: '{{bearerToken}}', type: 'string' }] });
-    const requests: Array<{ method: string; url: { path: string[]; host: string[] }; auth?: unknown }> = [];
+    expect(collection.variable).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'baseUrl', value: DEFAULT_BASE_URL })]));
+    expect(collection.auth).toEqual({ type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] });
+    const requests: Array<{ method: string; url: { path: string[]; host: string[] }; auth?: { type: string } }> = [];
     const walk = (items: Array<{ item?: unknown[]; request?: (typeof requests)[number] }>) =>
       items.forEach((i) => (i.item ? walk(i.item as never) : requests.push(i.request!)));
     walk(collection.item);
-    expect(requests).toHaveLength(operations.length);
     for (const request of requests) {
       expect(request.url.host).toEqual(['{{baseUrl}}']);
-      const path = `/${request.url.path.map((s) => s.replace(/^:(.+)$/, '{$1}')).join('/')}`;
-      const isPublic = routes.find((r) => r.key === `${request.method.toLowerCase()} ${path}`)?.isPublic;
-      expect({ path, auth: request.auth ?? 'inherits the collection bearer' }).toEqual({ path, auth: isPublic ? { type: 'noauth' } : 'inherits the collection bearer' });
+      const route = routes.find((r) => r.method === request.method.toLowerCase() && new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(`/${request.url.path.join('/')}`));
+      // Public routes send no token; protected ones inherit the user's bearer or name another token.
+      expect({ path: request.url.path.join('/'), public: route?.isPublic, auth: request.auth?.type ?? 'inherited' }).toEqual({
+        path: request.url.path.join('/'),
+        public: route?.isPublic,
+        auth: route?.isPublic ? 'noauth' : expect.stringMatching(/^(inherited|bearer)$/),
+      });
     }
   });
 });

@@ -69,11 +69,55 @@ const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', example: 899 } },
 };
 
-/** The JSON content of a failure answer: the SPEC envelope (`ErrorResponseDto`) with named examples. */
+/** `Idempotent-Replayed: true` (Stripe's convention): the answer is the stored answer of an earlier request with the same `Idempotency-Key`. */
+export const IDEMPOTENT_REPLAYED_HEADER = {
+  'Idempotent-Replayed': {
+    description: 'Present (`true`) only when this is the stored answer of an earlier request with the same `Idempotency-Key`: nothing moved this time.',
+    schema: { type: 'string', enum: ['true'], example: 'true' },
+  },
+};
+
+/**
+ * Fields some failures add to the envelope, declared where they can appear. An example using a field
+ * that is not listed here fails at startup, so every field a client can receive is in the document.
+ */
+const EXTRA_ERROR_FIELDS: Record<string, Record<string, unknown>> = {
+  retry_after_seconds: { type: 'integer', minimum: 0, example: 899, description: 'Seconds until the lock or limit ends (also in the `Retry-After` header)' },
+  max_balance: { type: 'integer', example: 100000000, description: 'The configured maximum balance (BALANCE_LIMIT_EXCEEDED)' },
+  checks: {
+    type: 'object',
+    description: 'State of each dependency (NOT_READY)',
+    additionalProperties: { type: 'string', enum: ['up', 'down'] },
+    example: { mongodb: 'up', redis: 'down' },
+  },
+};
+const ENVELOPE_FIELDS = new Set(['message', 'code', 'errors']);
+
+/**
+ * The schema of one status of one route: the SPEC envelope (`ErrorResponseDto`) narrowed to the
+ * `code`s its examples show (an enum a generated client can switch on) plus the extra fields they carry.
+ */
+export function errorSchema(examples: ErrorExample[]) {
+  const codes = [...new Set(examples.map((e) => e.value.code).filter((c): c is string => typeof c === 'string'))];
+  const properties: Record<string, unknown> = {};
+  if (codes.length) properties.code = { type: 'string', enum: codes, example: codes[0] };
+  const required = codes.length && examples.every((e) => e.value.code) ? ['code'] : [];
+  for (const example of examples) {
+    for (const field of Object.keys(example.value)) {
+      if (ENVELOPE_FIELDS.has(field)) continue;
+      const schema = EXTRA_ERROR_FIELDS[field];
+      if (!schema) throw new Error(`Error example "${example.summary}" has the field ${field}: declare it in EXTRA_ERROR_FIELDS`);
+      properties[field] = schema;
+    }
+  }
+  return { allOf: [{ $ref: getSchemaPath(ErrorResponseDto) }, { type: 'object', ...(required.length ? { required } : {}), properties }] };
+}
+
+/** The JSON content of a failure answer: the SPEC envelope (`ErrorResponseDto`, narrowed per route) with named examples. */
 export function errorContent(examples: ErrorExample[]) {
   return {
     'application/json': {
-      schema: { $ref: getSchemaPath(ErrorResponseDto) },
+      schema: errorSchema(examples) as never, // a SchemaObject; its `properties` are plain JSON here
       examples: Object.fromEntries(examples.map((e, i) => [`${e.value.code ?? 'error'}${i ? `_${i}` : ''}`, e])),
     },
   };
@@ -82,20 +126,25 @@ export function errorContent(examples: ErrorExample[]) {
 /**
  * Documents each error status of a route with concrete examples of its body, always as
  * `application/json` with the `ErrorResponseDto` schema (also on routes that answer CSV or text on
- * success); 423 and 429 also document the `Retry-After` response header:
+ * success); 423 and 429 also document the `Retry-After` response header, and the statuses in
+ * `options.replayable` the `Idempotent-Replayed` header (refusals an `Idempotency-Key` replays):
  * `@ApiErrorExamples({ 401: [COMMON_ERROR_EXAMPLES.unauthenticated], 409: [{ summary, value }] })`.
  * Give every status of a route in one call: a later declaration of the same status replaces it.
  */
-export function ApiErrorExamples(byStatus: Record<number, ErrorExample[]>) {
+export function ApiErrorExamples(byStatus: Record<number, ErrorExample[]>, options: { replayable?: number[] } = {}) {
   return applyDecorators(
     ApiExtraModels(ErrorResponseDto),
-    ...Object.entries(byStatus).map(([status, examples]) =>
-      ApiResponse({
+    ...Object.entries(byStatus).map(([status, examples]) => {
+      const headers = {
+        ...(status === '423' || status === '429' ? RETRY_AFTER : {}),
+        ...(options.replayable?.includes(Number(status)) ? IDEMPOTENT_REPLAYED_HEADER : {}),
+      };
+      return ApiResponse({
         status: Number(status),
         description: examples.map((e) => e.summary).join('; '),
-        ...(status === '423' || status === '429' ? { headers: RETRY_AFTER } : {}),
+        ...(Object.keys(headers).length ? { headers } : {}),
         content: errorContent(examples),
-      }),
-    ),
+      });
+    }),
   );
 }

@@ -24,11 +24,17 @@ export interface EnvelopeOptions {
   isArray?: boolean;
   /** Adds the sibling `pagination: {next_cursor, has_more}` of a paged list. */
   paginated?: boolean;
+  /** Response headers of the success answer (e.g. `IDEMPOTENT_REPLAYED_HEADER`). */
+  headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
 
-/** The JSON schema of the SPEC success envelope `{status:"SUCCESS", result}` around `model`. */
-export function envelopeSchema(model: Type<unknown>, options: Pick<EnvelopeOptions, 'isArray' | 'paginated'> = {}) {
-  const result = options.isArray ? { type: 'array', items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
+/**
+ * The JSON schema of the SPEC success envelope `{status:"SUCCESS", result}` around `model`; an array of
+ * models is a `oneOf` of them (a union in generated clients).
+ */
+export function envelopeSchema(model: Type<unknown> | Array<Type<unknown>>, options: Pick<EnvelopeOptions, 'isArray' | 'paginated'> = {}) {
+  const item = Array.isArray(model) ? { oneOf: model.map((m) => ({ $ref: getSchemaPath(m) })) } : { $ref: getSchemaPath(model) };
+  const result = options.isArray ? { type: 'array', items: item } : item;
   const properties: Record<string, unknown> = { status: { type: 'string', enum: ['SUCCESS'], example: 'SUCCESS' }, result };
   const required = ['status', 'result'];
   if (options.paginated) {
@@ -51,12 +57,13 @@ export function envelopeSchema(model: Type<unknown>, options: Pick<EnvelopeOptio
 }
 
 /** Documents a success answer in the SPEC envelope `{status:"SUCCESS", result}` (optionally a paginated list). */
-export function ApiEnvelope(model: Type<unknown>, options: EnvelopeOptions = {}) {
+export function ApiEnvelope(model: Type<unknown> | Array<Type<unknown>>, options: EnvelopeOptions = {}) {
   return applyDecorators(
-    ApiExtraModels(model),
+    ApiExtraModels(...([] as Array<Type<unknown>>).concat(model)),
     ApiResponse({
       status: options.status ?? 200,
       description: options.description ?? 'Success',
+      ...(options.headers ? { headers: options.headers as never } : {}),
       content: { 'application/json': { schema: envelopeSchema(model, options) as never } },
     }),
   );

@@ -8,7 +8,7 @@ import { ApiEnvelope, ApiTextResponse } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
 import { REPORT_COLUMNS } from './domain/report-row';
 import { sendCsv } from './http/csv-response';
-import { ReportEntryDto, TransactionsSummaryDto } from './http/report.response.dto';
+import { REPORT_ENTRY_VARIANTS, TransactionsSummaryDto } from './http/report.response.dto';
 import { ReportUserIdPipe } from './http/report-user-id.pipe';
 import { ExportTransactionsQuery } from './queries/export-transactions/export-transactions.query';
 import { ExportTransactionsRequestDto } from './queries/export-transactions/export-transactions.request.dto';
@@ -86,7 +86,7 @@ export class ReportsHttpController {
 
   @Get('transactions')
   @ApiOperation({ operationId: 'listTransactions', summary: 'My transactions (top-ups, payments, transfers in, out and refunded)', description: LIST_DESCRIPTION })
-  @ApiEnvelope(ReportEntryDto, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
+  @ApiEnvelope(REPORT_ENTRY_VARIANTS, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
   @ApiErrorExamples({ 400: [badFilter, badPeriod, badLimit, badCursor], 401: [unauthenticated], 503: [unavailable] })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListTransactionsRequestDto) {
     const page = await this.queries.execute(new ListTransactionsQuery(ReportSubject.own(user.userId), query));
@@ -121,7 +121,7 @@ export class ReportsHttpController {
     description: `Same parameters and answer as GET /transactions. ${LIST_DESCRIPTION}`,
   })
   @userIdParam()
-  @ApiEnvelope(ReportEntryDto, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
+  @ApiEnvelope(REPORT_ENTRY_VARIANTS, { isArray: true, paginated: true, description: 'A page of entries, newest first' })
   @ApiErrorExamples({ 400: [badUserId, badFilter, badPeriod, badLimit, badCursor], 401: [unauthenticated], 403: [adminOnly], 404: [userNotFound], 503: [unavailable] })
   async listOfUser(@Param('id', ReportUserIdPipe) id: string, @Query() query: ListTransactionsRequestDto) {
     const page = await this.queries.execute(new ListTransactionsQuery(ReportSubject.user(id), query));

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
 import { ValidationFailedError } from '../../common/errors';
-import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
+import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample, IDEMPOTENT_REPLAYED_HEADER, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
-import { IdempotencyKeyHeader } from '../wallet/wallet.http.controller';
+import { IdempotencyKey, IdempotencyKeyHeader } from '../wallet/wallet.http.controller';
 import { CreateTransferCommand } from './commands/create-transfer/create-transfer.command';
 import { CreateTransferRequestDto } from './commands/create-transfer/create-transfer.request.dto';
 import { GetTransferQuery } from './queries/get-transfer/get-transfer.query';
@@ -61,7 +61,11 @@ export class TransfersHttpController {
       'The sender is debited at once (so `Balance is not enough` and the balances are answered synchronously); the receiver is credited by the queue worker. Follow it with GET /transfers/{id}. A transfer that cannot complete is FAILED and refunded exactly once.',
   })
   @IdempotencyKeyHeader()
-  @ApiEnvelope(CreateTransferResultDto, { status: 202, description: 'Accepted: debited and queued (status PENDING)' })
+  @ApiEnvelope(CreateTransferResultDto, {
+    status: 202,
+    description: 'Accepted: debited and queued (status PENDING); with `Idempotent-Replayed: true`, the answer of the first request with this key',
+    headers: IDEMPOTENT_REPLAYED_HEADER,
+  })
   @ApiErrorExamples({
     400: [
       { summary: 'target_user is not a UUID', value: { message: 'Validation failed: target_user must be a user_id (UUID)', code: 'VALIDATION_FAILED', errors: { target_user: ['target_user must be a user_id (UUID)'] } } },
@@ -82,8 +86,8 @@ export class TransfersHttpController {
       MONEY_ERROR_EXAMPLES.accountInactive,
     ],
     503: [MONEY_ERROR_EXAMPLES.ledgerBusy, unavailable],
-  })
-  async create(@CurrentUser() user: AuthUser, @Body() body: CreateTransferRequestDto, @Headers('idempotency-key') key?: string) {
+  }, { replayable: [404, 422] })
+  async create(@CurrentUser() user: AuthUser, @Body() body: CreateTransferRequestDto, @IdempotencyKey() key?: string) {
     return success(await this.commands.execute(new CreateTransferCommand(user.userId, body.target_user, body.amount, body.remarks, key)));
   }
 

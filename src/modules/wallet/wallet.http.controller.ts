@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, createParamDecorator, ExecutionContext, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
-import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
+import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, IDEMPOTENT_REPLAYED_HEADER, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
 import { PayCommand } from './commands/pay/pay.command';
@@ -27,13 +27,26 @@ class PayResultDto {
   @ApiProperty({ example: '2021-04-01 22:22:00', pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$' }) created_date!: string;
 }
 
+/**
+ * The raw `Idempotency-Key` request header (a custom parameter decorator rather than `@Headers`, which
+ * Swagger would document a second time under its lower-case name).
+ */
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined =>
+  ctx.switchToHttp().getRequest<{ get(name: string): string | undefined }>().get('Idempotency-Key'),
+);
+
+/**
+ * The optional `Idempotency-Key` request header, without an example value on purpose: Swagger UI would
+ * prefill it, and executing twice would silently replay the first answer.
+ */
 export const IdempotencyKeyHeader = () =>
   ApiHeader({
-    // The name the handlers read with @Headers('idempotency-key'): Swagger merges both into one optional header.
-    name: 'idempotency-key',
+    name: 'Idempotency-Key',
     required: false,
-    description: 'Optional, 1-128 chars `[A-Za-z0-9_.:-]`. A retry with the same key and body replays the first answer and moves no money; the same key with another body is 409.',
-    schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$', example: 'c0ffee-2021-04-01-001' },
+    description:
+      'Optional; a new random UUID per operation (any 1-128 characters `[A-Za-z0-9_.:-]` are accepted), reused only to retry that same operation. ' +
+      'A retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) and moves no money; the same key with another body is 409. Keys are remembered for IDEMPOTENCY_TTL_SECONDS (24 h by default).',
+    schema: { type: 'string', format: 'uuid', pattern: '^[A-Za-z0-9_.:-]{1,128}$', minLength: 1, maxLength: 128 },
   });
 
 @ApiTags('wallet')
@@ -50,15 +63,15 @@ export class WalletHttpController {
     description: 'Credits the wallet at once. Send an `Idempotency-Key` to retry safely: a retry with the same key and body replays the first answer.',
   })
   @IdempotencyKeyHeader()
-  @ApiEnvelope(TopUpResultDto, { status: 201, description: 'Balance credited' })
+  @ApiEnvelope(TopUpResultDto, { status: 201, description: 'Balance credited (or, with `Idempotent-Replayed: true`, the answer of the first request with this key)', headers: IDEMPOTENT_REPLAYED_HEADER })
   @ApiErrorExamples({
     400: [MONEY_ERROR_EXAMPLES.amountInvalid, MONEY_ERROR_EXAMPLES.amountTooLarge, MONEY_ERROR_EXAMPLES.badIdempotencyKey, COMMON_ERROR_EXAMPLES.malformedJson],
     401: [COMMON_ERROR_EXAMPLES.unauthenticated],
     409: [MONEY_ERROR_EXAMPLES.idempotencyKeyReused, MONEY_ERROR_EXAMPLES.idempotencyKeyBusy],
     422: [MONEY_ERROR_EXAMPLES.balanceLimit, MONEY_ERROR_EXAMPLES.walletFrozen, MONEY_ERROR_EXAMPLES.accountInactive],
     503: [MONEY_ERROR_EXAMPLES.ledgerBusy, COMMON_ERROR_EXAMPLES.unavailable],
-  })
-  async topUp(@CurrentUser() user: AuthUser, @Body() body: TopUpRequestDto, @Headers('idempotency-key') key?: string) {
+  }, { replayable: [422] })
+  async topUp(@CurrentUser() user: AuthUser, @Body() body: TopUpRequestDto, @IdempotencyKey() key?: string) {
     return success(await this.commands.execute(new TopUpCommand(user.userId, body.amount, key)));
   }
 
@@ -70,15 +83,15 @@ export class WalletHttpController {
     description: 'Debits the wallet at once. Send an `Idempotency-Key` to retry safely: a retry with the same key and body replays the first answer.',
   })
   @IdempotencyKeyHeader()
-  @ApiEnvelope(PayResultDto, { status: 201, description: 'Balance debited' })
+  @ApiEnvelope(PayResultDto, { status: 201, description: 'Balance debited (or, with `Idempotent-Replayed: true`, the answer of the first request with this key)', headers: IDEMPOTENT_REPLAYED_HEADER })
   @ApiErrorExamples({
     400: [MONEY_ERROR_EXAMPLES.amountInvalid, MONEY_ERROR_EXAMPLES.amountTooLarge, MONEY_ERROR_EXAMPLES.badIdempotencyKey, COMMON_ERROR_EXAMPLES.malformedJson],
     401: [COMMON_ERROR_EXAMPLES.unauthenticated],
     409: [MONEY_ERROR_EXAMPLES.idempotencyKeyReused, MONEY_ERROR_EXAMPLES.idempotencyKeyBusy],
     422: [MONEY_ERROR_EXAMPLES.balanceNotEnough, MONEY_ERROR_EXAMPLES.walletFrozen, MONEY_ERROR_EXAMPLES.accountInactive],
     503: [MONEY_ERROR_EXAMPLES.ledgerBusy, COMMON_ERROR_EXAMPLES.unavailable],
-  })
-  async pay(@CurrentUser() user: AuthUser, @Body() body: PayRequestDto, @Headers('idempotency-key') key?: string) {
+  }, { replayable: [422] })
+  async pay(@CurrentUser() user: AuthUser, @Body() body: PayRequestDto, @IdempotencyKey() key?: string) {
     return success(await this.commands.execute(new PayCommand(user.userId, body.amount, body.remarks, key)));
   }
 }

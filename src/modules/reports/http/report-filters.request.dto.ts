@@ -20,7 +20,7 @@ class ReportDateConstraint implements ValidatorConstraintInterface {
 
 /** `from` / `to` of every report. */
 export class ReportPeriodRequestDto {
-  @ApiPropertyOptional({ example: '2021-04-01', maxLength: 35, description: `Start of the period, inclusive: ${DATE_FORMATS}` })
+  @ApiPropertyOptional({ maxLength: 35, description: `Start of the period, inclusive: ${DATE_FORMATS}` })
   @IsOptional()
   @IsString({ message: 'from must be a string' })
   @MaxLength(35, { message: 'from is too long' })
@@ -28,7 +28,6 @@ export class ReportPeriodRequestDto {
   from?: string;
 
   @ApiPropertyOptional({
-    example: '2021-04-30',
     maxLength: 35,
     description: `End of the period, inclusive: ${DATE_FORMATS}. A bare date means the end of that day. Must not be before \`from\`.`,
   })
@@ -41,17 +40,17 @@ export class ReportPeriodRequestDto {
 
 /** The filters a listing and an export share (they combine with AND). */
 export class ReportFiltersRequestDto extends ReportPeriodRequestDto {
-  @ApiPropertyOptional({ enum: REPORT_KINDS, example: 'PAYMENT', description: 'Kind of movement; `TRANSFER` covers outgoing, incoming and refunded transfers' })
+  @ApiPropertyOptional({ enum: REPORT_KINDS, description: 'Kind of movement; `TRANSFER` covers outgoing, incoming and refunded transfers' })
   @IsOptional()
   @IsIn(REPORT_KINDS, { message: `type must be one of ${REPORT_KINDS.join(', ')}` })
   type?: ReportKind;
 
-  @ApiPropertyOptional({ enum: TRANSACTION_TYPES, example: 'DEBIT', description: 'Money in (`CREDIT`) or out (`DEBIT`)' })
+  @ApiPropertyOptional({ enum: TRANSACTION_TYPES, description: 'Money in (`CREDIT`) or out (`DEBIT`)' })
   @IsOptional()
   @IsIn(TRANSACTION_TYPES, { message: `transaction_type must be one of ${TRANSACTION_TYPES.join(', ')}` })
   transaction_type?: TransactionType;
 
-  @ApiPropertyOptional({ enum: ENTRY_STATUSES, example: 'SUCCESS', description: 'Status of the entry (an outgoing transfer is PENDING until it settles)' })
+  @ApiPropertyOptional({ enum: ENTRY_STATUSES, description: 'Status of the entry (an outgoing transfer is PENDING until it settles)' })
   @IsOptional()
   @IsIn(ENTRY_STATUSES, { message: `status must be one of ${ENTRY_STATUSES.join(', ')}` })
   status?: EntryStatus;

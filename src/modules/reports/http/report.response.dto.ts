@@ -3,21 +3,13 @@ import { ENTRY_STATUSES, TRANSACTION_TYPES } from '../domain/report-filter';
 
 const DATE = { example: '2021-04-01 22:23:20', pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$' };
 
-/** One entry of a report. Exactly one of `top_up_id`, `payment_id`, `transfer_id` is present, first. */
-export class ReportEntryDto {
-  @ApiPropertyOptional({ format: 'uuid', example: '019a4f2e-7c1d-7b3a-9a4e-2f1c3d4b5a69', description: 'Present on top-ups only' })
-  top_up_id?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', example: '019a4f2f-0b4c-7d2e-8f1a-3c2b1a0f9e8d', description: 'Present on payments only' })
-  payment_id?: string;
-
-  @ApiPropertyOptional({
-    format: 'uuid',
-    example: '019a4f30-5a6b-7c8d-9e0f-1a2b3c4d5e6f',
-    description: 'Present on transfer entries: the DEBIT of the sender, the CREDIT of the receiver (same transfer_id) and the refund of a failed transfer',
-  })
-  transfer_id?: string;
-
+/**
+ * What every report entry has. An entry is one of `TopUpEntryDto`, `PaymentEntryDto`, `TransferEntryDto`
+ * (a `oneOf` in the document, a union in generated clients), told apart by which id it carries
+ * (`'top_up_id' in entry`): the brief's entry has no property whose value names its kind, so there is no
+ * `discriminator` keyword, and adding one would change the brief's JSON shape.
+ */
+class ReportEntryBaseDto {
   @ApiProperty({ enum: ENTRY_STATUSES, example: 'SUCCESS', description: 'An outgoing transfer is PENDING until it settles, then SUCCESS or FAILED' })
   status!: string;
 
@@ -41,13 +33,38 @@ export class ReportEntryDto {
 
   @ApiProperty(DATE)
   created_date!: string;
+}
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, example: '019a4f2d-2222-7a2b-8c3d-4e5f6a7b8c9d', description: 'Transfer entries only: the other user of the transfer' })
+/** A top-up: always a SUCCESS CREDIT with `remarks: ""`. */
+export class TopUpEntryDto extends ReportEntryBaseDto {
+  @ApiProperty({ format: 'uuid', example: '019a4f2e-7c1d-7b3a-9a4e-2f1c3d4b5a69', description: 'The top-up (first key of the entry)' })
+  top_up_id!: string;
+}
+
+/** A payment: a DEBIT. */
+export class PaymentEntryDto extends ReportEntryBaseDto {
+  @ApiProperty({ format: 'uuid', example: '019a4f2f-0b4c-7d2e-8f1a-3c2b1a0f9e8d', description: 'The payment (first key of the entry)' })
+  payment_id!: string;
+}
+
+/** A transfer leg: the sender's DEBIT, the receiver's CREDIT (same `transfer_id`) or the refund of a FAILED transfer. */
+export class TransferEntryDto extends ReportEntryBaseDto {
+  @ApiProperty({
+    format: 'uuid',
+    example: '019a4f30-5a6b-7c8d-9e0f-1a2b3c4d5e6f',
+    description: 'The transfer (first key of the entry): the DEBIT of the sender, the CREDIT of the receiver (same transfer_id) and the refund of a failed transfer',
+  })
+  transfer_id!: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, example: '019a4f2d-2222-7a2b-8c3d-4e5f6a7b8c9d', description: 'The other user of the transfer' })
   counterparty_user_id?: string | null;
 
   @ApiPropertyOptional({ type: Boolean, example: true, description: 'Only on the CREDIT that refunds a FAILED transfer to its sender (always true when present)' })
   reversal?: boolean;
 }
+
+/** The variants of a report entry, in the order the document lists them. */
+export const REPORT_ENTRY_VARIANTS = [TopUpEntryDto, PaymentEntryDto, TransferEntryDto];
 
 export class EntryCountsDto {
   @ApiProperty({ type: 'integer', example: 2 }) TOP_UP!: number;

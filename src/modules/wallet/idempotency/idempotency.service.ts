@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { ConflictError, DomainError, ValidationFailedError } from '../../../common/errors';
+import { markIdempotentReplay } from '../../../common/http/idempotent-replay';
 import { newId } from '../../../common/util/ids';
 import { IdempotencyKeyDocument, StoredResponse } from '../persistence/ledger.schemas';
 
@@ -50,12 +51,16 @@ export class IdempotencyService {
     if (record.request_hash !== hash) {
       throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
     }
-    if (record.response) return replay<R>(record.response);
+    if (record.response) {
+      markIdempotentReplay(); // `Idempotent-Replayed: true` on the HTTP answer, a success or a stored refusal
+      return replay<R>(record.response);
+    }
     if (!record.fresh) {
       // An earlier request with this key may still be at work: wait for its answer rather than run the
       // operation alongside it (the two could answer differently, one refused and one applied).
       const answer = await this.awaitAnswer(id, record);
       if (answer) {
+        markIdempotentReplay();
         return replay<R>(answer);
       }
     }

@@ -9,7 +9,7 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** Query string of `GET /transactions` (and of an admin's `GET /users/{id}/transactions`). */
 export class ListTransactionsRequestDto extends ReportFiltersRequestDto {
-  @ApiPropertyOptional({ type: 'integer', example: 100, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Entries per page' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Entries per page' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'limit must be an integer' })

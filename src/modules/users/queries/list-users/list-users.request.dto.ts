@@ -8,14 +8,14 @@ export const MAX_PAGE_SIZE = 100;
 
 /** Query string of `GET /users` (the admin listing and the directory alike). */
 export class ListUsersRequestDto {
-  @ApiPropertyOptional({ example: 'budi', maxLength: 50, description: 'Words that must each appear in the first or last name (admins: or in the phone number)' })
+  @ApiPropertyOptional({ maxLength: 50, description: 'Words that must each appear in the first or last name (admins: or in the phone number)' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: 'q must be a string' })
   @MaxLength(50, { message: 'q must be at most 50 characters' })
   q?: string;
 
-  @ApiPropertyOptional({ type: 'integer', example: 20, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Users per page' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Users per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer' })
