@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compiledApp, CompiledApp, REPO_ROOT } from '../../fault/support/build';
-import { freePort, ServiceProcess } from '../../fault/support/cluster';
+import { freePort, ServiceProcess, whenReady } from '../../fault/support/cluster';
 import { migrateDatabase, testDatabaseName } from '../../support/test-app';
 
-const READY_TIMEOUT_MS = 60_000;
 
 /** Every child of this test process, killed if the runner exits without cleaning up. */
 const children = new Set<ServiceProcess>();
@@ -103,21 +102,7 @@ export class ChaosCluster {
     });
     slot.proc = proc;
     this.starts++;
-    let seen = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${slot.name} not ready after ${READY_TIMEOUT_MS} ms:\n${proc.logTail()}`)), READY_TIMEOUT_MS);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        seen = (seen + chunk.toString('utf8')).slice(-4096);
-        if (seen.includes(readyText)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      void proc.exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`${slot.name} exited (${code ?? signal}) before it was ready:\n${seen}\n${proc.logTail()}`));
-      });
-    });
+    const ready = whenReady(proc, readyText);
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     try {

@@ -72,6 +72,25 @@ export class ServiceProcess {
   }
 }
 
+/** Resolves once the process prints `readyText`; rejects when it exits first or stays unready for READY_TIMEOUT_MS. */
+export function whenReady(proc: ServiceProcess, readyText: string): Promise<void> {
+  let seen = '';
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${proc.name} not ready after ${READY_TIMEOUT_MS} ms:\n${proc.logTail()}`)), READY_TIMEOUT_MS);
+    proc.child.stdout!.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString('utf8')).slice(-4096);
+      if (seen.includes(readyText)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void proc.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${proc.name} exited (${code ?? signal}) before it was ready:\n${seen}\n${proc.logTail()}`));
+    });
+  });
+}
+
 /**
  * A deployment of the service made of real processes of the compiled app (`node main.js` with
  * APP_ROLE=api, `node worker.js`), on its own freshly migrated database and Redis prefix, all
@@ -139,21 +158,7 @@ export class ServiceCluster {
     child.once('exit', () => children.delete(child));
     const proc = new ServiceProcess(name, child, logFile, baseUrl);
     this.processes.push(proc);
-    let seen = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} not ready after ${READY_TIMEOUT_MS} ms:\n${proc.logTail()}`)), READY_TIMEOUT_MS);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        seen = (seen + chunk.toString('utf8')).slice(-4096);
-        if (seen.includes(readyText)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      void proc.exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${seen}\n${proc.logTail()}`));
-      });
-    });
+    const ready = whenReady(proc, readyText);
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     void proc.exited.then(() => log.end());
