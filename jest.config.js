@@ -3,6 +3,23 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }]; // tsconfig sets isol
 
 module.exports = {
   testTimeout: 60000,
+  // JUnit XML for CI systems and QA (test-artifacts/jest-junit.xml; $JEST_JUNIT_OUTPUT_NAME renames it), one
+  // <testsuite> per file named after its project; `npm run test:report` turns it into test-artifacts/test-report.html.
+  reporters: [
+    'default',
+    [
+      'jest-junit',
+      {
+        outputDirectory: 'test-artifacts',
+        outputName: 'jest-junit.xml',
+        suiteName: 'Dompet',
+        suiteNameTemplate: '{displayName}: {filepath}',
+        classNameTemplate: '{classname}',
+        titleTemplate: '{title}',
+        addFileAttribute: 'true',
+      },
+    ],
+  ],
   projects: [
     {
       displayName: 'unit',

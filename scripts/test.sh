@@ -15,7 +15,9 @@
 # processes (APP_ROLE=api + a worker, NODE_ENV=production) on a fresh database
 # of the same servers, and runs the e2e suite against it over HTTP only
 # (E2E_BASE_URL) plus `npm run scenario`; it also runs `npm run check:deploy`.
-# Any failure there fails the run.
+# Any failure there fails the run. It also runs the Postman workflow with newman against that API
+# (scripts/postman.ts) and the generated-client check (scripts/check-client.sh, no server needed).
+# JUnit XML of every part lands in test-artifacts/ (*junit*.xml), summed up in test-artifacts/test-report.html.
 # With E2E_BASE_URL already set, the e2e suite of the main run drives that
 # deployment instead, and the black-box step only runs the scenario against it.
 set -uo pipefail
@@ -102,10 +104,15 @@ else
 fi
 export MONGODB_URI REDIS_URL
 
+# JUnit XML and the HTML summary of this run only.
+mkdir -p test-artifacts
+rm -f test-artifacts/*junit*.xml test-artifacts/test-report.html
+
 BLACK_BOX_REPORTER=()
 if [ -n "${E2E_BASE_URL:-}" ]; then
   dompet_log "E2E_BASE_URL is set: the e2e suite drives $E2E_BASE_URL over HTTP only (unset it for the in-process run)"
-  BLACK_BOX_REPORTER=(--reporters default --reporters ./test/support/black-box-reporter.js)
+  BLACK_BOX_REPORTER=(--reporters default --reporters ./test/support/black-box-reporter.js --reporters jest-junit)
+  export JEST_JUNIT_OUTPUT_DIR=test-artifacts # reporters given on the command line take no options from jest.config.js
 fi
 
 t="$(dompet_now)"
@@ -167,15 +174,35 @@ if [ "$black_box_mode" = "1" ]; then
     grep -E '^FAIL|check-deploy' "$bb_logs/check-deploy.log" >&2 || dompet_log_tail "$bb_logs/check-deploy.log"
     bb_rc=1
   fi
+  # The committed openapi.json makes a typed client that test/client/flow.ts compiles against.
+  if bash scripts/check-client.sh >"$bb_logs/client-check.log" 2>&1; then
+    dompet_log "$(tail -n 1 "$bb_logs/client-check.log")"
+  else
+    cat "$bb_logs/client-check.log" >&2
+    dompet_warn "client check failed: the generated client does not type-check test/client/flow.ts"
+    bb_rc=1
+  fi
   if [ -n "${E2E_BASE_URL:-}" ]; then
     dompet_log "black-box: the main run drove $E2E_BASE_URL already; scenario against it"
     npx ts-node --transpile-only scripts/scenario.ts --base-url "$E2E_BASE_URL" || bb_rc=1
+    npx ts-node --transpile-only scripts/postman.ts --base-url "$E2E_BASE_URL" ${E2E_ADMIN_PHONE:+--admin-phone "$E2E_ADMIN_PHONE"} ${E2E_ADMIN_PIN:+--admin-pin "$E2E_ADMIN_PIN"} >"$bb_logs/postman.log" 2>&1 ||
+      { cat "$bb_logs/postman.log" >&2; bb_rc=1; }
+    dompet_log "$(tail -n 1 "$bb_logs/postman.log")"
   elif black_box_start "$bb_logs"; then
     dompet_log "black-box: API + worker (NODE_ENV=production) on $E2E_BASE_URL ready in $(dompet_elapsed "$t"); logs in $bb_logs"
-    E2E_BASE_URL="$E2E_BASE_URL" E2E_ADMIN_PHONE="$E2E_ADMIN_PHONE" E2E_ADMIN_PIN="$E2E_ADMIN_PIN" \
+    E2E_BASE_URL="$E2E_BASE_URL" E2E_ADMIN_PHONE="$E2E_ADMIN_PHONE" E2E_ADMIN_PIN="$E2E_ADMIN_PIN" JEST_JUNIT_OUTPUT_DIR=test-artifacts JEST_JUNIT_OUTPUT_NAME=black-box-jest-junit.xml \
       npx jest --config jest.config.js --selectProjects e2e --runInBand \
-      --reporters default --reporters ./test/support/black-box-reporter.js || bb_rc=1
+      --reporters default --reporters ./test/support/black-box-reporter.js --reporters jest-junit || bb_rc=1
     npx ts-node --transpile-only scripts/scenario.ts --base-url "$E2E_BASE_URL" || bb_rc=1
+    # The Postman workflow (newman, full log in postman.log; JUnit XML in test-artifacts/postman-junit.xml) and
+    # the typed client's flow, against the same API.
+    if npx ts-node --transpile-only scripts/postman.ts --base-url "$E2E_BASE_URL" --admin-phone "$E2E_ADMIN_PHONE" --admin-pin "$E2E_ADMIN_PIN" >"$bb_logs/postman.log" 2>&1; then
+      dompet_log "$(tail -n 1 "$bb_logs/postman.log")"
+    else
+      cat "$bb_logs/postman.log" >&2
+      bb_rc=1
+    fi
+    npx ts-node --transpile-only -P test/client/tsconfig.json test/client/flow.ts --base-url "$E2E_BASE_URL" || bb_rc=1
     unset E2E_BASE_URL E2E_ADMIN_PHONE E2E_ADMIN_PIN
   else
     bb_rc=1
@@ -184,4 +211,5 @@ if [ "$black_box_mode" = "1" ]; then
   dompet_log "black-box step finished with exit code $bb_rc in $(dompet_elapsed "$t")"
   [ "$bb_rc" = "0" ] || rc=1
 fi
+npx ts-node --transpile-only scripts/junit-html.ts || true
 exit $rc

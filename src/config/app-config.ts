@@ -14,7 +14,7 @@ const schema = Joi.object({
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   BODY_LIMIT: Joi.string().default('100kb'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
-  PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).optional(),
+  PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').optional(),
   APP_TIME_ZONE: Joi.string()
     .default('Asia/Jakarta')
     .custom((value: string) => {
@@ -174,7 +174,7 @@ export class AppConfig implements AppConfigValues {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
-      publicBaseUrl: v.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      publicBaseUrl: v.PUBLIC_BASE_URL ? String(v.PUBLIC_BASE_URL).replace(/\/+$/, '') : undefined,
       timeZone: v.APP_TIME_ZONE,
       mongodbUri: v.MONGODB_URI,
       mongodbDb: v.MONGODB_DB,

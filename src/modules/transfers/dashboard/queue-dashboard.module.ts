@@ -28,7 +28,13 @@ export { QUEUE_DASHBOARD_ROUTE } from './queue-dashboard.access';
         route: QUEUE_DASHBOARD_ROUTE,
         adapter: ExpressAdapter,
         boardOptions: {
-          uiConfig: { boardTitle: 'Dompet queues', miscLinks: [{ text: 'Sign out', url: `${QUEUE_DASHBOARD_ROUTE}/logout` }] },
+          uiConfig: {
+            boardTitle: 'Dompet queues',
+            miscLinks: [{ text: 'Sign out', url: `${QUEUE_DASHBOARD_ROUTE}/logout` }],
+            // Bull Board formats times in the browser's time zone (it has no zone setting), while the API
+            // speaks APP_TIME_ZONE: every time carries its UTC offset so the two can be compared.
+            dateFormats: { short: 'HH:mm:ss xxx', common: 'MM-dd HH:mm:ss xxx', full: 'yyyy-MM-dd HH:mm:ss xxx' },
+          },
         },
         middleware: new QueueDashboardAccess(tokens, sessions, commands, config, throttle).middleware,
       }),
