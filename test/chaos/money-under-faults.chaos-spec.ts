@@ -35,7 +35,7 @@ import { ChaosCluster } from './support/cluster';
 import { FaultInjector } from './support/faults';
 import { History } from './support/history';
 import { AnswerClass, definitive, HttpClient } from './support/http';
-import { checkInvariants, InvariantResult } from './support/invariants';
+import { checkInvariants, InvariantResult, REDIS_DOWN_ANSWER_MS } from './support/invariants';
 import { chaosSeed, Prng } from './support/prng';
 import { PrivateServers } from './support/servers';
 import { Admin, Client, Guesser, Person, World } from './support/workload';
@@ -177,6 +177,7 @@ describe('chaos: money, sessions and PIN lockout under random faults', () => {
         over: () => world.stopped() || http.now() >= world.deadline - 4000,
         downMs: [1000, 4000],
         dependencyDownMs: [2500, 6000],
+        redisDownMs: [REDIS_DOWN_ANSWER_MS + 1500, REDIS_DOWN_ANSWER_MS + 4000],
         gapMs: [1500, 4000],
         readinessGraceMs: 3000,
       }, note);

@@ -17,6 +17,11 @@ export interface FaultSettings {
   downMs: [number, number];
   /** The same for a database or Redis outage (long enough to probe readiness after the grace). */
   dependencyDownMs: [number, number];
+  /**
+   * The same for Redis killed: longer than `REDIS_DOWN_ANSWER_MS` plus the half second of grace, so a
+   * request that waits for Redis to come back (instead of answering) outlasts the bound and is seen.
+   */
+  redisDownMs: [number, number];
   /** Pause between two faults: [min, max] ms. */
   gapMs: [number, number];
   /** Readiness is probed from this long after a dependency went down until it is restored. */
@@ -50,7 +55,7 @@ export class FaultInjector {
 
   private async inject(kind: FaultKind): Promise<void> {
     const dependency = kind.startsWith('ferretdb') || kind.startsWith('postgres') || kind === 'redis-kill';
-    const downMs = kind === 'redis-flush' ? 0 : this.rng.int(...(dependency ? this.settings.dependencyDownMs : this.settings.downMs));
+    const downMs = kind === 'redis-flush' ? 0 : this.rng.int(...(kind === 'redis-kill' ? this.settings.redisDownMs : dependency ? this.settings.dependencyDownMs : this.settings.downMs));
     const record: FaultRecord = { kind, target: '', startedAt: this.http.now(), restoreAt: 0, endedAt: 0, dependencyDown: false, redisDataLoss: false };
     this.history.faults.push(record);
     let restoring = false;
