@@ -63,3 +63,11 @@ class RedisCloser implements OnApplicationShutdown {
   exports: [REDIS, THROTTLER_REDIS, RedisKeys],
 })
 export class RedisModule {}
+
+/**
+ * Throws at once unless the client is connected. For best-effort writes (caches, leases) that must not
+ * wait out ioredis's reconnection attempts while Redis is down: the caller's fallback runs instead.
+ */
+export function assertRedisReady(redis: Redis): void {
+  if (redis.status !== 'ready') throw new Error(`Redis is not connected (${redis.status})`);
+}

@@ -1,6 +1,9 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
 import { execFileSync } from 'node:child_process';
 import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { TransfersRepository } from '../../src/modules/transfers/persistence/transfers.repository';
+import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { IdempotencyService } from '../../src/modules/wallet/idempotency/idempotency.service';
 import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
@@ -52,7 +55,7 @@ describe('answers match effects under database and Redis faults', () => {
     return u;
   }
 
-  it('every success answer is the movement that happened: its balances are the wallet's, one after the other', async () => {
+  it('every success answer is the movement that happened: its balances are those of the wallet, one after the other', async () => {
     const u = await newUser(t);
     const b = await newUser(t);
     let balance = 0;
@@ -114,6 +117,30 @@ describe('answers match effects under database and Redis faults', () => {
     expect((await waitForSettled(t, a, res.body.result.transfer_id)).status).toBe('SUCCESS');
     expect(await balanceOf(t, a)).toBe(7000);
     expect(await balanceOf(t, b)).toBe(3000);
+  });
+
+  itInProcess('internals', 'a retry of an accepted transfer answers 202 with that transfer, even once its receiver is deactivated', async () => {
+    const a = await funded(10000);
+    const b = await newUser(t);
+    const queue = t.app.get<Queue>(getQueueToken(TRANSFER_QUEUE));
+    await queue.pause(true);
+    try {
+      // The first attempt debits, but its answer is never stored for the key (and its client never hears it).
+      jest.spyOn(t.app.get(IdempotencyService) as unknown as { store: () => Promise<void> }, 'store').mockRejectedValueOnce(lostAck());
+      const body = { target_user: b.userId, amount: 2500, remarks: 'retry' };
+      const first = await t.http().post('/transfer').set(a.auth).set('Idempotency-Key', 'accepted-then-inactive').send(body).expect(202);
+      await t.db.collection('users').updateOne({ _id: b.userId } as never, { $set: { status: 'DEACTIVATED' } });
+      const retry = await t.http().post('/transfer').set(a.auth).set('Idempotency-Key', 'accepted-then-inactive').send(body);
+      expect(retry.status).toBe(202);
+      expect(retry.body.result).toMatchObject({ transfer_id: first.body.result.transfer_id, balance_before: 10000, balance_after: 7500 });
+    } finally {
+      await queue.resume(true);
+    }
+    expect(await waitForSettled(t, a, (await t.db.collection<LedgerEntry>('ledger_entries').findOne({ wallet_id: a.userId, entry_type: 'TRANSFER_OUT' }))!.ref_id)).toMatchObject({
+      status: 'FAILED',
+      failure_reason: 'RECEIVER_INACTIVE',
+    });
+    expect(await balanceOf(t, a)).toBe(10000);
   });
 
   itInProcess('internals', 'a transfer whose debit landed but whose acknowledgement was lost answers 202, and is carried out once', async () => {

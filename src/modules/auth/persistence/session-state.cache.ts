@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../../config/app-config';
-import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { assertRedisReady, REDIS, RedisKeys } from '../../../infrastructure/redis.module';
 import type { SessionDocument } from './session.schemas';
 
 export type SessionState = 'OPEN' | 'REVOKED';
@@ -59,6 +59,7 @@ export class SessionStateCache {
   /** Called after MongoDB recorded the revocation: every instance refuses the session's tokens at once. */
   async publishRevoked(sessionId: string, reason: string): Promise<void> {
     try {
+      assertRedisReady(this.redis);
       await this.redis.set(this.key(sessionId), reason, 'EX', this.revokedSeconds());
     } catch (err) {
       // The entry may still say OPEN for up to SESSION_CACHE_SECONDS; without Redis the check reads MongoDB, which says revoked.

@@ -3,7 +3,7 @@ import type { Posting } from '../../wallet/ledger/ledger.service';
 
 export type TransferLeg = 'DEBIT' | 'CREDIT' | 'REFUND';
 
-interface TransferFacts {
+export interface TransferFacts {
   _id: string;
   sender_id: string;
   receiver_id: string;

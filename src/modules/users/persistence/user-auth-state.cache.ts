@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Role } from '../../../common/decorators/auth.decorators';
 import { AppConfig } from '../../../config/app-config';
-import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { assertRedisReady, REDIS, RedisKeys } from '../../../infrastructure/redis.module';
 import type { UserStatus } from './user.schema';
 import type { UserRecord } from './users.repository';
 
@@ -70,6 +70,7 @@ export class UserAuthStateCache {
   async publish(user: UserRecord): Promise<void> {
     const key = this.key(user._id);
     try {
+      assertRedisReady(this.redis);
       if (this.config.sessionCacheSeconds <= 0) {
         await this.redis.del(key);
       } else {

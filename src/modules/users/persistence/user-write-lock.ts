@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { KeyedMutex } from '../../../common/util/keyed-mutex';
-import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { assertRedisReady, REDIS, RedisKeys } from '../../../infrastructure/redis.module';
 import { UserBusyError } from '../domain/user.errors';
 
 const LEASE_MS = 10_000;
@@ -53,6 +53,7 @@ export class UserWriteLock {
   }
 
   private async acquire(key: string, token: string): Promise<boolean> {
+    assertRedisReady(this.redis);
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       if ((await this.redis.set(key, token, 'PX', LEASE_MS, 'NX')) === 'OK') return true;

@@ -4,11 +4,12 @@ import { AppConfig } from '../../../../config/app-config';
 import { formatDateTime } from '../../../../common/util/time';
 import { UsersRepository } from '../../../users/persistence/users.repository';
 import { WalletAccess } from '../../../wallet/domain/wallet-access';
+import { LedgerEntry } from '../../../wallet/domain/ledger-entry';
 import { BalanceNotEnoughError } from '../../../wallet/domain/wallet.errors';
 import { IdempotencyService } from '../../../wallet/idempotency/idempotency.service';
 import { LedgerService } from '../../../wallet/ledger/ledger.service';
 import { ReceiverUnavailableError, SelfTransferError, TargetUserNotFoundError } from '../../domain/transfer.errors';
-import { transferLeg } from '../../domain/transfer-legs';
+import { TransferFacts, transferFacts, transferLeg, transferOpId } from '../../domain/transfer-legs';
 import { TransfersRepository } from '../../persistence/transfers.repository';
 import { transferRecord } from '../../persistence/transfer.schemas';
 import { TransferQueue } from '../../queue/transfer-queue';
@@ -40,6 +41,10 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
     const body = { target_user: cmd.targetUserId, amount: cmd.amount, remarks: cmd.remarks };
     return this.idempotency.run({ userId: cmd.senderId, scope: 'transfer', key: cmd.idempotencyKey, body }, async (transferId, mayExist) => {
       if (cmd.targetUserId === cmd.senderId) throw new SelfTransferError();
+      // A retry of a transfer that was accepted (its debit written) answers that, whatever changed since
+      // (the receiver deactivated, the wallet frozen): the money moved, so the answer is the 202.
+      const accepted = mayExist ? await this.ledger.findByOp(transferOpId(transferId, 'DEBIT')) : null;
+      if (accepted) return this.accepted(transferFacts(accepted), accepted);
       await this.access.usableWallet(cmd.senderId);
       const receiver = await this.users.findById(cmd.targetUserId);
       if (!receiver) throw new TargetUserNotFoundError();
@@ -62,28 +67,33 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
         if (err instanceof BalanceNotEnoughError) await this.transfers.clearPending(transferId).catch(() => undefined);
         throw err;
       }
-      // From here on the money has moved: whatever fails now must not turn the answer into an error.
-      try {
-        await this.transfers.recordPending(transferRecord(facts, debit.created_at));
-      } catch (err) {
-        this.logger.warn(`recording transfer ${transferId} failed, recovery will rebuild it from its debit: ${(err as Error).message}`);
-      }
-      try {
-        await this.queue.enqueue(transferId);
-      } catch (err) {
-        // The transfer is recorded and debited; the recovery sweep enqueues it once Redis answers again.
-        this.logger.warn(`enqueue of transfer ${transferId} failed, recovery will retry: ${(err as Error).message}`);
-      }
-      return {
-        transfer_id: transferId,
-        amount: debit.amount,
-        remarks: debit.remarks,
-        balance_before: debit.balance_before,
-        balance_after: debit.balance_after,
-        created_date: formatDateTime(debit.created_at, this.config.timeZone),
-        // Accepted for the background: its progress is read with GET /transfers/:id.
-        status: 'PENDING',
-      };
+      return this.accepted(facts, debit);
     });
+  }
+
+  /** The answer once the debit is written; recording and enqueueing the transfer cannot turn it into an error. */
+  private async accepted(facts: TransferFacts, debit: LedgerEntry): Promise<CreateTransferResult> {
+    // From here on the money has moved: whatever fails now must not turn the answer into an error.
+    try {
+      await this.transfers.recordPending(transferRecord(facts, debit.created_at));
+    } catch (err) {
+      this.logger.warn(`recording transfer ${facts._id} failed, recovery will rebuild it from its debit: ${(err as Error).message}`);
+    }
+    try {
+      await this.queue.enqueue(facts._id);
+    } catch (err) {
+      // The transfer is recorded and debited; the recovery sweep enqueues it once Redis answers again.
+      this.logger.warn(`enqueue of transfer ${facts._id} failed, recovery will retry: ${(err as Error).message}`);
+    }
+    return {
+      transfer_id: facts._id,
+      amount: debit.amount,
+      remarks: debit.remarks,
+      balance_before: debit.balance_before,
+      balance_after: debit.balance_after,
+      created_date: formatDateTime(debit.created_at, this.config.timeZone),
+      // Accepted for the background: its progress is read with GET /transfers/:id.
+      status: 'PENDING',
+    };
   }
 }
