@@ -17,6 +17,8 @@ module.exports = {
         classNameTemplate: '{classname}',
         titleTemplate: '{title}',
         addFileAttribute: 'true',
+        // A file that fails to run (a syntax error, a failing beforeAll) shows as a failed test case, not as nothing.
+        reportTestSuiteErrors: 'true',
       },
     ],
   ],
