@@ -32,7 +32,7 @@ describe('dependencyOf', () => {
   });
 
   it('recognises driver timeouts and unreachable servers', () => {
-    for (const name of ['MongoServerSelectionError', 'MongoNetworkTimeoutError', 'MongoNetworkError', 'MongoPoolClearedError', 'MongooseServerSelectionError']) {
+    for (const name of ['MongoServerSelectionError', 'MongoNetworkTimeoutError', 'MongoNetworkError', 'MongoPoolClearedError', 'PoolClearedOnNetworkError', 'MongooseServerSelectionError']) {
       expect(dependencyOf(Object.assign(new Error('x'), { name }))).toBe('database');
     }
   });

@@ -38,6 +38,8 @@ export function dependencyOf(error: unknown): 'database' | 'redis' | null {
   const message = e.message ?? '';
   if (
     /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared|WaitQueueTimeout)Error$/.test(name) ||
+    // the driver's in-use connections interrupted when its monitor loses the server (a frozen FerretDB)
+    name === 'PoolClearedOnNetworkError' ||
     (name === 'MongooseServerSelectionError') ||
     /buffering timed out|Client must be connected|connection .* closed|Topology is closed/i.test(message) ||
     isFerretDbBackendDown(e)
