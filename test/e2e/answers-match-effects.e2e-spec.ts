@@ -52,7 +52,7 @@ describe('answers match effects under database and Redis faults', () => {
     return u;
   }
 
-  it('every success answer is the movement that happened: its balances are the wallet's, one after the other', async () => {
+  it("every success answer is the movement that happened: its balances are the wallet's, one after the other", async () => {
     const u = await newUser(t);
     const b = await newUser(t);
     let balance = 0;
