@@ -23,7 +23,7 @@ type Row = Record<string, unknown>;
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const BASE_KEYS = ['status', 'user_id', 'transaction_type', 'amount', 'remarks', 'balance_before', 'balance_after', 'created_date'];
-const CSV_HEADER = 'top_up_id,payment_id,transfer_id,status,user_id,transaction_type,amount,remarks,balance_before,balance_after,created_date,counterparty_user_id,reversal';
+const CSV_HEADER = 'top_up_id,payment_id,transfer_id,hold_id,status,user_id,transaction_type,amount,remarks,balance_before,balance_after,created_date,counterparty_user_id,reversal';
 
 /** A strict RFC 4180 reader for the export (quoted cells, doubled quotes, CRLF records). */
 function parseCsv(text: string): string[][] {
@@ -380,7 +380,7 @@ describe('reports: transaction listing, summary and export', () => {
         total_credit: 30000,
         total_debit: 3000,
         count: 6,
-        counts: { TOP_UP: 3, PAYMENT: 3, TRANSFER_IN: 0, TRANSFER_OUT: 0, TRANSFER_REFUND: 0 },
+        counts: { TOP_UP: 3, PAYMENT: 3, TRANSFER_IN: 0, TRANSFER_OUT: 0, TRANSFER_REFUND: 0, HOLD: 0, HOLD_RELEASE: 0 },
       });
       expect(s.opening_balance + s.total_credit - s.total_debit).toBe(s.closing_balance);
       // A period without entries: the balance carried over, nothing moved.
