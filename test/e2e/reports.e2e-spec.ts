@@ -251,7 +251,7 @@ describe('reports: transaction listing, summary and export', () => {
           total_credit: 520000,
           total_debit: 150000,
           count: 5,
-          counts: { TOP_UP: 1, PAYMENT: 1, TRANSFER_IN: 0, TRANSFER_OUT: 2, TRANSFER_REFUND: 1 },
+          counts: { TOP_UP: 1, PAYMENT: 1, TRANSFER_IN: 0, TRANSFER_OUT: 2, TRANSFER_REFUND: 1, HOLD: 0, HOLD_RELEASE: 0 },
         },
       });
       const profileBalance = (await t.http().get('/profile').set(a.auth).expect(200)).body.result.balance;
@@ -395,7 +395,7 @@ describe('reports: transaction listing, summary and export', () => {
       const csv = await t.http().get('/transactions/export').set(u.auth).query({ from: '2024-03-02', to: '2024-03-03', type: 'PAYMENT' }).expect(200);
       expect(csv.headers['content-disposition']).toBe('attachment; filename="transactions-2024-03-02-2024-03-03.csv"');
       const records = parseCsv(csv.text);
-      expect(records.slice(1).map((r) => r[10])).toEqual(rows.map((r) => r.created_date));
+      expect(records.slice(1).map((r) => r[11])).toEqual(rows.map((r) => r.created_date));
     });
 
     itWithDatabase('bounds the work of a filtered page: an empty page with a cursor when 5,000 entries hold no match', async () => {
@@ -651,7 +651,7 @@ describe('reports: transaction listing, summary and export', () => {
       const res = await t.http().get('/transactions/export').set(u.auth).query({ type: 'PAYMENT' }).expect(200);
       expect(res.text).toContain('"\'=HYPERLINK(""http://evil.example"",""click"")"');
       const records = parseCsv(res.text);
-      expect(records.slice(1).map((r) => r[7])).toEqual([...remarks].reverse().map((r) => (/^[=+\-@]/.test(r) ? `'${r}` : r)));
+      expect(records.slice(1).map((r) => r[8])).toEqual([...remarks].reverse().map((r) => (/^[=+\-@]/.test(r) ? `'${r}` : r)));
       expect(records.slice(1).every((r) => r.length === 13)).toBe(true);
     });
 
@@ -665,8 +665,8 @@ describe('reports: transaction listing, summary and export', () => {
       const res = await t.http().get('/transactions/export').set(u.auth).expect(200);
       const records = parseCsv(res.text);
       expect(records).toHaveLength(3001);
-      expect(records[1][9]).toBe('3000');
-      expect(records[3000][9]).toBe('1');
+      expect(records[1][10]).toBe('3000');
+      expect(records[3000][10]).toBe('1');
     });
   });
 
@@ -733,7 +733,7 @@ describe('reports: transaction listing, summary and export', () => {
     const params = doc.paths['/transactions'].get.parameters;
     expect(params.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'from', 'limit', 'status', 'to', 'transaction_type', 'type']);
     expect(params.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 1000, default: 100 });
-    expect(params.find((p: { name: string }) => p.name === 'type').schema.enum).toEqual(['TOP_UP', 'PAYMENT', 'TRANSFER']);
+    expect(params.find((p: { name: string }) => p.name === 'type').schema.enum).toEqual(['TOP_UP', 'PAYMENT', 'TRANSFER', 'HOLD']);
     expect(doc.paths['/transactions/export'].get.responses['200'].content).toHaveProperty('text/csv');
   });
 });

@@ -12,8 +12,8 @@ export class CreateHoldRequestDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
     example: 600,
-    default: 600,
     description: 'Seconds until the hold is voided automatically if not captured; default 600, at most HOLD_MAX_SECONDS (default 86400, refused with 400 above it).',
   })
   @IsOptional()
