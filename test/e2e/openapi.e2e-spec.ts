@@ -224,7 +224,7 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
       else seen.set(op.operationId, key);
     }
     expect(offenders).toEqual([]);
-    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'reports', 'health']);
+    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'holds', 'reports', 'health']);
   });
 
   it('documents a 2xx answer with its schema (JSON, or the explicit CSV/text media type)', () => {

@@ -652,7 +652,7 @@ describe('reports: transaction listing, summary and export', () => {
       expect(res.text).toContain('"\'=HYPERLINK(""http://evil.example"",""click"")"');
       const records = parseCsv(res.text);
       expect(records.slice(1).map((r) => r[8])).toEqual([...remarks].reverse().map((r) => (/^[=+\-@]/.test(r) ? `'${r}` : r)));
-      expect(records.slice(1).every((r) => r.length === 13)).toBe(true);
+      expect(records.slice(1).every((r) => r.length === 14)).toBe(true);
     });
 
     itWithDatabase('streams a large export', async () => {
