@@ -451,7 +451,7 @@ const FOLDERS: Folder[] = [
         params: { id: '{{userId}}' },
         auth: 'admin',
         status: 200,
-        test: ["pm.test('three entries', () => pm.expect(body.result).to.have.lengthOf(3));"],
+        test: ["pm.test('seven entries: top-up, payment, transfer, two holds with their releases', () => pm.expect(body.result).to.have.lengthOf(7));"],
       },
       {
         name: "The fresh user's summary",
@@ -459,7 +459,7 @@ const FOLDERS: Folder[] = [
         params: { id: '{{userId}}' },
         auth: 'admin',
         status: 200,
-        test: ["pm.test('closing balance', () => pm.expect(body.result.closing_balance).to.eql(370000));"],
+        test: ["pm.test('closing balance', () => pm.expect(body.result.closing_balance).to.eql(350000));"],
       },
       {
         name: "The fresh user's CSV export",
@@ -467,7 +467,7 @@ const FOLDERS: Folder[] = [
         params: { id: '{{userId}}' },
         auth: 'admin',
         status: 200,
-        test: ["pm.test('a header and three rows', () => pm.expect(pm.response.text().trim().split('\\n')).to.have.lengthOf(4));"],
+        test: ["pm.test('a header and seven rows', () => pm.expect(pm.response.text().trim().split('\\n')).to.have.lengthOf(8));"],
       },
       { name: 'Admin logs out', operation: 'post /logout', auth: 'admin', status: 200 },
     ],
