@@ -13,9 +13,11 @@
 // rewrites the whole document, so run it there (local/CI) before the service starts, as usual.
 
 const BATCH = 20; // updates per bulkWrite: see migration 20261122000100 (FerretDB's connection pool)
-const TYPES = ['TOP_UP', 'PAYMENT', 'TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND']; // the order of StoredTotals
+// The order of StoredTotals. HOLD and HOLD_RELEASE were appended with holds (2026-11-27): arrays
+// written before them have 7 numbers, which the service reads with 0 holds, so `same` pads them.
+const TYPES = ['TOP_UP', 'PAYMENT', 'TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND', 'HOLD', 'HOLD_RELEASE'];
 
-const same = (a, b) => Array.isArray(a) && a.length === b.length && a.every((n, i) => n === b[i]);
+const same = (a, b) => Array.isArray(a) && (a.length === b.length || a.length === 7) && b.every((n, i) => n === (a[i] ?? 0));
 
 module.exports = {
   async up(db) {

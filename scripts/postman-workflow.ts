@@ -280,7 +280,89 @@ const FOLDERS: Folder[] = [
     ],
   },
   {
-    name: '6. Profile',
+    name: '6. Holds',
+    description: 'Hold money (it leaves the balance at once), read it back, capture part of it (the rest returns), then hold again and void (everything returns).',
+    steps: [
+      {
+        name: 'Hold 50000',
+        operation: 'post /holds',
+        headers: [['Idempotency-Key', '{{$guid}}']],
+        body: { amount: 50000, remarks: 'Cinema seat 7F, Studio 2', expires_in_seconds: 600 },
+        status: 201,
+        test: [
+          "pm.test('held at once, PENDING', () => pm.expect([body.result.balance_before, body.result.balance_after, body.result.status]).to.eql([370000, 320000, 'PENDING']));",
+          "pm.collectionVariables.set('holdId', body.result.hold_id);",
+        ],
+      },
+      {
+        name: 'Hold more than the balance: 422',
+        operation: 'post /holds',
+        body: { amount: 320001, remarks: 'Too much' },
+        status: 422,
+        test: ["pm.test('brief message', () => pm.expect(body.message).to.eql('Balance is not enough'));", ...code('BALANCE_NOT_ENOUGH')],
+      },
+      {
+        name: 'The hold',
+        operation: 'get /holds/{id}',
+        params: { id: '{{holdId}}' },
+        status: 200,
+        test: ["pm.test('PENDING, 50000 held', () => pm.expect([body.result.hold_id, body.result.status, body.result.amount]).to.eql([pm.collectionVariables.get('holdId'), 'PENDING', 50000]));"],
+      },
+      {
+        name: 'My pending holds',
+        operation: 'get /holds',
+        query: [['status', 'PENDING']],
+        status: 200,
+        test: ["pm.test('the hold', () => pm.expect(body.result.map((h) => h.hold_id)).to.eql([pm.collectionVariables.get('holdId')]));"],
+      },
+      {
+        name: 'Capture 20000 of it',
+        operation: 'post /holds/{id}/capture',
+        params: { id: '{{holdId}}' },
+        headers: [['Idempotency-Key', '{{$guid}}']],
+        body: { amount: 20000 },
+        status: 200,
+        test: ["pm.test('CAPTURED 20000, 30000 released', () => pm.expect([body.result.status, body.result.captured_amount, body.result.released_amount]).to.eql(['CAPTURED', 20000, 30000]));"],
+      },
+      {
+        name: 'Capture again: 409',
+        operation: 'post /holds/{id}/capture',
+        params: { id: '{{holdId}}' },
+        body: { amount: 20000 },
+        status: 409,
+        test: code('HOLD_ALREADY_CAPTURED'),
+      },
+      {
+        name: 'Hold 10000 more',
+        operation: 'post /holds',
+        body: { amount: 10000, remarks: 'Ride to the airport' },
+        status: 201,
+        test: [
+          "pm.test('350000 -> 340000', () => pm.expect([body.result.balance_before, body.result.balance_after]).to.eql([350000, 340000]));",
+          "pm.collectionVariables.set('voidHoldId', body.result.hold_id);",
+        ],
+      },
+      {
+        name: 'Void it',
+        operation: 'post /holds/{id}/void',
+        params: { id: '{{voidHoldId}}' },
+        status: 200,
+        test: ["pm.test('VOIDED, all 10000 released', () => pm.expect([body.result.status, body.result.released_amount]).to.eql(['VOIDED', 10000]));"],
+      },
+      {
+        name: 'The hold entries in the report',
+        operation: 'get /transactions',
+        query: [['type', 'HOLD']],
+        status: 200,
+        test: [
+          "pm.test('debits and releases, with hold_id', () => pm.expect(body.result.map((e) => [e.transaction_type, e.amount, e.status])).to.eql([['CREDIT', 10000, 'SUCCESS'], ['DEBIT', 10000, 'FAILED'], ['CREDIT', 30000, 'SUCCESS'], ['DEBIT', 50000, 'SUCCESS']]));",
+          "pm.test('the first hold', () => pm.expect(body.result[3].hold_id).to.eql(pm.collectionVariables.get('holdId')));",
+        ],
+      },
+    ],
+  },
+  {
+    name: '7. Profile',
     description: 'Update the profile of the fresh user, change its PIN (every token stops working) and log in with the new PIN.',
     steps: [
       {
@@ -309,7 +391,7 @@ const FOLDERS: Folder[] = [
     ],
   },
   {
-    name: '7. Refresh and logout',
+    name: '8. Refresh and logout',
     description: 'Exchange the refresh token for a new pair (it rotates), then log out: the session ends.',
     steps: [
       {
@@ -323,13 +405,13 @@ const FOLDERS: Folder[] = [
           "pm.collectionVariables.set('refreshToken', body.result.refresh_token);",
         ],
       },
-      { name: 'Still signed in', operation: 'get /profile', status: 200, test: ["pm.test('balance 370000', () => pm.expect(body.result.balance).to.eql(370000));"] },
+      { name: 'Still signed in', operation: 'get /profile', status: 200, test: ["pm.test('balance 350000 (20000 captured by a hold)', () => pm.expect(body.result.balance).to.eql(350000));"] },
       { name: 'Log out', operation: 'post /logout', status: 200 },
       { name: 'Logged out: 401', operation: 'get /profile', status: 401 },
     ],
   },
   {
-    name: '8. Admin',
+    name: '9. Admin',
     description: 'Signs in as the configured admin (`adminPhone` / `adminPin`), manages a user it creates and reads the fresh user\'s report.',
     steps: [
       {
@@ -369,7 +451,7 @@ const FOLDERS: Folder[] = [
         params: { id: '{{userId}}' },
         auth: 'admin',
         status: 200,
-        test: ["pm.test('three entries', () => pm.expect(body.result).to.have.lengthOf(3));"],
+        test: ["pm.test('seven entries: top-up, payment, transfer, two holds with their releases', () => pm.expect(body.result).to.have.lengthOf(7));"],
       },
       {
         name: "The fresh user's summary",
@@ -377,7 +459,7 @@ const FOLDERS: Folder[] = [
         params: { id: '{{userId}}' },
         auth: 'admin',
         status: 200,
-        test: ["pm.test('closing balance', () => pm.expect(body.result.closing_balance).to.eql(370000));"],
+        test: ["pm.test('closing balance', () => pm.expect(body.result.closing_balance).to.eql(350000));"],
       },
       {
         name: "The fresh user's CSV export",
@@ -385,7 +467,7 @@ const FOLDERS: Folder[] = [
         params: { id: '{{userId}}' },
         auth: 'admin',
         status: 200,
-        test: ["pm.test('a header and three rows', () => pm.expect(pm.response.text().trim().split('\\n')).to.have.lengthOf(4));"],
+        test: ["pm.test('a header and seven rows', () => pm.expect(pm.response.text().trim().split('\\n')).to.have.lengthOf(8));"],
       },
       { name: 'Admin logs out', operation: 'post /logout', auth: 'admin', status: 200 },
     ],

@@ -11,6 +11,7 @@ import { LoggingModule } from './infrastructure/logging.module';
 import { RedisModule, THROTTLER_REDIS } from './infrastructure/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { HoldsModule } from './modules/holds/holds.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { QueueDashboardModule } from './modules/transfers/dashboard/queue-dashboard.module';
 import { TransfersModule } from './modules/transfers/transfers.module';
@@ -64,6 +65,7 @@ export class AppModule {
         AuthModule,
         WalletModule,
         TransfersModule.forRoot({ worker: config.runsWorker }),
+        HoldsModule.forRoot({ worker: config.runsWorker }),
         ReportsModule,
         ...(config.runsApi ? [QueueDashboardModule] : []),
       ],

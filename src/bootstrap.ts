@@ -16,6 +16,7 @@ export const OPENAPI_TAGS: Array<{ name: string; description: string }> = [
   { name: 'users', description: 'My profile and balance; a directory of transfer targets and a phone lookup; user management for administrators.' },
   { name: 'wallet', description: 'Top-ups and payments (integer Rupiah; `Idempotency-Key` honoured).' },
   { name: 'transfers', description: 'Transfers to another user: debited at once, credited in the background; their state.' },
+  { name: 'holds', description: 'Payment holds: money held at once, then captured (in full or in part) or released; voided automatically at `expires_at`. Exactly one outcome per hold.' },
   { name: 'reports', description: 'The transaction report: paged and filtered listing, period totals and CSV export.' },
   { name: 'health', description: 'Liveness, readiness and Prometheus metrics (no authentication).' },
 ];

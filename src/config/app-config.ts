@@ -46,6 +46,7 @@ const schema = Joi.object({
   MAX_TRANSACTION_AMOUNT: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
   MAX_BALANCE: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).default(100_000_000),
   IDEMPOTENCY_TTL_SECONDS: Joi.number().integer().min(60).default(24 * 3600),
+  HOLD_MAX_SECONDS: Joi.number().integer().min(1).max(30 * 24 * 3600).default(24 * 3600),
 
   TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
   TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),
@@ -89,6 +90,8 @@ export interface AppConfigValues {
   maxTransactionAmount: number;
   maxBalance: number;
   idempotencyTtlSeconds: number;
+  /** The longest `expires_in_seconds` a hold may ask for (POST /holds). */
+  holdMaxSeconds: number;
   transferAttempts: number;
   transferBackoffMs: number;
   /** How long `POST /transfer` waits for Redis to take the job before leaving it to the recovery sweep. */
@@ -136,6 +139,7 @@ export class AppConfig implements AppConfigValues {
   readonly maxTransactionAmount!: number;
   readonly maxBalance!: number;
   readonly idempotencyTtlSeconds!: number;
+  readonly holdMaxSeconds!: number;
   readonly transferAttempts!: number;
   readonly transferBackoffMs!: number;
   readonly enqueueTimeoutMs!: number;
@@ -197,6 +201,7 @@ export class AppConfig implements AppConfigValues {
       maxTransactionAmount: v.MAX_TRANSACTION_AMOUNT,
       maxBalance: v.MAX_BALANCE,
       idempotencyTtlSeconds: v.IDEMPOTENCY_TTL_SECONDS,
+      holdMaxSeconds: v.HOLD_MAX_SECONDS,
       transferAttempts: v.TRANSFER_ATTEMPTS,
       transferBackoffMs: v.TRANSFER_BACKOFF_MS,
       enqueueTimeoutMs: v.ENQUEUE_TIMEOUT_MS,

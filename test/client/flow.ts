@@ -5,7 +5,11 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from './generated/dompet-api';
 
-type ReportEntry = components['schemas']['TopUpEntryDto'] | components['schemas']['PaymentEntryDto'] | components['schemas']['TransferEntryDto'];
+type ReportEntry =
+  | components['schemas']['TopUpEntryDto']
+  | components['schemas']['PaymentEntryDto']
+  | components['schemas']['TransferEntryDto']
+  | components['schemas']['HoldEntryDto'];
 
 function assertNever(value: never): never {
   throw new Error(`unexpected ${JSON.stringify(value)}`);
@@ -15,6 +19,7 @@ function assertNever(value: never): never {
 export function describeEntry(entry: ReportEntry): string {
   if ('top_up_id' in entry) return `top-up ${entry.top_up_id} +${entry.amount}`;
   if ('payment_id' in entry) return `payment ${entry.payment_id} -${entry.amount} (${entry.remarks})`;
+  if ('hold_id' in entry) return `hold ${entry.hold_id} ${entry.transaction_type === 'CREDIT' ? '+' : '-'}${entry.amount}${entry.reversal ? ' (released)' : ''} ${entry.status}`;
   const sign = entry.transaction_type === 'CREDIT' ? '+' : '-';
   return `transfer ${entry.transfer_id} ${sign}${entry.amount}${entry.reversal ? ' (refund)' : ''} with ${entry.counterparty_user_id ?? 'nobody'}`;
 }
@@ -81,9 +86,37 @@ export async function runFlow(baseUrl: string, log: (line: string) => void = () 
   page.data.result.forEach((entry) => log(describeEntry(entry)));
   const next: string | null = page.data.pagination.next_cursor;
 
+  // A hold: the money leaves the balance at once; a partial capture pays part of it and returns the rest.
+  const held = await client.POST('/holds', { headers, body: { amount: 50000, remarks: 'Cinema seat 7F', expires_in_seconds: 600 } });
+  if (held.error) throw new Error(`hold: ${held.error.code}`);
+  const holdId: string = held.data.result.hold_id;
+  const captured = await client.POST('/holds/{id}/capture', { headers, params: { path: { id: holdId } }, body: { amount: 20000 } });
+  if (captured.error) {
+    switch (captured.error.code) {
+      case 'HOLD_EXPIRED':
+      case 'HOLD_VOIDED':
+      case 'HOLD_ALREADY_CAPTURED':
+        throw new Error(`capture lost: ${captured.error.message}`);
+      default:
+        throw new Error(`capture: ${captured.error.code}`);
+    }
+  }
+  if (captured.data.result.released_amount !== 30000) throw new Error(`released ${captured.data.result.released_amount}`);
+  const holds = await client.GET('/holds', { headers, params: { query: { status: 'CAPTURED' } } });
+  if (holds.error || holds.data.result[0]?.hold_id !== holdId) throw new Error('the captured hold is not listed');
+  const second = await client.POST('/holds', { headers, body: { amount: 10000, remarks: 'Ride' } });
+  if (second.error) throw new Error(`hold: ${second.error.code}`);
+  const voided = await client.POST('/holds/{id}/void', { headers, params: { path: { id: second.data.result.hold_id } } });
+  if (voided.error || voided.data.result.status !== 'VOIDED') throw new Error('void failed');
+  const got = await client.GET('/holds/{id}', { headers, params: { path: { id: holdId } } });
+  if (got.error || got.data.result.status !== 'CAPTURED') throw new Error('the hold is not CAPTURED');
+  const holdEntries = await client.GET('/transactions', { headers, params: { query: { type: 'HOLD' } } });
+  if (holdEntries.error) throw new Error(`transactions: ${holdEntries.error.code}`);
+  holdEntries.data.result.forEach((entry) => log(describeEntry(entry)));
+
   const summary = await client.GET('/transactions/summary', { headers, params: { query: {} } });
   if (summary.error) throw new Error(`summary: ${summary.error.code}`);
-  if (summary.data.result.closing_balance !== 250000) throw new Error(`closing balance ${summary.data.result.closing_balance}`);
+  if (summary.data.result.closing_balance !== 230000) throw new Error(`closing balance ${summary.data.result.closing_balance}`);
 
   const logout = await client.POST('/logout', { headers });
   if (logout.error) throw new Error(`logout: ${logout.error.code}`);

@@ -224,7 +224,7 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
       else seen.set(op.operationId, key);
     }
     expect(offenders).toEqual([]);
-    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'reports', 'health']);
+    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'holds', 'reports', 'health']);
   });
 
   it('documents a 2xx answer with its schema (JSON, or the explicit CSV/text media type)', () => {
@@ -310,7 +310,7 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
   });
 
   it('documents Idempotency-Key (canonical casing, no example to prefill) and Idempotent-Replayed on the money routes', () => {
-    for (const [path, status] of [['/topup', '201'], ['/pay', '201'], ['/transfer', '202']]) {
+    for (const [path, status] of [['/topup', '201'], ['/pay', '201'], ['/transfer', '202'], ['/holds', '201']]) {
       const op = doc.paths[path].post;
       const headers = (op.parameters ?? []).filter((p: Schema) => p.in === 'header');
       expect(headers).toEqual([expect.objectContaining({ name: 'Idempotency-Key', required: false, schema: expect.objectContaining({ format: 'uuid', pattern: expect.any(String) }) })]);
@@ -320,10 +320,10 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
     }
   });
 
-  it('lists report entries as a union of top-up, payment and transfer entries, each requiring its id', () => {
+  it('lists report entries as a union of top-up, payment, transfer and hold entries, each requiring its id', () => {
     const items = doc.paths['/transactions'].get.responses['200'].content['application/json'].schema.properties.result.items;
     const variants = (items.oneOf as Schema[]).map((v) => resolve(doc, v)!);
-    expect(variants.map((v) => v.required.filter((f: string) => f.endsWith('_id') && f !== 'user_id'))).toEqual([['top_up_id'], ['payment_id'], ['transfer_id']]);
+    expect(variants.map((v) => v.required.filter((f: string) => f.endsWith('_id') && f !== 'user_id'))).toEqual([['top_up_id'], ['payment_id'], ['transfer_id'], ['hold_id']]);
   });
 
   it('names a server: the request\'s own address when PUBLIC_BASE_URL is unset, http://127.0.0.1:3000 in openapi.json', () => {

@@ -23,7 +23,7 @@ type Row = Record<string, unknown>;
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const BASE_KEYS = ['status', 'user_id', 'transaction_type', 'amount', 'remarks', 'balance_before', 'balance_after', 'created_date'];
-const CSV_HEADER = 'top_up_id,payment_id,transfer_id,status,user_id,transaction_type,amount,remarks,balance_before,balance_after,created_date,counterparty_user_id,reversal';
+const CSV_HEADER = 'top_up_id,payment_id,transfer_id,hold_id,status,user_id,transaction_type,amount,remarks,balance_before,balance_after,created_date,counterparty_user_id,reversal';
 
 /** A strict RFC 4180 reader for the export (quoted cells, doubled quotes, CRLF records). */
 function parseCsv(text: string): string[][] {
@@ -251,7 +251,7 @@ describe('reports: transaction listing, summary and export', () => {
           total_credit: 520000,
           total_debit: 150000,
           count: 5,
-          counts: { TOP_UP: 1, PAYMENT: 1, TRANSFER_IN: 0, TRANSFER_OUT: 2, TRANSFER_REFUND: 1 },
+          counts: { TOP_UP: 1, PAYMENT: 1, TRANSFER_IN: 0, TRANSFER_OUT: 2, TRANSFER_REFUND: 1, HOLD: 0, HOLD_RELEASE: 0 },
         },
       });
       const profileBalance = (await t.http().get('/profile').set(a.auth).expect(200)).body.result.balance;
@@ -380,7 +380,7 @@ describe('reports: transaction listing, summary and export', () => {
         total_credit: 30000,
         total_debit: 3000,
         count: 6,
-        counts: { TOP_UP: 3, PAYMENT: 3, TRANSFER_IN: 0, TRANSFER_OUT: 0, TRANSFER_REFUND: 0 },
+        counts: { TOP_UP: 3, PAYMENT: 3, TRANSFER_IN: 0, TRANSFER_OUT: 0, TRANSFER_REFUND: 0, HOLD: 0, HOLD_RELEASE: 0 },
       });
       expect(s.opening_balance + s.total_credit - s.total_debit).toBe(s.closing_balance);
       // A period without entries: the balance carried over, nothing moved.
@@ -395,7 +395,7 @@ describe('reports: transaction listing, summary and export', () => {
       const csv = await t.http().get('/transactions/export').set(u.auth).query({ from: '2024-03-02', to: '2024-03-03', type: 'PAYMENT' }).expect(200);
       expect(csv.headers['content-disposition']).toBe('attachment; filename="transactions-2024-03-02-2024-03-03.csv"');
       const records = parseCsv(csv.text);
-      expect(records.slice(1).map((r) => r[10])).toEqual(rows.map((r) => r.created_date));
+      expect(records.slice(1).map((r) => r[11])).toEqual(rows.map((r) => r.created_date));
     });
 
     itWithDatabase('bounds the work of a filtered page: an empty page with a cursor when 5,000 entries hold no match', async () => {
@@ -651,8 +651,8 @@ describe('reports: transaction listing, summary and export', () => {
       const res = await t.http().get('/transactions/export').set(u.auth).query({ type: 'PAYMENT' }).expect(200);
       expect(res.text).toContain('"\'=HYPERLINK(""http://evil.example"",""click"")"');
       const records = parseCsv(res.text);
-      expect(records.slice(1).map((r) => r[7])).toEqual([...remarks].reverse().map((r) => (/^[=+\-@]/.test(r) ? `'${r}` : r)));
-      expect(records.slice(1).every((r) => r.length === 13)).toBe(true);
+      expect(records.slice(1).map((r) => r[8])).toEqual([...remarks].reverse().map((r) => (/^[=+\-@]/.test(r) ? `'${r}` : r)));
+      expect(records.slice(1).every((r) => r.length === 14)).toBe(true);
     });
 
     itWithDatabase('streams a large export', async () => {
@@ -665,8 +665,8 @@ describe('reports: transaction listing, summary and export', () => {
       const res = await t.http().get('/transactions/export').set(u.auth).expect(200);
       const records = parseCsv(res.text);
       expect(records).toHaveLength(3001);
-      expect(records[1][9]).toBe('3000');
-      expect(records[3000][9]).toBe('1');
+      expect(records[1][10]).toBe('3000');
+      expect(records[3000][10]).toBe('1');
     });
   });
 
@@ -733,7 +733,7 @@ describe('reports: transaction listing, summary and export', () => {
     const params = doc.paths['/transactions'].get.parameters;
     expect(params.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'from', 'limit', 'status', 'to', 'transaction_type', 'type']);
     expect(params.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 1000, default: 100 });
-    expect(params.find((p: { name: string }) => p.name === 'type').schema.enum).toEqual(['TOP_UP', 'PAYMENT', 'TRANSFER']);
+    expect(params.find((p: { name: string }) => p.name === 'type').schema.enum).toEqual(['TOP_UP', 'PAYMENT', 'TRANSFER', 'HOLD']);
     expect(doc.paths['/transactions/export'].get.responses['200'].content).toHaveProperty('text/csv');
   });
 });

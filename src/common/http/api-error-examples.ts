@@ -84,6 +84,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = {
 const EXTRA_ERROR_FIELDS: Record<string, Record<string, unknown>> = {
   retry_after_seconds: { type: 'integer', minimum: 0, example: 899, description: 'Seconds until the lock or limit ends (also in the `Retry-After` header)' },
   max_balance: { type: 'integer', example: 100000000, description: 'The configured maximum balance (BALANCE_LIMIT_EXCEEDED)' },
+  held_amount: { type: 'integer', example: 150000, description: 'The amount the hold holds (CAPTURE_EXCEEDS_HOLD)' },
   checks: {
     type: 'object',
     description: 'State of each dependency (NOT_READY)',

@@ -24,9 +24,9 @@ const LIST_DESCRIPTION =
   'at most 5,000 entries: it may then hold fewer than `limit` entries (even none) with `has_more: true`; keep following the cursor.';
 
 const CSV_EXAMPLE =
-  'top_up_id,payment_id,transfer_id,status,user_id,transaction_type,amount,remarks,balance_before,balance_after,created_date,counterparty_user_id,reversal\r\n' +
-  ',019a4f2f-0b4c-7d2e-8f1a-3c2b1a0f9e8d,,SUCCESS,019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d,DEBIT,100000,"Pulsa, Telkomsel",500000,400000,2021-04-01 22:22:00,,\r\n' +
-  '019a4f2e-7c1d-7b3a-9a4e-2f1c3d4b5a69,,,SUCCESS,019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d,CREDIT,500000,,0,500000,2021-04-01 22:21:21,,\r\n';
+  'top_up_id,payment_id,transfer_id,hold_id,status,user_id,transaction_type,amount,remarks,balance_before,balance_after,created_date,counterparty_user_id,reversal\r\n' +
+  ',019a4f2f-0b4c-7d2e-8f1a-3c2b1a0f9e8d,,,SUCCESS,019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d,DEBIT,100000,"Pulsa, Telkomsel",500000,400000,2021-04-01 22:22:00,,\r\n' +
+  '019a4f2e-7c1d-7b3a-9a4e-2f1c3d4b5a69,,,,SUCCESS,019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d,CREDIT,500000,,0,500000,2021-04-01 22:21:21,,\r\n';
 
 const userIdParam = () => ApiParam({ name: 'id', format: 'uuid', example: '019a4f2d-1111-7a2b-8c3d-4e5f6a7b8c9d', description: 'user_id of the wallet owner' });
 

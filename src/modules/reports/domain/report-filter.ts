@@ -1,10 +1,10 @@
 import type { EntryStatus, EntryType, TransactionType } from '../../wallet/domain/ledger-entry';
 
-export const REPORT_KINDS = ['TOP_UP', 'PAYMENT', 'TRANSFER'] as const;
+export const REPORT_KINDS = ['TOP_UP', 'PAYMENT', 'TRANSFER', 'HOLD'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export const TRANSACTION_TYPES: readonly TransactionType[] = ['CREDIT', 'DEBIT'];
 export const ENTRY_STATUSES: readonly EntryStatus[] = ['PENDING', 'SUCCESS', 'FAILED'];
-export const ENTRY_TYPES: readonly EntryType[] = ['TOP_UP', 'PAYMENT', 'TRANSFER_IN', 'TRANSFER_OUT', 'TRANSFER_REFUND'];
+export const ENTRY_TYPES: readonly EntryType[] = ['TOP_UP', 'PAYMENT', 'TRANSFER_IN', 'TRANSFER_OUT', 'TRANSFER_REFUND', 'HOLD', 'HOLD_RELEASE'];
 
 /** The direction of each kind of entry (a wallet's ledger never posts one the other way). */
 export const DIRECTION_OF: Record<EntryType, TransactionType> = {
@@ -13,12 +13,15 @@ export const DIRECTION_OF: Record<EntryType, TransactionType> = {
   TRANSFER_OUT: 'DEBIT',
   TRANSFER_IN: 'CREDIT',
   TRANSFER_REFUND: 'CREDIT',
+  HOLD: 'DEBIT',
+  HOLD_RELEASE: 'CREDIT',
 };
 
 const ENTRY_TYPES_OF: Record<ReportKind, EntryType[]> = {
   TOP_UP: ['TOP_UP'],
   PAYMENT: ['PAYMENT'],
   TRANSFER: ['TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'],
+  HOLD: ['HOLD', 'HOLD_RELEASE'],
 };
 
 /**

@@ -3,13 +3,14 @@ import type { EntryStatus, LedgerEntry, TransactionType } from '../../wallet/dom
 
 /**
  * One line of a transaction report, as the API shows it. Exactly one of `top_up_id`, `payment_id`,
- * `transfer_id` is present and comes first; `counterparty_user_id` is only on transfer entries and
- * `reversal: true` only on the refund of a failed transfer.
+ * `transfer_id`, `hold_id` is present and comes first; `counterparty_user_id` is only on transfer entries and
+ * `reversal: true` only on the refund of a failed transfer and on the release of a hold's money.
  */
 export interface ReportRow {
   top_up_id?: string;
   payment_id?: string;
   transfer_id?: string;
+  hold_id?: string;
   status: EntryStatus;
   user_id: string;
   transaction_type: TransactionType;
@@ -27,6 +28,7 @@ export const REPORT_COLUMNS = [
   'top_up_id',
   'payment_id',
   'transfer_id',
+  'hold_id',
   'status',
   'user_id',
   'transaction_type',
@@ -39,12 +41,15 @@ export const REPORT_COLUMNS = [
   'reversal',
 ] as const;
 
-function idField(entry: LedgerEntry): 'top_up_id' | 'payment_id' | 'transfer_id' {
+function idField(entry: LedgerEntry): 'top_up_id' | 'payment_id' | 'transfer_id' | 'hold_id' {
   switch (entry.entry_type) {
     case 'TOP_UP':
       return 'top_up_id';
     case 'PAYMENT':
       return 'payment_id';
+    case 'HOLD':
+    case 'HOLD_RELEASE':
+      return 'hold_id';
     default:
       return 'transfer_id';
   }
@@ -61,7 +66,7 @@ export function toReportRow(entry: LedgerEntry, timeZone: string): ReportRow {
   row.balance_before = entry.balance_before;
   row.balance_after = entry.balance_after;
   row.created_date = formatDateTime(entry.created_at, timeZone);
-  if (entry.entry_type !== 'TOP_UP' && entry.entry_type !== 'PAYMENT') row.counterparty_user_id = entry.counterparty_id ?? null;
-  if (entry.entry_type === 'TRANSFER_REFUND') row.reversal = true;
+  if (entry.entry_type.startsWith('TRANSFER_')) row.counterparty_user_id = entry.counterparty_id ?? null;
+  if (entry.entry_type === 'TRANSFER_REFUND' || entry.entry_type === 'HOLD_RELEASE') row.reversal = true;
   return row;
 }

@@ -63,8 +63,25 @@ export class TransferEntryDto extends ReportEntryBaseDto {
   reversal?: boolean;
 }
 
+/**
+ * A hold's entries: the DEBIT taken when it was authorised (PENDING while the hold is, then SUCCESS when
+ * captured, in full or in part, or FAILED when voided or expired) and the CREDIT that releases what was
+ * not captured (`reversal: true`).
+ */
+export class HoldEntryDto extends ReportEntryBaseDto {
+  @ApiProperty({
+    format: 'uuid',
+    example: '019a4f31-6b7c-7d8e-9f0a-2b3c4d5e6f70',
+    description: 'The hold (first key of the entry): the DEBIT of the authorisation and the CREDIT releasing what was not captured',
+  })
+  hold_id!: string;
+
+  @ApiPropertyOptional({ type: Boolean, example: true, description: 'Only on the CREDIT that releases the held money (always true when present)' })
+  reversal?: boolean;
+}
+
 /** The variants of a report entry, in the order the document lists them. */
-export const REPORT_ENTRY_VARIANTS = [TopUpEntryDto, PaymentEntryDto, TransferEntryDto];
+export const REPORT_ENTRY_VARIANTS = [TopUpEntryDto, PaymentEntryDto, TransferEntryDto, HoldEntryDto];
 
 export class EntryCountsDto {
   @ApiProperty({ type: 'integer', example: 2 }) TOP_UP!: number;
@@ -72,6 +89,8 @@ export class EntryCountsDto {
   @ApiProperty({ type: 'integer', example: 1, description: 'Transfers received' }) TRANSFER_IN!: number;
   @ApiProperty({ type: 'integer', example: 3, description: 'Transfers sent (whatever their outcome)' }) TRANSFER_OUT!: number;
   @ApiProperty({ type: 'integer', example: 1, description: 'Refunds of failed transfers' }) TRANSFER_REFUND!: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Holds authorised (whatever their outcome)' }) HOLD!: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Releases of held money (voided, expired, or the uncaptured rest)' }) HOLD_RELEASE!: number;
 }
 
 export class TransactionsSummaryDto {
@@ -87,10 +106,10 @@ export class TransactionsSummaryDto {
   @ApiProperty({ type: 'integer', example: 420000, description: 'Balance after the last entry of the period; always opening_balance + total_credit - total_debit' })
   closing_balance!: number;
 
-  @ApiProperty({ type: 'integer', example: 800000, description: 'Money in: top-ups, transfers received, refunds' })
+  @ApiProperty({ type: 'integer', example: 800000, description: 'Money in: top-ups, transfers received, refunds, releases of held money' })
   total_credit!: number;
 
-  @ApiProperty({ type: 'integer', example: 530000, description: 'Money out: payments and transfers sent (a transfer that later failed counts here, its refund in total_credit)' })
+  @ApiProperty({ type: 'integer', example: 530000, description: 'Money out: payments, transfers sent and holds authorised (a transfer that later failed or a hold released counts here, its refund or release in total_credit)' })
   total_debit!: number;
 
   @ApiProperty({ type: 'integer', example: 12, description: 'Entries in the period' })

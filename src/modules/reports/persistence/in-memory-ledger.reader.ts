@@ -62,7 +62,7 @@ export interface ChainItem {
   counterpartyId?: string | null;
 }
 
-const CREDITS: EntryType[] = ['TOP_UP', 'TRANSFER_IN', 'TRANSFER_REFUND'];
+const CREDITS: EntryType[] = ['TOP_UP', 'TRANSFER_IN', 'TRANSFER_REFUND', 'HOLD_RELEASE'];
 
 /**
  * A consistent chain for one wallet (seq 1..n, balances and running totals chained), for tests. A chain

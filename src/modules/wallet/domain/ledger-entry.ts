@@ -1,8 +1,8 @@
-export type EntryType = 'TOP_UP' | 'PAYMENT' | 'TRANSFER_OUT' | 'TRANSFER_IN' | 'TRANSFER_REFUND';
+export type EntryType = 'TOP_UP' | 'PAYMENT' | 'TRANSFER_OUT' | 'TRANSFER_IN' | 'TRANSFER_REFUND' | 'HOLD' | 'HOLD_RELEASE';
 export type TransactionType = 'CREDIT' | 'DEBIT';
 export type EntryStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 
-/** One immutable movement of one wallet (only `status` of a transfer entry follows its transfer). */
+/** One immutable movement of one wallet (only `status` of a transfer or hold entry follows its transfer or hold). */
 export interface LedgerEntry {
   /** `<wallet_id>:<seq, 12 digits>`: claiming this key is what orders the wallet's movements. */
   _id: string;
@@ -18,7 +18,7 @@ export interface LedgerEntry {
   balance_before: number;
   balance_after: number;
   remarks: string;
-  /** The public id of the operation: top_up_id, payment_id or transfer_id. */
+  /** The public id of the operation: top_up_id, payment_id, transfer_id or hold_id. */
   ref_id: string;
   counterparty_id: string | null;
   status: EntryStatus;
@@ -42,28 +42,33 @@ export interface RunningTotals {
 export const NO_TOTALS: RunningTotals = Object.freeze({
   credit: 0,
   debit: 0,
-  counts: Object.freeze({ TOP_UP: 0, PAYMENT: 0, TRANSFER_OUT: 0, TRANSFER_IN: 0, TRANSFER_REFUND: 0 }),
+  counts: Object.freeze({ TOP_UP: 0, PAYMENT: 0, TRANSFER_OUT: 0, TRANSFER_IN: 0, TRANSFER_REFUND: 0, HOLD: 0, HOLD_RELEASE: 0 }),
 });
 
-const KINDS: readonly EntryType[] = ['TOP_UP', 'PAYMENT', 'TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'];
+/** The order of the counts in `StoredTotals`; new kinds are only ever appended. */
+const KINDS: readonly EntryType[] = ['TOP_UP', 'PAYMENT', 'TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND', 'HOLD', 'HOLD_RELEASE'];
+/** How many kinds the stored shape had before holds: such arrays (7 long) are still read, the missing counts being 0. */
+const LEGACY_KINDS = 5;
 
 /**
  * Running totals as stored in an entry (and in a wallet's head hint): `[credit, debit, TOP_UP,
- * PAYMENT, TRANSFER_OUT, TRANSFER_IN, TRANSFER_REFUND]`. An array rather than an object because
- * FerretDB decodes every field of every document it reads: as an object they made a 100-entry block
- * read ≈ 40 % slower there, as an array ≈ 10 %.
+ * PAYMENT, TRANSFER_OUT, TRANSFER_IN, TRANSFER_REFUND, HOLD, HOLD_RELEASE]`. An array rather than an
+ * object because FerretDB decodes every field of every document it reads: as an object they made a
+ * 100-entry block read ≈ 40 % slower there, as an array ≈ 10 %. Entries written before holds existed
+ * carry the first 7 numbers only; `totalsOf` reads them with 0 holds (they predate any hold entry), so
+ * no migration rewrites them, and an entry that follows one adds its own to them as usual.
  */
-export type StoredTotals = [number, number, number, number, number, number, number];
+export type StoredTotals = number[];
 
 export function storedTotals(t: RunningTotals): StoredTotals {
-  return [t.credit, t.debit, ...KINDS.map((k) => t.counts[k])] as StoredTotals;
+  return [t.credit, t.debit, ...KINDS.map((k) => t.counts[k])];
 }
 
-/** The running totals of a stored value; undefined when there are none (or not in the stored shape). */
+/** The running totals of a stored value; undefined when there are none (or not in a stored shape). */
 export function totalsOf(stored: readonly unknown[] | null | undefined): RunningTotals | undefined {
-  if (!Array.isArray(stored) || stored.length !== 2 + KINDS.length || !stored.every((n) => Number.isSafeInteger(n))) return undefined;
+  if (!Array.isArray(stored) || (stored.length !== 2 + KINDS.length && stored.length !== 2 + LEGACY_KINDS) || !stored.every((n) => Number.isSafeInteger(n))) return undefined;
   const n = stored as number[];
-  return { credit: n[0], debit: n[1], counts: Object.fromEntries(KINDS.map((k, i) => [k, n[2 + i]])) as Record<EntryType, number> };
+  return { credit: n[0], debit: n[1], counts: Object.fromEntries(KINDS.map((k, i) => [k, n[2 + i] ?? 0])) as Record<EntryType, number> };
 }
 
 /** The running totals after an entry, from those before it. */

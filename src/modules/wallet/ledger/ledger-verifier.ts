@@ -5,8 +5,10 @@ export interface LedgerReport {
   wallets: number;
   entries: number;
   totalBalance: number;
-  /** Money in flight: debited from senders, neither credited nor refunded yet. */
+  /** Money in flight: debited from senders, neither credited nor refunded yet; held by holds, neither captured nor released yet. */
   inFlight: number;
+  /** Money captured by holds (paid out of the wallets, like payments). */
+  captured: number;
   problems: string[];
 }
 
@@ -14,7 +16,8 @@ export interface LedgerReport {
  * Recomputes every wallet from its entries and checks: contiguous sequence, `page_key`, chained balances,
  * running totals (where present: they must add up from the previous entry's),
  * arithmetic, no negative balance and none above the maximum, unique operations, hints that match their entry, transfer legs
- * consistent with transfer outcomes, and conservation (top-ups − payments = balances + in flight).
+ * consistent with transfer outcomes, hold legs consistent with hold outcomes, and conservation
+ * (top-ups − payments − captured = balances + in flight).
  * Streams the collection once; memory grows with the number of wallets and transfers, not entries.
  */
 export interface VerifyOptions {
@@ -28,6 +31,7 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   // `running` is the previous entry's running totals: undefined when it had none (not backfilled yet).
   const state = new Map<string, { seq: number; balance: number; running: RunningTotals | undefined }>();
   const legs = new Map<string, Set<string>>();
+  const holdLegs = new Map<string, { debit?: LedgerEntry; release?: LedgerEntry }>();
   let entries = 0;
   let topUps = 0;
   let payments = 0;
@@ -59,6 +63,13 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
       if (set.has(e.entry_type)) report(`transfer ${e.ref_id}: ${e.entry_type} applied twice`);
       set.add(e.entry_type);
       legs.set(e.ref_id, set);
+    }
+    if (e.entry_type === 'HOLD' || e.entry_type === 'HOLD_RELEASE') {
+      const h = holdLegs.get(e.ref_id) ?? {};
+      const leg = e.entry_type === 'HOLD' ? 'debit' : 'release';
+      if (h[leg]) report(`hold ${e.ref_id}: ${e.entry_type} applied twice`);
+      h[leg] = e;
+      holdLegs.set(e.ref_id, h);
     }
   }
 
@@ -97,9 +108,42 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   }
   for (const id of legs.keys()) report(`transfer entries for unknown transfer ${id}`);
 
-  const totalBalance = [...state.values()].reduce((sum, s) => sum + s.balance, 0);
-  if (topUps - payments !== totalBalance + inFlight) {
-    report(`conservation: top-ups ${topUps} - payments ${payments} != balances ${totalBalance} + in flight ${inFlight}`);
+  // Holds: the debit is the authorisation, the release gives back what was not captured; the outcome
+  // (claimed once) decides how much that is. Money held and not yet captured or released is in flight.
+  let captured = 0;
+  const holdOutcomes = new Map<string, { outcome: string; captured_amount: number }>();
+  for await (const o of db.collection<{ _id: string; outcome: string; captured_amount: number }>('hold_outcomes').find({})) holdOutcomes.set(o._id, o);
+  for await (const h of db.collection<{ _id: string; user_id: string; amount: number; status: string; settled: boolean }>('holds').find({})) {
+    const { debit, release } = holdLegs.get(h._id) ?? {};
+    holdLegs.delete(h._id);
+    const outcome = holdOutcomes.get(h._id);
+    if (release && !debit) report(`hold ${h._id}: released without a debit`);
+    if (debit && (debit.amount !== h.amount || debit.wallet_id !== h.user_id)) report(`hold ${h._id}: debit ${debit.amount} of ${debit.wallet_id} does not match the hold`);
+    if (!debit) {
+      if (h.settled && h.status !== 'REJECTED') report(`hold ${h._id}: ${h.status} but never debited`);
+      continue;
+    }
+    if (!outcome) {
+      if (release) report(`hold ${h._id}: released but not decided`);
+      if (debit.status !== 'PENDING') report(`hold ${h._id}: debit ${debit.status} but not decided`);
+      inFlight += debit.amount;
+      continue;
+    }
+    const took = outcome.outcome === 'CAPTURED' ? outcome.captured_amount : 0;
+    if (outcome.outcome === 'CAPTURED' && !(Number.isInteger(took) && took >= 1 && took <= debit.amount)) report(`hold ${h._id}: captured ${took} of ${debit.amount}`);
+    const owed = debit.amount - took;
+    if (release && release.amount !== owed) report(`hold ${h._id}: released ${release.amount}, ${outcome.outcome} owes ${owed}`);
+    if (!release && owed > 0 && h.settled) report(`hold ${h._id}: settled ${outcome.outcome} without its release of ${owed}`);
+    if (debit.status === 'SUCCESS' && took === 0) report(`hold ${h._id}: debit SUCCESS but ${outcome.outcome}`);
+    if (debit.status === 'FAILED' && took > 0) report(`hold ${h._id}: debit FAILED but captured`);
+    captured += took;
+    inFlight += owed - (release?.amount ?? 0);
   }
-  return { wallets: state.size, entries, totalBalance, inFlight, problems };
+  for (const id of holdLegs.keys()) report(`hold entries for unknown hold ${id}`);
+
+  const totalBalance = [...state.values()].reduce((sum, s) => sum + s.balance, 0);
+  if (topUps - payments - captured !== totalBalance + inFlight) {
+    report(`conservation: top-ups ${topUps} - payments ${payments} - captured ${captured} != balances ${totalBalance} + in flight ${inFlight}`);
+  }
+  return { wallets: state.size, entries, totalBalance, inFlight, captured, problems };
 }

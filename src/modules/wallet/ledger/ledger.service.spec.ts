@@ -151,7 +151,7 @@ describe('LedgerService', () => {
     // The backfill gives the chain its totals; the next entry adds to them, even from a head remembered without.
     let running = NO_TOTALS;
     for (const e of store.chain('w')) e.running = storedTotals((running = runningAfter(running, e)));
-    expect((await later.post(posting('w', 'DEBIT', 20))).running).toEqual([300, 70, 3, 2, 0, 0, 0]);
+    expect((await later.post(posting('w', 'DEBIT', 20))).running).toEqual([300, 70, 3, 2, 0, 0, 0, 0, 0]);
     expectChained(store.chain('w'));
   });
 

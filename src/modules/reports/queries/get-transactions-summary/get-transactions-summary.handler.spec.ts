@@ -66,7 +66,7 @@ describe('GetTransactionsSummaryHandler', () => {
       total_credit: 135000,
       total_debit: 51000,
       count: 6,
-      counts: { TOP_UP: 1, PAYMENT: 1, TRANSFER_IN: 1, TRANSFER_OUT: 2, TRANSFER_REFUND: 1 },
+      counts: { TOP_UP: 1, PAYMENT: 1, TRANSFER_IN: 1, TRANSFER_OUT: 2, TRANSFER_REFUND: 1, HOLD: 0, HOLD_RELEASE: 0 },
     });
   });
 

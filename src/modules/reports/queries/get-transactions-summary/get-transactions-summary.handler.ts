@@ -37,7 +37,7 @@ export class GetTransactionsSummaryHandler implements IQueryHandler<GetTransacti
     const head = await this.ledger.balanceOf(walletId);
     const { lowest, highest } = await this.locator.locate(walletId, period, head.seq);
 
-    const counts: Record<EntryType, number> = { TOP_UP: 0, PAYMENT: 0, TRANSFER_IN: 0, TRANSFER_OUT: 0, TRANSFER_REFUND: 0 };
+    const counts: Record<EntryType, number> = { TOP_UP: 0, PAYMENT: 0, TRANSFER_IN: 0, TRANSFER_OUT: 0, TRANSFER_REFUND: 0, HOLD: 0, HOLD_RELEASE: 0 };
     const summary: TransactionsSummary = {
       ...describePeriod(period, this.config.timeZone),
       opening_balance: 0,

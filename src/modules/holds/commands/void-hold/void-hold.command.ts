@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import type { Role } from '../../../../common/decorators/auth.decorators';
+import type { HoldView } from '../../services/hold-view';
+
+export class VoidHoldCommand extends Command<HoldView> {
+  constructor(
+    readonly actor: { userId: string; role: Role },
+    readonly holdId: string,
+  ) {
+    super();
+  }
+}
