@@ -362,6 +362,23 @@ const FOLDERS: Folder[] = [
     ],
   },
   {
+    name: '6b. Live events',
+    description:
+      'GET /events is a Server-Sent Events stream that stays open, which a request runner cannot wait for: the workflow gets a stream ticket and checks the answers that close at once (no token, a malformed cursor, a used ticket). test/e2e/events.e2e-spec.ts reads the stream itself.',
+    steps: [
+      {
+        name: 'A stream ticket for EventSource',
+        operation: 'post /events/ticket',
+        status: 201,
+        test: ["pm.test('valid 30 s', () => pm.expect(body.result.expires_in_seconds).to.eql(30));", "pm.collectionVariables.set('eventTicket', body.result.ticket);"],
+      },
+      { name: 'Event stream without a token: 401', operation: 'get /events', auth: 'none', status: 401 },
+      { name: 'Event stream with a malformed Last-Event-ID: 400', operation: 'get /events', headers: [['Authorization', 'Bearer {{accessToken}}'], ['Last-Event-ID', 'abc']], status: 400 },
+      { name: 'Event stream with a malformed cursor and the ticket: 400, ticket used', operation: 'get /events', auth: 'none', query: [['ticket', '{{eventTicket}}'], ['after', 'x']], status: 400 },
+      { name: 'The same ticket again: 401 (single use)', operation: 'get /events', auth: 'none', query: [['ticket', '{{eventTicket}}'], ['after', 'x']], status: 401 },
+    ],
+  },
+  {
     name: '7. Profile',
     description: 'Update the profile of the fresh user, change its PIN (every token stops working) and log in with the new PIN.',
     steps: [

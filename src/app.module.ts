@@ -10,6 +10,7 @@ import { AppConfigModule } from './config/config.module';
 import { LoggingModule } from './infrastructure/logging.module';
 import { RedisModule, THROTTLER_REDIS } from './infrastructure/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { HoldsModule } from './modules/holds/holds.module';
 import { ReportsModule } from './modules/reports/reports.module';
@@ -67,6 +68,7 @@ export class AppModule {
         TransfersModule.forRoot({ worker: config.runsWorker }),
         HoldsModule.forRoot({ worker: config.runsWorker }),
         ReportsModule,
+        ...(config.runsApi ? [EventsModule] : []),
         ...(config.runsApi ? [QueueDashboardModule] : []),
       ],
     };

@@ -47,6 +47,10 @@ const schema = Joi.object({
   MAX_BALANCE: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).default(100_000_000),
   IDEMPOTENCY_TTL_SECONDS: Joi.number().integer().min(60).default(24 * 3600),
   HOLD_MAX_SECONDS: Joi.number().integer().min(1).max(30 * 24 * 3600).default(24 * 3600),
+  EVENTS_POLL_MS: Joi.number().integer().min(50).max(10_000).default(500),
+  EVENTS_HEARTBEAT_SECONDS: Joi.number().integer().min(1).max(300).default(15),
+  EVENTS_MAX_STREAMS_PER_USER: Joi.number().integer().min(1).max(100).default(5),
+  EVENTS_MAX_STREAMS_PER_PROCESS: Joi.number().integer().min(1).max(100_000).default(1000),
 
   TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
   TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),
@@ -78,6 +82,10 @@ export interface AppConfigValues {
   refreshReuseGraceSeconds: number;
   sessionCacheSeconds: number;
   pinMaxAttempts: number;
+  eventsPollMs: number;
+  eventsHeartbeatSeconds: number;
+  eventsMaxStreamsPerUser: number;
+  eventsMaxStreamsPerProcess: number;
   pinLockSeconds: number;
   throttleTtlSeconds: number;
   throttleLimit: number;
@@ -128,6 +136,10 @@ export class AppConfig implements AppConfigValues {
   readonly refreshReuseGraceSeconds!: number;
   readonly sessionCacheSeconds!: number;
   readonly pinMaxAttempts!: number;
+  readonly eventsPollMs!: number;
+  readonly eventsHeartbeatSeconds!: number;
+  readonly eventsMaxStreamsPerUser!: number;
+  readonly eventsMaxStreamsPerProcess!: number;
   readonly pinLockSeconds!: number;
   readonly throttleTtlSeconds!: number;
   readonly throttleLimit!: number;
@@ -202,6 +214,10 @@ export class AppConfig implements AppConfigValues {
       maxBalance: v.MAX_BALANCE,
       idempotencyTtlSeconds: v.IDEMPOTENCY_TTL_SECONDS,
       holdMaxSeconds: v.HOLD_MAX_SECONDS,
+      eventsPollMs: v.EVENTS_POLL_MS,
+      eventsHeartbeatSeconds: v.EVENTS_HEARTBEAT_SECONDS,
+      eventsMaxStreamsPerUser: v.EVENTS_MAX_STREAMS_PER_USER,
+      eventsMaxStreamsPerProcess: v.EVENTS_MAX_STREAMS_PER_PROCESS,
       transferAttempts: v.TRANSFER_ATTEMPTS,
       transferBackoffMs: v.TRANSFER_BACKOFF_MS,
       enqueueTimeoutMs: v.ENQUEUE_TIMEOUT_MS,

@@ -8,8 +8,8 @@ import { AppConfig } from '../config/app-config';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const REDACTED = '[redacted]';
 
-/** Query parameters whose value is a credential: `access_token`, `refresh_token`, `token`, `id_token`, `api_key`, `pin`, … */
-const SECRET_PARAMETER = /token|jwt|secret|password|passwd|signature|session|credential|^(old_|new_)?pin$|api[_-]?key|^auth/i;
+/** Query parameters whose value is a credential: `access_token`, `refresh_token`, `token`, `ticket`, `id_token`, `api_key`, `pin`, … */
+const SECRET_PARAMETER = /token|ticket|jwt|secret|password|passwd|signature|session|credential|^(old_|new_)?pin$|api[_-]?key|^auth/i;
 /** Anything shaped like a JWT (three base64url parts, the first one a JSON header), wherever it appears in a URL. */
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 

@@ -224,7 +224,7 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
       else seen.set(op.operationId, key);
     }
     expect(offenders).toEqual([]);
-    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'holds', 'reports', 'health']);
+    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'holds', 'events', 'reports', 'health']);
   });
 
   it('documents a 2xx answer with its schema (JSON, or the explicit CSV/text media type)', () => {
@@ -243,7 +243,7 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
           if (type === 'application/json') {
             const schema = resolve(doc, content.schema);
             if (!schema?.properties?.status || !schema.properties.result) offenders.push(`${key} ${status}: JSON answer is not the {status, result} envelope`);
-          } else if (!['text/csv', 'text/plain'].includes(type)) {
+          } else if (!['text/csv', 'text/plain', 'text/event-stream'].includes(type)) {
             offenders.push(`${key} ${status}: unexpected media type ${type}`);
           } else if (content.schema?.type !== 'string' || content.schema.example === undefined) {
             offenders.push(`${key} ${status} ${type}: needs a string schema with an example`);

@@ -1,0 +1,148 @@
+import { BeforeApplicationShutdown, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { DomainError } from '../../../common/errors';
+import { AppConfig } from '../../../config/app-config';
+import { SessionValidator } from '../../auth/services/session-validator.service';
+import type { WalletEvent } from '../domain/wallet-event';
+import { ReadEventsQuery } from '../queries/read-events/read-events.query';
+import type { StreamCredential } from './stream-credential';
+
+const BATCH = 100;
+/** How often an open stream re-checks that its session is still open (revocation ends it). */
+const SESSION_CHECK_MS = 5000;
+
+export class TooManyStreamsError extends DomainError {
+  constructor(scope: 'user' | 'process') {
+    super('TOO_MANY_STREAMS', scope === 'user' ? 'Too many open event streams for this user' : 'Too many open event streams, please retry later', HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
+
+/** Formats one event as an SSE message (`id:` is the per-user cursor). */
+export function sseMessage(event: WalletEvent): string {
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/**
+ * The open `GET /events` streams of this process. Each stream re-reads the ledger (the truth) every
+ * `EVENTS_POLL_MS` after its cursor, writes what it finds in order, waits for 'drain' whenever the
+ * socket's buffer is full (a slow client is not read for), sends a heartbeat comment every
+ * `EVENTS_HEARTBEAT_SECONDS`, and ends when its access token expires or its session is revoked.
+ */
+@Injectable()
+export class EventStreams implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(EventStreams.name);
+  private readonly perUser = new Map<string, number>();
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly validator: SessionValidator,
+    private readonly config: AppConfig,
+  ) {}
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const end of [...this.open]) end();
+  }
+
+  async serve(req: Request, res: Response, credential: StreamCredential, after: number): Promise<void> {
+    const userId = credential.claims.sub;
+    if (this.open.size >= this.config.eventsMaxStreamsPerProcess) throw new TooManyStreamsError('process');
+    if ((this.perUser.get(userId) ?? 0) >= this.config.eventsMaxStreamsPerUser) throw new TooManyStreamsError('user');
+    this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
+
+    let ended = false;
+    let wake: (() => void) | null = null;
+    const timers: NodeJS.Timeout[] = [];
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      for (const t of timers) clearTimeout(t);
+      this.open.delete(end);
+      const left = (this.perUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.perUser.set(userId, left);
+      else this.perUser.delete(userId);
+      if (!res.writableEnded) res.end();
+      wake?.();
+    };
+    this.open.add(end);
+    req.on('close', end);
+    res.on('close', end);
+    res.on('error', end);
+
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    res.write('retry: 2000\n\n');
+
+    let waitingForDrain = false;
+    const write = async (chunk: string) => {
+      if (ended) return;
+      if (!res.write(chunk)) {
+        waitingForDrain = true;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+        waitingForDrain = false;
+      }
+    };
+    const heartbeat = setInterval(() => {
+      if (!waitingForDrain && !ended) res.write(': heartbeat\n\n');
+    }, this.config.eventsHeartbeatSeconds * 1000);
+    timers.push(heartbeat);
+    const untilExpiry = credential.exp * 1000 - Date.now();
+    timers.push(setTimeout(end, Math.max(0, Math.min(untilExpiry, 2 ** 31 - 1))));
+
+    let lastSessionCheck = Date.now();
+    let cursor = after;
+    try {
+      while (!ended) {
+        let events: WalletEvent[] = [];
+        try {
+          events = await this.queries.execute(new ReadEventsQuery(userId, cursor, BATCH));
+        } catch (err) {
+          // The database did not answer: keep the stream, try again at the next tick.
+          this.logger.warn(`events read failed: ${(err as Error).message}`);
+        }
+        for (const event of events) {
+          if (ended) break;
+          await write(sseMessage(event));
+          cursor = event.id;
+        }
+        if (Date.now() - lastSessionCheck >= SESSION_CHECK_MS) {
+          lastSessionCheck = Date.now();
+          const stillValid = await this.validator.validate(credential.claims).then(
+            () => true,
+            (err: unknown) => !(err instanceof DomainError && err.status === HttpStatus.UNAUTHORIZED),
+          );
+          if (!stillValid) break;
+        }
+        if (events.length === BATCH || ended) continue;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.config.eventsPollMs);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    } finally {
+      end();
+    }
+  }
+}
