@@ -51,6 +51,10 @@ describe('events: live wallet events over Server-Sent Events', () => {
     await sleep(1500);
     expect(sa.messages).toHaveLength(2);
     expect(sb.messages).toHaveLength(1);
+
+    const metrics = (await t.http().get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^dompet_event_streams_open \d+/m);
+    expect(metrics).toMatch(/^dompet_events_sent_total\{type="transfer\.received"\} [1-9]/m);
   });
 
   it('resumes after Last-Event-ID (or ?after=) with exactly the missed events', async () => {

@@ -1,17 +1,25 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 import { AuthModule } from '../auth/auth.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { IssueStreamTicketHandler } from './commands/issue-stream-ticket/issue-stream-ticket.handler';
 import { EventsHttpController } from './events.http.controller';
 import { ReadEventsHandler } from './queries/read-events/read-events.handler';
-import { EventStreams } from './services/event-streams';
+import { EVENTS_SENT_METRIC, EventStreams, STREAMS_OPEN_METRIC } from './services/event-streams';
 import { StreamTickets } from './services/stream-tickets';
 
 /** Live wallet events: the ledger as the outbox, pushed over Server-Sent Events (`GET /events`). */
 @Module({
   imports: [CqrsModule, AuthModule, WalletModule],
   controllers: [EventsHttpController],
-  providers: [ReadEventsHandler, IssueStreamTicketHandler, EventStreams, StreamTickets],
+  providers: [
+    ReadEventsHandler,
+    IssueStreamTicketHandler,
+    EventStreams,
+    StreamTickets,
+    makeGaugeProvider({ name: STREAMS_OPEN_METRIC, help: 'Open GET /events streams of this process' }),
+    makeCounterProvider({ name: EVENTS_SENT_METRIC, help: 'Events written to GET /events streams, by type', labelNames: ['type'] }),
+  ],
 })
 export class EventsModule {}

@@ -1,12 +1,17 @@
 import { BeforeApplicationShutdown, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Request, Response } from 'express';
+import type { Counter, Gauge } from 'prom-client';
 import { DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config/app-config';
 import { SessionValidator } from '../../auth/services/session-validator.service';
 import type { WalletEvent } from '../domain/wallet-event';
 import { ReadEventsQuery } from '../queries/read-events/read-events.query';
 import type { StreamCredential } from './stream-credential';
+
+export const STREAMS_OPEN_METRIC = 'dompet_event_streams_open';
+export const EVENTS_SENT_METRIC = 'dompet_events_sent_total';
 
 const BATCH = 100;
 /** How often an open stream re-checks that its session is still open (revocation ends it). */
@@ -39,6 +44,8 @@ export class EventStreams implements BeforeApplicationShutdown {
     private readonly queries: QueryBus,
     private readonly validator: SessionValidator,
     private readonly config: AppConfig,
+    @InjectMetric(STREAMS_OPEN_METRIC) private readonly openGauge: Gauge<string>,
+    @InjectMetric(EVENTS_SENT_METRIC) private readonly sent: Counter<string>,
   ) {}
 
   get openCount(): number {
@@ -63,6 +70,7 @@ export class EventStreams implements BeforeApplicationShutdown {
       ended = true;
       for (const t of timers) clearTimeout(t);
       this.open.delete(end);
+      this.openGauge.set(this.open.size);
       const left = (this.perUser.get(userId) ?? 1) - 1;
       if (left > 0) this.perUser.set(userId, left);
       else this.perUser.delete(userId);
@@ -70,6 +78,7 @@ export class EventStreams implements BeforeApplicationShutdown {
       wake?.();
     };
     this.open.add(end);
+    this.openGauge.set(this.open.size);
     req.on('close', end);
     res.on('close', end);
     res.on('error', end);
@@ -121,6 +130,7 @@ export class EventStreams implements BeforeApplicationShutdown {
         for (const event of events) {
           if (ended) break;
           await write(sseMessage(event));
+          this.sent.inc({ type: event.type });
           cursor = event.id;
         }
         if (Date.now() - lastSessionCheck >= SESSION_CHECK_MS) {
