@@ -1,6 +1,7 @@
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';
 import { newUser, TestUser } from '../support/users';
+import { describeInProcess } from '../support/modes';
 import { openSse, SseClient, SseMessage } from '../support/sse';
 
 describe('events: live wallet events over Server-Sent Events', () => {
@@ -96,6 +97,24 @@ describe('events: live wallet events over Server-Sent Events', () => {
     await t.http().get('/events?ticket=not-a-ticket-at-all-not-a-ticket').expect(401);
   });
 
+  it('caps the open streams of one user (429 TOO_MANY_STREAMS) and frees a slot when one closes', async () => {
+    const a = await newUser(t);
+    // The default cap (a black-box deployment is expected to run with it).
+    const cap = t.inProcess ? t.config.eventsMaxStreamsPerUser : 5;
+    const mine: SseClient[] = [];
+    for (let i = 0; i < cap; i++) mine.push(await open('/events', a.auth));
+    expect(mine.map((c) => c.status)).toEqual(Array(cap).fill(200));
+    const refused = await t.http().get('/events').set(a.auth).expect(429);
+    expect(refused.body).toMatchObject({ code: 'TOO_MANY_STREAMS' });
+    mine[0].close();
+    for (let i = 0; i < 50; i++) {
+      const next = await open('/events', a.auth);
+      if (next.status === 200) return;
+      await sleep(100);
+    }
+    throw new Error('no stream slot freed after a client closed its stream');
+  });
+
   it('refuses a missing token and a malformed cursor, and ends the stream when the session is revoked', async () => {
     await t.http().get('/events').expect(401);
     const a: TestUser = await newUser(t);
@@ -110,4 +129,31 @@ describe('events: live wallet events over Server-Sent Events', () => {
     clearTimeout(timer);
     expect(ended).toBe(true);
   }, 20_000);
+});
+
+describeInProcess('config', 'events: heartbeat and the end of the stream at token expiry', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ label: 'events-expiry', env: { ACCESS_TOKEN_TTL_SECONDS: '10', EVENTS_HEARTBEAT_SECONDS: '1' } });
+  });
+  afterAll(async () => {
+    if (t) await t.close();
+  });
+
+  it('sends a heartbeat comment every EVENTS_HEARTBEAT_SECONDS and ends the stream when the access token expires', async () => {
+    const a = await newUser(t);
+    const s = await openSse(t.baseUrl, '/events', a.auth);
+    try {
+      expect(s.status).toBe(200);
+      const opened = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([s.ended.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 15_000)))]);
+      clearTimeout(timer);
+      expect(ended).toBe(true);
+      expect(Date.now() - opened).toBeLessThan(12_000);
+      expect(s.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      s.close();
+    }
+  }, 30_000);
 });
