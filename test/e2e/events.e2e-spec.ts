@@ -1,7 +1,12 @@
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';
 import { newUser, TestUser } from '../support/users';
-import { describeInProcess } from '../support/modes';
+import { getQueueToken } from '@nestjs/bull';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Queue } from 'bull';
+import { ExecuteTransferCommand } from '../../src/modules/transfers/commands/execute-transfer/execute-transfer.command';
+import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
+import { describeInProcess, itInProcess } from '../support/modes';
 import { openSse, SseClient, SseMessage } from '../support/sse';
 
 describe('events: live wallet events over Server-Sent Events', () => {
@@ -95,6 +100,41 @@ describe('events: live wallet events over Server-Sent Events', () => {
     const again = await t.http().get(`/events?ticket=${ticket}`).expect(401);
     expect(again.body).toMatchObject({ message: 'Unauthenticated' });
     await t.http().get('/events?ticket=not-a-ticket-at-all-not-a-ticket').expect(401);
+  });
+
+  itInProcess('internals', 'yields one event per change when a transfer job runs many times, concurrently (success and refund)', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(TRANSFER_QUEUE));
+    const bus = t.app.get(CommandBus);
+    const a = await newUser(t);
+    const b = await newUser(t);
+    const c = await newUser(t);
+    await t.http().post('/topup').set(a.auth).send({ amount: 10000 }).expect(201);
+    await queue.pause(true);
+    try {
+      const ok = (await t.http().post('/transfer').set(a.auth).send({ target_user: b.userId, amount: 2500, remarks: 'x' }).expect(202)).body.result.transfer_id;
+      const failed = (await t.http().post('/transfer').set(a.auth).send({ target_user: c.userId, amount: 1000, remarks: 'y' }).expect(202)).body.result.transfer_id;
+      await t.db.collection('users').updateOne({ _id: c.userId } as never, { $set: { wallet_frozen: true } });
+      await Promise.all([...Array.from({ length: 6 }, () => bus.execute(new ExecuteTransferCommand(ok))), ...Array.from({ length: 6 }, () => bus.execute(new ExecuteTransferCommand(failed)))]);
+      expect((await waitForSettled(t, a, ok)).status).toBe('SUCCESS');
+      expect((await waitForSettled(t, a, failed)).status).toBe('FAILED');
+
+      const sa = await open('/events', a.auth);
+      const sb = await open('/events', b.auth);
+      const got = await sa.waitFor(4);
+      expect(got.map((m) => [m.id, m.event])).toEqual([
+        ['1', 'topup.succeeded'],
+        ['2', 'transfer.pending'],
+        ['3', 'transfer.pending'],
+        ['4', 'transfer.failed'],
+      ]);
+      expect(parsed(got[3]).data).toMatchObject({ transfer_id: failed, transaction_type: 'CREDIT', amount: 1000, reversal: true, balance_after: 7500 });
+      expect((await sb.waitFor(1)).map((m) => [m.id, m.event])).toEqual([['1', 'transfer.received']]);
+      await sleep(1500);
+      expect(sa.messages).toHaveLength(4);
+      expect(sb.messages).toHaveLength(1);
+    } finally {
+      await queue.resume(true);
+    }
   });
 
   it('caps the open streams of one user (429 TOO_MANY_STREAMS) and frees a slot when one closes', async () => {
