@@ -47,7 +47,7 @@ const schema = Joi.object({
   MAX_BALANCE: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).default(100_000_000),
   IDEMPOTENCY_TTL_SECONDS: Joi.number().integer().min(60).default(24 * 3600),
   HOLD_MAX_SECONDS: Joi.number().integer().min(1).max(30 * 24 * 3600).default(24 * 3600),
-  EVENTS_POLL_MS: Joi.number().integer().min(50).max(10_000).default(500),
+  EVENTS_POLL_MS: Joi.number().integer().min(50).max(60_000).default(1000),
   EVENTS_HEARTBEAT_SECONDS: Joi.number().integer().min(1).max(300).default(15),
   EVENTS_MAX_STREAMS_PER_USER: Joi.number().integer().min(1).max(100).default(5),
   EVENTS_MAX_STREAMS_PER_PROCESS: Joi.number().integer().min(1).max(100_000).default(1000),

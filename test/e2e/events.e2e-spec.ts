@@ -171,13 +171,27 @@ describe('events: live wallet events over Server-Sent Events', () => {
   }, 20_000);
 });
 
-describeInProcess('config', 'events: heartbeat and the end of the stream at token expiry', () => {
+describeInProcess('config', 'events: doorbell, heartbeat and the end of the stream at token expiry', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ label: 'events-expiry', env: { ACCESS_TOKEN_TTL_SECONDS: '10', EVENTS_HEARTBEAT_SECONDS: '1' } });
+    t = await createTestApp({ label: 'events-expiry', env: { ACCESS_TOKEN_TTL_SECONDS: '10', EVENTS_HEARTBEAT_SECONDS: '1', EVENTS_POLL_MS: '20000' } });
   });
   afterAll(async () => {
     if (t) await t.close();
+  });
+
+  it('delivers a change at once on the Redis doorbell, long before the next periodic re-read (20 s here)', async () => {
+    const a = await newUser(t);
+    const s = await openSse(t.baseUrl, '/events', a.auth);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      await t.http().post('/topup').set(a.auth).send({ amount: 1000 }).expect(201);
+      expect((await s.waitFor(1, 5000))[0]).toMatchObject({ id: '1', event: 'topup.succeeded' });
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      s.close();
+    }
   });
 
   it('sends a heartbeat comment every EVENTS_HEARTBEAT_SECONDS and ends the stream when the access token expires', async () => {

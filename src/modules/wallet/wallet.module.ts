@@ -6,6 +6,7 @@ import { PayHandler } from './commands/pay/pay.handler';
 import { TopUpHandler } from './commands/top-up/top-up.handler';
 import { WalletAccess } from './domain/wallet-access';
 import { IdempotencyService } from './idempotency/idempotency.service';
+import { LedgerDoorbell } from './ledger/ledger-doorbell';
 import { LedgerService } from './ledger/ledger.service';
 import { LedgerRepository } from './persistence/ledger.repository';
 import {
@@ -33,7 +34,7 @@ import { WalletHttpController } from './wallet.http.controller';
     ]),
   ],
   controllers: [WalletHttpController],
-  providers: [LedgerRepository, LedgerService, IdempotencyService, WalletAccess, TopUpHandler, PayHandler, GetWalletBalanceHandler],
-  exports: [LedgerService, LedgerRepository, IdempotencyService, WalletAccess],
+  providers: [LedgerRepository, LedgerDoorbell, LedgerService, IdempotencyService, WalletAccess, TopUpHandler, PayHandler, GetWalletBalanceHandler],
+  exports: [LedgerDoorbell, LedgerService, LedgerRepository, IdempotencyService, WalletAccess],
 })
 export class WalletModule {}

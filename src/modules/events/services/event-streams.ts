@@ -1,10 +1,13 @@
-import { BeforeApplicationShutdown, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, HttpStatus, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Request, Response } from 'express';
+import Redis from 'ioredis';
 import type { Counter, Gauge } from 'prom-client';
 import { DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config/app-config';
+import { REDIS } from '../../../infrastructure/redis.module';
+import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
 import { SessionValidator } from '../../auth/services/session-validator.service';
 import type { WalletEvent } from '../domain/wallet-event';
 import { ReadEventsQuery } from '../queries/read-events/read-events.query';
@@ -35,10 +38,13 @@ export function sseMessage(event: WalletEvent): string {
  * `EVENTS_HEARTBEAT_SECONDS`, and ends when its access token expires or its session is revoked.
  */
 @Injectable()
-export class EventStreams implements BeforeApplicationShutdown {
+export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(EventStreams.name);
   private readonly perUser = new Map<string, number>();
   private readonly open = new Set<() => void>();
+  /** The wake-up of each open stream, by user: the doorbell rings them when the user's wallet moves. */
+  private readonly wakers = new Map<string, Set<() => void>>();
+  private subscriber?: Redis;
 
   constructor(
     private readonly queries: QueryBus,
@@ -46,7 +52,26 @@ export class EventStreams implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
     @InjectMetric(STREAMS_OPEN_METRIC) private readonly openGauge: Gauge<string>,
     @InjectMetric(EVENTS_SENT_METRIC) private readonly sent: Counter<string>,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly doorbell: LedgerDoorbell,
   ) {}
+
+  /** Listens to the ledger's doorbell (Redis pub/sub); a lost message only waits for the next re-read. */
+  onModuleInit(): void {
+    const sub = this.redis.duplicate();
+    this.subscriber = sub;
+    sub.on('error', (err) => this.logger.warn(`events doorbell: ${err.message}`));
+    sub.on('message', (_channel: string, walletId: string) => {
+      for (const wake of this.wakers.get(walletId) ?? []) wake();
+    });
+    sub.subscribe(this.doorbell.channel).catch((err: Error) => this.logger.warn(`events doorbell subscribe: ${err.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const sub = this.subscriber;
+    this.subscriber = undefined;
+    if (sub) await sub.quit().catch(() => sub.disconnect());
+  }
 
   get openCount(): number {
     return this.open.size;
@@ -64,12 +89,23 @@ export class EventStreams implements BeforeApplicationShutdown {
 
     let ended = false;
     let wake: (() => void) | null = null;
+    /** Set by the doorbell while a read is in progress, so the next wait is skipped. */
+    let rung = false;
+    const ring = () => {
+      rung = true;
+      wake?.();
+    };
+    const userWakers = this.wakers.get(userId) ?? new Set<() => void>();
+    userWakers.add(ring);
+    this.wakers.set(userId, userWakers);
     const timers: NodeJS.Timeout[] = [];
     const end = () => {
       if (ended) return;
       ended = true;
       for (const t of timers) clearTimeout(t);
       this.open.delete(end);
+      userWakers.delete(ring);
+      if (!userWakers.size && this.wakers.get(userId) === userWakers) this.wakers.delete(userId);
       this.openGauge.set(this.open.size);
       const left = (this.perUser.get(userId) ?? 1) - 1;
       if (left > 0) this.perUser.set(userId, left);
@@ -120,6 +156,7 @@ export class EventStreams implements BeforeApplicationShutdown {
     let cursor = after;
     try {
       while (!ended) {
+        rung = false;
         let events: WalletEvent[] = [];
         try {
           events = await this.queries.execute(new ReadEventsQuery(userId, cursor, BATCH));
@@ -141,7 +178,7 @@ export class EventStreams implements BeforeApplicationShutdown {
           );
           if (!stillValid) break;
         }
-        if (events.length === BATCH || ended) continue;
+        if (events.length === BATCH || rung || ended) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.config.eventsPollMs);
           wake = () => {

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { KeyedMutex } from '../../../common/util/keyed-mutex';
 import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
+import { LedgerDoorbell } from './ledger-doorbell';
 
 export interface Posting {
   /** Unique id of this balance change; posting it again returns the first entry and moves nothing. */
@@ -47,6 +48,7 @@ export class LedgerService {
   constructor(
     private readonly repo: LedgerRepository,
     private readonly config: AppConfig,
+    @Optional() private readonly doorbell?: LedgerDoorbell,
   ) {}
 
   /** Applies a posting exactly once (idempotent by `opId`) and returns its entry. */
@@ -180,6 +182,7 @@ export class LedgerService {
   }
 
   private async afterInsert(entry: LedgerEntry): Promise<void> {
+    this.doorbell?.ring(entry.wallet_id);
     try {
       await this.repo.writeOpPointer(entry.op_id, entry._id);
       await this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at);
