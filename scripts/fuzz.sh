@@ -293,12 +293,15 @@ run_pass() {
 
 EXTRA_ARGS=("$@")
 ADMIN_ONLY=(--exclude-name "POST /users" --exclude-path-regex '^/users/\{id\}')
+# GET /events is a stream that stays open until the token expires, so a generated request never ends;
+# its answers (the stream, 400, 401, 429) are covered by test/e2e/events.e2e-spec.ts.
+NOT_FUZZED=(--exclude-name "GET /events")
 status=0
 ran=0
 case ",$PASSES," in
   *,user,*)
     ran=1
-    run_pass user "${ADMIN_ONLY[@]}" || status=1
+    run_pass user "${ADMIN_ONLY[@]}" "${NOT_FUZZED[@]}" || status=1
     ;;
 esac
 case ",$PASSES," in
