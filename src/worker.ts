@@ -14,9 +14,8 @@ export async function runWorker(config: AppConfig): Promise<void> {
 }
 
 if (require.main === module) {
-  process.env.APP_ROLE = 'worker';
   try {
-    void runWorker(AppConfig.fromEnv());
+    void runWorker(AppConfig.forRole('worker'));
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

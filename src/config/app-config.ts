@@ -173,6 +173,11 @@ export class AppConfig implements AppConfigValues {
     return this.role !== 'api';
   }
 
+  /** The configuration of a process started in one role, whatever `APP_ROLE` says (`node dist/worker.js`). */
+  static forRole(role: ProcessRole, env: NodeJS.ProcessEnv = process.env): AppConfig {
+    return AppConfig.fromEnv({ ...env, APP_ROLE: role });
+  }
+
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const { error, value } = schema.validate(env, { abortEarly: false, convert: true });
     if (error) {
@@ -236,4 +241,14 @@ export class AppConfig implements AppConfigValues {
     }
     return config;
   }
+}
+
+/**
+ * `TRANSFER_CONCURRENCY`, validated by the same rule as the typed config, for the queue processors'
+ * `@Process` decorators: they are evaluated when their module is imported, before any AppConfig exists.
+ */
+export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+  const { error, value } = schema.extract('TRANSFER_CONCURRENCY').validate(env.TRANSFER_CONCURRENCY, { convert: true });
+  if (error) throw new ConfigError(`Invalid configuration: TRANSFER_CONCURRENCY ${error.message}`);
+  return value as number;
 }

@@ -1,4 +1,5 @@
 import { Process, Processor } from '@nestjs/bull';
+import { workerConcurrency } from '../../../config/app-config';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job } from 'bull';
 import { ExpireHoldCommand } from '../commands/expire-hold/expire-hold.command';
@@ -9,7 +10,7 @@ import { EXPIRE_HOLD_JOB, HOLD_QUEUE, HoldJobData } from './hold-queue';
 export class HoldProcessor {
   constructor(private readonly commands: CommandBus) {}
 
-  @Process({ name: EXPIRE_HOLD_JOB, concurrency: Number(process.env.TRANSFER_CONCURRENCY ?? 4) })
+  @Process({ name: EXPIRE_HOLD_JOB, concurrency: workerConcurrency() })
   handle(job: Job<HoldJobData>) {
     return this.commands.execute(new ExpireHoldCommand(job.data.holdId));
   }

@@ -1,4 +1,5 @@
 import { Process, Processor } from '@nestjs/bull';
+import { workerConcurrency } from '../../../config/app-config';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job } from 'bull';
 import { ExecuteTransferCommand } from '../commands/execute-transfer/execute-transfer.command';
@@ -9,7 +10,7 @@ import { EXECUTE_TRANSFER_JOB, TRANSFER_QUEUE, TransferJobData } from './transfe
 export class TransferProcessor {
   constructor(private readonly commands: CommandBus) {}
 
-  @Process({ name: EXECUTE_TRANSFER_JOB, concurrency: Number(process.env.TRANSFER_CONCURRENCY ?? 4) })
+  @Process({ name: EXECUTE_TRANSFER_JOB, concurrency: workerConcurrency() })
   async handle(job: Job<TransferJobData>) {
     try {
       return await this.commands.execute(new ExecuteTransferCommand(job.data.transferId));
