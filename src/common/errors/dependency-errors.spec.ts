@@ -27,6 +27,7 @@ describe('dependencyOf', () => {
     ['administrator shutdown', ADMIN_SHUTDOWN],
     ['connection lost mid-query', EOF],
     ['connection lost mid-insert', '[msg_insert.go:168 handler.(*Handler).MsgInsert] unexpected EOF'],
+    ['connection reset mid-insert', '[msg_insert.go:168 handler.(*Handler).MsgInsert] read tcp 127.0.0.1:38336->127.0.0.1:34963: read: connection reset by peer'],
   ])('recognises FerretDB without its PostgreSQL backend (%s) as the database being down', (_what, message) => {
     expect(dependencyOf(serverError(message))).toBe('database');
   });

@@ -17,7 +17,8 @@ const FERRETDB_BACKEND_DOWN = new RegExp(
     // pgx: the backend connection went away under a query or a write
     '(?:postgresql|pgx|pgconn)[^\\n]*\\] (?:unexpected EOF|conn closed|.*(?:broken pipe|connection reset by peer))$',
     // the same under a write: `[msg_insert.go:168 handler.(*Handler).MsgInsert] unexpected EOF` (PostgreSQL killed mid-insert)
-    '^\\[msg_[a-z]+\\.go:\\d+ handler\\.[^\\]]*\\] (?:unexpected EOF|conn closed)$',
+    // or `… MsgInsert] read tcp 127.0.0.1:38336->127.0.0.1:34963: read: connection reset by peer` (killed mid-write)
+    '^\\[msg_[a-z]+\\.go:\\d+ handler\\.[^\\]]*\\] (?:unexpected EOF|conn closed|(?:read|write) tcp .*(?:broken pipe|connection reset by peer|i/o timeout))$',
   ].join('|'),
 );
 
