@@ -2,7 +2,7 @@ import { AppConfig } from '../../../config/app-config';
 import { LedgerEntry, NO_TOTALS, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { BalanceNotEnoughError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
-import { LedgerService, Posting } from './ledger.service';
+import { HINT_INTERVAL, LedgerService, Posting } from './ledger.service';
 
 /** Lets other pending work run, so concurrent calls interleave between every storage step. */
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -13,7 +13,6 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 class InMemoryLedgerStore {
   readonly entries = new Map<string, LedgerEntry>();
-  readonly ops = new Map<string, string>();
   readonly hints = new Map<string, WalletHead>();
   reads = 0;
 
@@ -34,9 +33,6 @@ class InMemoryLedgerStore {
       async findEntryByOp(opId: string) {
         await yieldNow();
         return [...store.entries.values()].find((e) => e.op_id === opId) ?? null;
-      },
-      async writeOpPointer(opId: string, id: string) {
-        store.ops.set(opId, id);
       },
       async readHeadHint(walletId: string) {
         return store.hints.get(walletId) ?? null;
@@ -124,19 +120,41 @@ describe('LedgerService', () => {
     expect(store.chain('w')).toHaveLength(2);
   });
 
-  it('hands readers a head hint without walking, and only moves a noted head forward', async () => {
+  it('stores the head hint on every HINT_INTERVAL-th entry only, and hands it to readers without walking', async () => {
     const store = new InMemoryLedgerStore();
     const writer = new LedgerService(store.repository(), config);
     const reader = new LedgerService(store.repository(), config);
     expect(await reader.headHint('w')).toEqual({ seq: 0, balance: 0, running: NO_TOTALS });
+    for (let i = 0; i < HINT_INTERVAL - 1; i++) await writer.post(posting('w', 'CREDIT', 100));
+    await yieldNow();
+    expect(store.hints.get('w')).toBeUndefined();
     for (let i = 0; i < 3; i++) await writer.post(posting('w', 'CREDIT', 100));
+    await yieldNow();
     store.reads = 0;
     // Another process: the stored hint, no read of the chain.
-    expect(await reader.headHint('w')).toMatchObject({ seq: 3, balance: 300, running: { credit: 300, debit: 0 } });
+    expect(await reader.headHint('w')).toMatchObject({ seq: HINT_INTERVAL, balance: HINT_INTERVAL * 100, running: { credit: HINT_INTERVAL * 100, debit: 0 } });
     expect(store.reads).toBe(0);
-    reader.noteHead({ wallet_id: 'w', seq: 5, balance_after: 500 });
-    reader.noteHead({ wallet_id: 'w', seq: 4, balance_after: 400 });
-    expect(await reader.headHint('w')).toEqual({ seq: 5, balance: 500 });
+    reader.noteHead({ wallet_id: 'w', seq: HINT_INTERVAL + 5, balance_after: 500 });
+    reader.noteHead({ wallet_id: 'w', seq: HINT_INTERVAL + 4, balance_after: 400 });
+    expect(await reader.headHint('w')).toEqual({ seq: HINT_INTERVAL + 5, balance: 500 });
+  });
+
+  it('finds a head far beyond what it knows with a logarithmic number of reads', async () => {
+    const store = new InMemoryLedgerStore();
+    const writer = new LedgerService(store.repository(), config);
+    for (let i = 0; i < 1000; i++) await writer.post(posting('w', 'CREDIT', 1));
+    store.hints.clear();
+    const cold = new LedgerService(store.repository(), config);
+    store.reads = 0;
+    expect(await cold.balanceOf('w')).toMatchObject({ seq: 1000, balance: 1000 });
+    // Gallop 1, 2, 4, … past 1000 (10 reads) then bisect back (at most 10 more), against 1001 one by one.
+    expect(store.reads).toBeLessThanOrEqual(21);
+    for (let i = 0; i < 37; i++) await writer.post(posting('w', 'DEBIT', 1));
+    store.reads = 0;
+    const entry = await cold.post(posting('w', 'DEBIT', 1));
+    expect(entry).toMatchObject({ seq: 1038, balance_before: 963, balance_after: 962 });
+    expect(store.reads).toBeLessThanOrEqual(15);
+    expectChained(store.chain('w'));
   });
 
   it('resumes running totals on a chain written before them once its head entry has them', async () => {

@@ -24,6 +24,12 @@ export interface Posting {
 
 const MAX_ATTEMPTS = 200;
 /**
+ * The stored head hint (`wallets`) is advanced on every HINT_INTERVAL-th entry of a wallet only, off the
+ * request: it is derived data (a lower bound of the head), so a lost or late one costs a few `_id` reads
+ * of the next reader that does not know the head (a galloping walk), never money.
+ */
+export const HINT_INTERVAL = 64;
+/**
  * How long a posting whose insert failed with a database error keeps trying to learn whether that
  * insert landed (by inserting the same entry again: its `op_id` makes that idempotent) before it gives up
  * with a 503. A short outage (a restart of the database) is then answered with the real outcome.
@@ -51,14 +57,14 @@ export class LedgerService {
     @Optional() private readonly doorbell?: LedgerDoorbell,
   ) {}
 
-  /** Applies a posting exactly once (idempotent by `opId`) and returns its entry. */
+  /**
+   * Applies a posting exactly once (idempotent by `opId`) and returns its entry. A posting of an
+   * operation that already went through needs no read first: its insert fails on the unique `op_id`,
+   * and the entry that exists is returned (see `tryAppend`).
+   */
   async post(p: Posting): Promise<LedgerEntry> {
-    if (p.mayExist) {
-      const existing = await this.repo.findEntryByOp(p.opId, true);
-      if (existing) return existing;
-    }
     const { entry, inserted } = await this.mutex.run(p.walletId, () => this.append(p));
-    if (inserted) await this.afterInsert(entry);
+    if (inserted) this.afterInsert(entry);
     return entry;
   }
 
@@ -90,7 +96,8 @@ export class LedgerService {
     return this.repo.findEntryByOp(opId);
   }
 
-  setStatus(entry: LedgerEntry, status: EntryStatus): Promise<void> {
+  /** Sets an entry's status (skipped when the entry read already has it). */
+  setStatus(entry: Pick<LedgerEntry, '_id'> & { status?: EntryStatus }, status: EntryStatus): Promise<void> {
     return entry.status === status ? Promise.resolve() : this.repo.setEntryStatus(entry._id, status);
   }
 
@@ -107,11 +114,23 @@ export class LedgerService {
   private async append(p: Posting): Promise<{ entry: LedgerEntry; inserted: boolean }> {
     let uncertainSince = 0;
     let mayExist = p.mayExist === true;
+    // The first attempt trusts this process's last head without reading the database, and so does the
+    // attempt right after a first slot conflict (the slot just read is then the last head known: the
+    // chain usually moved by one). A second conflict in a row means it moved further: walk it.
+    let trustKnownHead = true;
+    let conflicts = 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
-        const outcome = await this.tryAppend(p, attempt, mayExist);
-        if (outcome) return outcome;
+        const outcome = await this.tryAppend(p, trustKnownHead, mayExist);
+        if (outcome === 'SLOT_TAKEN') {
+          trustKnownHead = ++conflicts === 1;
+        } else if (outcome) {
+          return outcome;
+        } else {
+          trustKnownHead = false;
+        }
       } catch (err) {
+        trustKnownHead = false;
         if (dependencyOf(err) !== 'database' || (!(err as { uncertainWrite?: boolean }).uncertainWrite && !uncertainSince)) throw err;
         // The insert may have landed: from now on every refusal first looks for the operation.
         mayExist = true;
@@ -126,11 +145,15 @@ export class LedgerService {
     throw new LedgerBusyError();
   }
 
-  /** One try at the next slot: the entry (inserted or found), or null when another writer took the slot. */
-  private async tryAppend(p: Posting, attempt: number, mayExist: boolean): Promise<{ entry: LedgerEntry; inserted: boolean } | null> {
-    // The first attempt trusts this process's last head without reading the database: if the chain
-    // has moved on since, slot seq+1 is taken, the insert fails and the next attempt walks forward.
-    const cached = attempt === 0 ? this.heads.get(p.walletId) : undefined;
+  /**
+   * One try at the next slot: the entry (inserted or found); `SLOT_TAKEN` when another writer took the
+   * slot (remembered as the head, so the next try goes straight for the slot after it); null when the
+   * head must be walked first (a refusal is never decided on a remembered head).
+   */
+  private async tryAppend(p: Posting, trustKnownHead: boolean, mayExist: boolean): Promise<{ entry: LedgerEntry; inserted: boolean } | 'SLOT_TAKEN' | null> {
+    // A remembered head saves reading the chain: if the chain has moved on since, slot seq+1 is taken,
+    // the insert fails and the next try starts from what is in that slot.
+    const cached = trustKnownHead ? this.heads.get(p.walletId) : undefined;
     const head = cached ?? (await this.head(p.walletId));
     const after = p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount;
     if (after < 0 || (p.direction === 'CREDIT' && after > this.config.maxBalance)) {
@@ -177,28 +200,47 @@ export class LedgerService {
     if (!slot) {
       const existing = await this.repo.findEntryByOp(p.opId);
       if (existing) return { entry: existing, inserted: false };
+      return null;
     }
-    return null;
+    // Another writer's entry: the chain reaches at least that far.
+    this.remember(p.walletId, headOf(slot));
+    return 'SLOT_TAKEN';
   }
 
-  private async afterInsert(entry: LedgerEntry): Promise<void> {
+  /**
+   * What follows an insert, off the request: the doorbell of live events, and every HINT_INTERVAL-th
+   * entry the stored head hint. Neither is awaited; the entry is written and is the truth.
+   */
+  private afterInsert(entry: LedgerEntry): void {
     this.doorbell?.ring(entry.wallet_id);
-    try {
-      await this.repo.writeOpPointer(entry.op_id, entry._id);
-      await this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at);
-    } catch (err) {
-      // The entry is written and is the truth; pointer and hint are rebuilt by the next reader.
-      this.logger.warn(`after-insert bookkeeping of ${entry._id} failed: ${(err as Error).message}`);
-    }
+    if (entry.seq % HINT_INTERVAL !== 0) return;
+    this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at).catch((err: Error) => {
+      this.logger.warn(`head hint of ${entry.wallet_id} not advanced to ${entry.seq}: ${err.message}`);
+    });
   }
 
-  /** Walks from the best known hint to the real head of the chain. */
+  /**
+   * Finds the real head of the chain from the best known lower bound (this process's last head or the
+   * stored hint). Slots are claimed in order and never removed, so the chain has no gaps: the walk
+   * gallops (`_id` reads of slot +1, +1, +2, +4, … from the last one found) until a slot is empty, then bisects between the last
+   * slot found and that one. One read past a head that is still current, O(log n) reads when it is
+   * n entries behind.
+   */
   private async head(walletId: string): Promise<WalletHead> {
     let head = await this.headHint(walletId);
-    for (;;) {
-      const next = await this.repo.findEntry(entryId(walletId, head.seq + 1));
-      if (!next) break;
-      head = headOf(next);
+    let step = 1;
+    let probesFound = 0;
+    let missing = Infinity;
+    while (missing - head.seq > 1) {
+      const probe = Math.min(head.seq + step, missing - 1);
+      const found = await this.repo.findEntry(entryId(walletId, probe));
+      if (found) {
+        head = headOf(found);
+        if (missing === Infinity && ++probesFound > 1) step *= 2;
+      } else {
+        missing = probe;
+      }
+      if (missing !== Infinity) step = Math.max(1, Math.floor((missing - head.seq) / 2));
     }
     this.remember(walletId, head);
     return head;
