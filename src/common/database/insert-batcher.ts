@@ -85,3 +85,10 @@ export class InsertBatcher<T extends object> {
     }
   }
 }
+
+/** The index of the first document a bulk insert could not write, or null when the error is not per document. */
+export function firstWriteError(err: unknown): number | null {
+  if (!(err instanceof MongoBulkWriteError)) return null;
+  const writeErrors = ([] as Array<{ index: number }>).concat((err.writeErrors ?? []) as never);
+  return writeErrors.length ? Math.min(...writeErrors.map((we) => we.index)) : null;
+}

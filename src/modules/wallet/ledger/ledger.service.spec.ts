@@ -15,6 +15,16 @@ class InMemoryLedgerStore {
   readonly entries = new Map<string, LedgerEntry>();
   readonly hints = new Map<string, WalletHead>();
   reads = 0;
+  /** Insert round trips, and the length of each run of consecutive slots inserted together. */
+  inserts = 0;
+  readonly runs: number[] = [];
+
+  /** An insert: claims `_id` and `op_id` (both unique) or fails. */
+  put(entry: LedgerEntry): boolean {
+    if (this.entries.has(entry._id) || [...this.entries.values()].some((e) => e.op_id === entry.op_id)) return false;
+    this.entries.set(entry._id, { ...entry });
+    return true;
+  }
 
   repository(): LedgerRepository {
     const store = this;
@@ -26,9 +36,15 @@ class InMemoryLedgerStore {
       },
       async insertEntry(entry: LedgerEntry) {
         await yieldNow();
-        if (store.entries.has(entry._id) || [...store.entries.values()].some((e) => e.op_id === entry.op_id)) return false;
-        store.entries.set(entry._id, { ...entry });
-        return true;
+        store.inserts++;
+        return store.put(entry);
+      },
+      async insertRun(entries: LedgerEntry[]) {
+        await yieldNow();
+        store.inserts++;
+        store.runs.push(entries.length);
+        for (let i = 0; i < entries.length; i++) if (!store.put(entries[i])) return i;
+        return entries.length;
       },
       async findEntryByOp(opId: string) {
         await yieldNow();
@@ -186,5 +202,35 @@ describe('LedgerService', () => {
     expectChained(chain);
     expect(new Set(chain.map((e) => e.op_id)).size).toBe(chain.length);
     expect(chain.length).toBe(store.entries.size);
+  });
+
+  it('claims the consecutive slots of a hot wallet in runs, one round trip for many postings, and stops a run at a limit', async () => {
+    const store = new InMemoryLedgerStore();
+    const ledger = new LedgerService(store.repository(), config);
+    await ledger.post(posting('w', 'CREDIT', 100));
+    const inserts = store.inserts;
+    // 60 payments of 2 on a balance of 100: exactly 50 pass, whatever the runs.
+    const results = await Promise.allSettled(Array.from({ length: 60 }, () => ledger.post(posting('w', 'DEBIT', 2))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(50);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(BalanceNotEnoughError);
+    expectChained(store.chain('w'));
+    expect(store.chain('w').at(-1)!.balance_after).toBe(0);
+    expect(Math.max(...store.runs)).toBeGreaterThan(10);
+    expect(store.inserts - inserts).toBeLessThan(20);
+  });
+
+  it('never lands an entry of a run after one that another process took, and applies each operation once', async () => {
+    const store = new InMemoryLedgerStore();
+    const processes = [0, 1, 2].map(() => new LedgerService(store.repository(), config));
+    for (const p of processes) await p.post(posting('w', 'CREDIT', 1000));
+    const ops = Array.from({ length: 90 }, (_, i) => posting('w', i % 4 === 0 ? 'CREDIT' : 'DEBIT', 25));
+    // Each process gets a burst at once (runs), two of them with the same operations (replays).
+    const results = await Promise.allSettled(ops.flatMap((op, i) => [processes[i % 3].post(op), processes[(i + 1) % 3].post(op)]));
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(BalanceNotEnoughError);
+    const chain = store.chain('w');
+    expectChained(chain);
+    expect(chain.length).toBe(store.entries.size);
+    expect(new Set(chain.map((e) => e.op_id)).size).toBe(chain.length);
+    expect(store.runs.some((n) => n > 1)).toBe(true);
   });
 });

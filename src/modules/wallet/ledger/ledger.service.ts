@@ -1,6 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
-import { KeyedMutex } from '../../../common/util/keyed-mutex';
 import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
@@ -29,6 +28,14 @@ const MAX_ATTEMPTS = 200;
  * of the next reader that does not know the head (a galloping walk), never money.
  */
 export const HINT_INTERVAL = 64;
+/** Most consecutive slots of one wallet claimed in one round trip (`appendRun`). */
+const RUN_MAX = 32;
+
+interface Waiting {
+  p: Posting;
+  resolve(entry: LedgerEntry): void;
+  reject(err: unknown): void;
+}
 /**
  * How long a posting whose insert failed with a database error keeps trying to learn whether that
  * insert landed (by inserting the same entry again: its `op_id` makes that idempotent) before it gives up
@@ -47,7 +54,8 @@ const UNCERTAIN_WRITE_RESOLVE_MS = 4_000;
 @Injectable()
 export class LedgerService {
   private readonly logger = new Logger(LedgerService.name);
-  private readonly mutex = new KeyedMutex();
+  /** Postings waiting per wallet in this process, and whether a drain is under way (see `post`). */
+  private readonly lanes = new Map<string, Waiting[]>();
   /** Last head seen per wallet in this process: only a starting point, always walked forward. */
   private readonly heads = new Map<string, WalletHead>();
 
@@ -63,9 +71,85 @@ export class LedgerService {
    * and the entry that exists is returned (see `tryAppend`).
    */
   async post(p: Posting): Promise<LedgerEntry> {
-    const { entry, inserted } = await this.mutex.run(p.walletId, () => this.append(p));
-    if (inserted) this.afterInsert(entry);
-    return entry;
+    return new Promise<LedgerEntry>((resolve, reject) => {
+      const lane = this.lanes.get(p.walletId);
+      if (lane) {
+        lane.push({ p, resolve, reject });
+        return;
+      }
+      this.lanes.set(p.walletId, [{ p, resolve, reject }]);
+      void this.drain(p.walletId);
+    });
+  }
+
+  /**
+   * Works through the postings of one wallet waiting in this process, one append at a time (so a hot
+   * wallet does not conflict with itself). When several wait and this process knows the head, the
+   * leading ones that fit go out as one run of consecutive slots (`appendRun`).
+   */
+  private async drain(walletId: string): Promise<void> {
+    const lane = this.lanes.get(walletId)!;
+    while (lane.length > 0) {
+      const run = this.runOf(walletId, lane);
+      if (run) {
+        lane.splice(0, run.postings.length);
+        const requeued = await this.appendRun(walletId, run);
+        lane.unshift(...requeued);
+        continue;
+      }
+      const w = lane.shift()!;
+      try {
+        const { entry, inserted } = await this.append(w.p);
+        if (inserted) this.afterInsert(entry);
+        w.resolve(entry);
+      } catch (err) {
+        w.reject(err);
+      }
+    }
+    this.lanes.delete(walletId);
+  }
+
+  /**
+   * The leading postings of the lane (two or more, at most RUN_MAX) that can be chained on the head this
+   * process remembers without any of them reaching a limit; none when the head is not known. A posting
+   * that would reach a limit ends the run: its refusal is decided alone, on a walked head.
+   */
+  private runOf(walletId: string, lane: Waiting[]): { head: WalletHead; postings: Waiting[]; entries: LedgerEntry[] } | null {
+    const head = this.heads.get(walletId);
+    if (!head?.running || lane.length < 2) return null;
+    const entries: LedgerEntry[] = [];
+    let at: WalletHead = head;
+    for (const w of lane.slice(0, RUN_MAX)) {
+      if (w.p.mayExist) break;
+      const entry = entryAfter(w.p, at, at.running);
+      if (entry.balance_after < 0 || (w.p.direction === 'CREDIT' && entry.balance_after > this.config.maxBalance)) break;
+      entries.push(entry);
+      at = headOf(entry);
+    }
+    return entries.length >= 2 ? { head, postings: lane.slice(0, entries.length), entries } : null;
+  }
+
+  /**
+   * Inserts a run of consecutive slots in one ordered round trip. An ordered insert stops at the first
+   * document it cannot insert, so no entry ever lands chained to one that did not: the entries before
+   * it are answered, it and the ones after it go back to the lane (marked as possibly applied) and take
+   * the one-at-a-time path, which resolves a taken slot, an existing operation or an error as usual. If
+   * the round trip fails as a whole, nothing is known: all go back, and the head is forgotten.
+   */
+  private async appendRun(walletId: string, run: { postings: Waiting[]; entries: LedgerEntry[] }): Promise<Waiting[]> {
+    let landed: number;
+    try {
+      landed = await this.repo.insertRun(run.entries);
+    } catch {
+      landed = 0;
+      this.heads.delete(walletId);
+    }
+    for (let i = 0; i < landed; i++) {
+      this.afterInsert(run.entries[i]);
+      run.postings[i].resolve(run.entries[i]);
+    }
+    if (landed > 0) this.heads.set(walletId, headOf(run.entries[landed - 1]));
+    return run.postings.slice(landed).map((w) => ({ ...w, p: { ...w.p, mayExist: true } }));
   }
 
   /** The wallet's current balance (the head of its chain). */
@@ -164,26 +248,7 @@ export class LedgerService {
       if (existing) return { entry: existing, inserted: false };
       throw after < 0 ? new BalanceNotEnoughError() : new BalanceLimitExceededError(this.config.maxBalance);
     }
-    const seq = head.seq + 1;
-    const before = await this.runningOf(p.walletId, head);
-    const entry: LedgerEntry = {
-      _id: entryId(p.walletId, seq),
-      wallet_id: p.walletId,
-      seq,
-      page_key: pageKeyOf(p.walletId, seq),
-      op_id: p.opId,
-      entry_type: p.entryType,
-      transaction_type: p.direction,
-      amount: p.amount,
-      balance_before: head.balance,
-      balance_after: after,
-      remarks: p.remarks ?? '',
-      ref_id: p.refId,
-      counterparty_id: p.counterpartyId ?? null,
-      status: p.status ?? 'SUCCESS',
-      created_at: new Date(),
-    };
-    if (before) entry.running = storedTotals(runningAfter(before, entry));
+    const entry = entryAfter(p, head, await this.runningOf(p.walletId, head));
     let inserted: boolean;
     try {
       inserted = await this.repo.insertEntry(entry);
@@ -260,6 +325,30 @@ export class LedgerService {
     if (this.heads.size > 50_000) this.heads.clear();
     this.heads.set(walletId, head);
   }
+}
+
+/** The entry a posting makes when it is chained right after `head` (whose running totals are `before`, when known). */
+function entryAfter(p: Posting, head: WalletHead, before: RunningTotals | undefined): LedgerEntry {
+  const seq = head.seq + 1;
+  const entry: LedgerEntry = {
+    _id: entryId(p.walletId, seq),
+    wallet_id: p.walletId,
+    seq,
+    page_key: pageKeyOf(p.walletId, seq),
+    op_id: p.opId,
+    entry_type: p.entryType,
+    transaction_type: p.direction,
+    amount: p.amount,
+    balance_before: head.balance,
+    balance_after: p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount,
+    remarks: p.remarks ?? '',
+    ref_id: p.refId,
+    counterparty_id: p.counterpartyId ?? null,
+    status: p.status ?? 'SUCCESS',
+    created_at: new Date(),
+  };
+  if (before) entry.running = storedTotals(runningAfter(before, entry));
+  return entry;
 }
 
 /** The head a stored entry makes (its seq, balance and running totals). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { InsertBatcher } from '../../../common/database/insert-batcher';
+import { firstWriteError, InsertBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { EntryStatus, LedgerEntry, RunningTotals, entryId, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { LedgerEntryDocument, WalletHeadDocument } from './ledger.schemas';
@@ -44,6 +44,23 @@ export class LedgerRepository {
   /** Inserts the entry, claiming its slot and its op id at once; false when either is already taken. */
   insertEntry(entry: LedgerEntry): Promise<boolean> {
     return this.inserts.insert(entry);
+  }
+
+  /**
+   * Inserts consecutive entries of one wallet in one ordered round trip and returns how many of the
+   * first ones landed: an ordered insert stops at the first document it cannot insert (a taken slot or
+   * operation, or another per-document error), so none after it is written. Throws when the round trip
+   * failed as a whole (then any prefix may have landed).
+   */
+  async insertRun(entries: LedgerEntry[]): Promise<number> {
+    try {
+      await this.entries.collection.insertMany(entries as never[], { ordered: true });
+      return entries.length;
+    } catch (err) {
+      const first = firstWriteError(err);
+      if (first === null) throw err;
+      return first;
+    }
   }
 
   /** The entry of an operation (unique index `op_id`), if it was applied. */
