@@ -10,13 +10,13 @@ import { success } from '../../common/http/envelope';
 import { SessionValidator } from '../auth/services/session-validator.service';
 import { TokenService } from '../auth/services/token.service';
 import { IssueStreamTicketCommand } from './commands/issue-stream-ticket/issue-stream-ticket.command';
+import { CURSOR_PATTERN, parseCursor } from './domain/event-cursor';
 import { EVENT_TYPES } from './domain/wallet-event';
 import { EventStreams } from './services/event-streams';
 import { expiryOf, StreamCredential } from './services/stream-credential';
 import { StreamTickets } from './services/stream-tickets';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
-const CURSOR = /^\d{1,15}$/;
 
 class StreamTicketDto {
   @ApiProperty({ description: 'Single-use; pass it as `GET /events?ticket=…` within `expires_in_seconds`', example: 'p0mQx3m1Yc6q1t3jQ2vK8d0b9wqF4o7sJvX2kq8Rz1A' }) ticket!: string;
@@ -71,9 +71,9 @@ export class EventsHttpController {
       'A `: heartbeat` comment comes every 15 s. The stream ends when the access token expires or the session is revoked: reconnect with a fresh token (or ticket) and `Last-Event-ID`. ' +
       'Authentication is checked by the route itself (it is therefore documented without the Bearer scheme, though it needs a credential): send `Authorization: Bearer <access token>` (fetch-based clients) or, from a browser `EventSource`, `?ticket=` from `POST /events/ticket`; never an access token in the URL.',
   })
-  @ApiQuery({ name: 'after', required: false, description: 'Start after this cursor (an event `id`); `Last-Event-ID` wins when both are given', schema: { type: 'string', pattern: '^\\d{1,15}$' } })
+  @ApiQuery({ name: 'after', required: false, description: 'Start after this cursor (an event `id`); `Last-Event-ID` wins when both are given', schema: { type: 'string', pattern: CURSOR_PATTERN } })
   @ApiQuery({ name: 'ticket', required: false, description: 'A single-use ticket from `POST /events/ticket`, instead of the Authorization header', schema: { type: 'string' } })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The `id` of the last event received; the stream resumes after it', schema: { type: 'string', pattern: '^\\d{1,15}$' } })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The `id` of the last event received; the stream resumes after it', schema: { type: 'string', pattern: CURSOR_PATTERN } })
   @ApiTextResponse({ mediaType: 'text/event-stream', description: 'The event stream (`Content-Type: text/event-stream`), open until the token expires or the session is revoked', example: EXAMPLE_STREAM })
   @ApiErrorExamples({
     400: [BAD_CURSOR],
@@ -84,8 +84,9 @@ export class EventsHttpController {
   async stream(@Req() req: Request, @Res() res: Response) {
     const credential = await this.authenticate(req);
     const raw = req.get('Last-Event-ID') ?? (typeof req.query.after === 'string' ? req.query.after : undefined) ?? '0';
-    if (!CURSOR.test(raw.trim())) throw new ValidationFailedError('Last-Event-ID / after must be a non-negative integer');
-    await this.streams.serve(req, res, credential, Number(raw.trim()));
+    const after = parseCursor(raw);
+    if (!after) throw new ValidationFailedError('Last-Event-ID / after must be an event id: <seq> or <seq>.<n>');
+    await this.streams.serve(req, res, credential, after);
   }
 
   /** Bearer first; else a single-use ticket; the session must be open either way. */

@@ -8,10 +8,11 @@ import { EventsHttpController } from './events.http.controller';
 import { ReadEventsHandler } from './queries/read-events/read-events.handler';
 import { EVENTS_SENT_METRIC, EventStreams, STREAMS_OPEN_METRIC } from './services/event-streams';
 import { StreamTickets } from './services/stream-tickets';
+import { StatusEventsModule } from './status-events.module';
 
-/** Live wallet events: the ledger as the outbox, pushed over Server-Sent Events (`GET /events`). */
+/** Live wallet events: the ledger and the status-event log as the outbox, pushed over Server-Sent Events (`GET /events`). */
 @Module({
-  imports: [CqrsModule, AuthModule, WalletModule],
+  imports: [CqrsModule, AuthModule, WalletModule, StatusEventsModule],
   controllers: [EventsHttpController],
   providers: [
     ReadEventsHandler,
