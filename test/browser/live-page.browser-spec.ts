@@ -52,6 +52,9 @@ describe('the reference page /examples/live in a browser', () => {
     page.setDefaultTimeout(30_000);
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+    });
     page.on('console', (msg) => {
       if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
     });

@@ -8,6 +8,7 @@ export const LIVE_PAGE_HTML = String.raw`<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Dompet: live wallet</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/examples/live.css">
   <script src="/examples/live.js" defer></script>
 </head>
