@@ -1,7 +1,7 @@
 /*
  * Transfer throughput and latency with real processes.
  *
- *   npm run bench:transfer [-- --transfers 1000 --senders 20 --concurrency 16 --scenarios one-worker,two-workers,hot-receiver]
+ *   npm run bench:transfer [-- --transfers 1000 --senders 20 --concurrency 16 --scenarios one-worker,two-workers,hot-receiver --event-streams 0]
  *
  * Uses MONGODB_URI / REDIS_URL when both are set; otherwise starts local servers with
  * `scripts/services.sh` in `.local/bench-transfer` and stops them at the end. Compiles the service
@@ -15,7 +15,13 @@
  *     (`transfers.created_at` to `transfers.completed_at`, both stamped by the service);
  *   - end-to-end latency accept → SUCCESS per transfer (completed_at − created_at), p50/p99/max,
  *     and the largest backlog of PENDING transfers seen (sampled every 500 ms);
- *   - database reads and writes per transfer (API and workers together), from the server's counters.
+ *   - database reads and writes per transfer (API and workers together), from the server's counters;
+ *   - with --event-streams N (N > 0): event latency. N users (senders, who also receive; the receiver in
+ *     hot-receiver) keep a `GET /events` stream open on the API process during the run; for every event
+ *     of a change made during the run, the time from the change (the ledger entry's `created_at`, or the
+ *     status event's for `transfer.succeeded`, which is its credit's) to its arrival at the client, p50/p99/max,
+ *     for the events of the API's own writes (`transfer.pending`) and those of the workers (`transfer.received`,
+ *     `transfer.succeeded`: other processes, through the Redis doorbell). Same clock: all on one machine.
  * Scenarios: `one-worker` and `two-workers` (transfers between random pairs of senders) and
  * `hot-receiver` (every sender pays one receiver; --hot-workers workers, default 2). Each scenario
  * ends with verifyLedger on its database; any problem, or money not conserved, exits non-zero.
@@ -30,6 +36,7 @@ import { verifyLedger } from '../src/modules/wallet/ledger/ledger-verifier';
 import { countStatus } from '../test/fault/support/checks';
 import { Account, createAccount, mapLimit, transfer } from '../test/fault/support/client';
 import { compiledApp, REPO_ROOT } from '../test/fault/support/build';
+import { openSse, SseClient } from '../test/support/sse';
 import { ServiceCluster } from '../test/fault/support/cluster';
 
 type ScenarioName = 'one-worker' | 'two-workers' | 'hot-receiver';
@@ -41,6 +48,15 @@ interface Options {
   hotWorkers: number;
   settleSeconds: number;
   scenarios: ScenarioName[];
+  eventStreams: number;
+}
+
+interface EventLatency {
+  kind: string;
+  events: number;
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 interface Row {
@@ -60,6 +76,7 @@ interface Row {
   dbOpsPerTransfer: number | null;
   failed: number;
   ledger: string;
+  eventLatency: EventLatency[];
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -87,6 +104,7 @@ function parseOptions(argv: string[]): Options {
     hotWorkers: int('hot-workers', 2, 1, 8),
     settleSeconds: int('settle-seconds', 240, 10, 3600),
     scenarios,
+    eventStreams: int('event-streams', 0, 0, 5),
   };
 }
 
@@ -150,6 +168,12 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
       return { from: senders[from], to };
     });
 
+    // Event streams of a few users, opened (and their history drained) before the run.
+    const watched = (hot ? [hot, ...senders] : senders).slice(0, o.eventStreams);
+    const streams: SseClient[] = await Promise.all(watched.map((u) => openSse(base, '/events', { Authorization: `Bearer ${u.token}` })));
+    await new Promise((r) => setTimeout(r, 1500));
+    const runStart = new Date();
+
     let maxBacklog = 0;
     let sampling = true;
     const sampler = (async () => {
@@ -183,6 +207,7 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
     sampling = false;
     await sampler;
     const opsEnd = await dbOperations(cluster.db);
+    const eventLatency = streams.length ? await measureEventLatency(cluster.db, streams, runStart) : [];
 
     const docs = await cluster.db
       .collection<{ status: string; created_at: Date; completed_at: Date | null }>('transfers')
@@ -219,6 +244,7 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
       dbOpsPerTransfer: opsStart === null || opsEnd === null ? null : (opsEnd - opsStart) / o.transfers,
       failed,
       ledger: report.problems.length ? `${report.problems.length} problem(s)` : `ok (${report.entries} entries)`,
+      eventLatency,
     };
     out(
       `  ${name}: accepted ${row.acceptedPerSecond.toFixed(1)}/s, applied ${row.appliedPerSecond.toFixed(1)}/s, ` +
@@ -228,6 +254,36 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
   } finally {
     await cluster.destroy();
   }
+}
+
+/**
+ * Change → client latency of the events the streams received for changes made since `since`: arrival
+ * minus the `created_at` of the ledger entry (or of the status event) the event comes from.
+ */
+async function measureEventLatency(db: Db, streams: SseClient[], since: Date): Promise<EventLatency[]> {
+  await new Promise((r) => setTimeout(r, 3000)); // the last events of the run on their way
+  for (const s of streams) s.close();
+  const received = streams.flatMap((s) => s.messages.map((m) => ({ at: m.receivedAt!, ...(JSON.parse(m.data) as { event_id: string; type: string }) })));
+  const entryIds = received.filter((e) => e.type !== 'transfer.succeeded').map((e) => e.event_id);
+  const keys = received.filter((e) => e.type === 'transfer.succeeded').map((e) => e.event_id);
+  const changedAt = new Map<string, number>();
+  for (const d of await db.collection<{ _id: string; created_at: Date }>('ledger_entries').find({ _id: { $in: entryIds } }, { projection: { created_at: 1 } }).toArray()) changedAt.set(d._id, d.created_at.getTime());
+  for (const d of await db.collection<{ key: string; created_at: Date }>('status_events').find({ key: { $in: keys } }, { projection: { key: 1, created_at: 1 } }).toArray()) changedAt.set(d.key, d.created_at.getTime());
+  const groups = new Map<string, number[]>();
+  for (const e of received) {
+    const at = changedAt.get(e.event_id);
+    if (at === undefined || at < since.getTime()) continue;
+    const kind = e.type === 'transfer.pending' ? 'API writes (transfer.pending)' : `worker writes (${e.type})`;
+    for (const k of [kind, 'all']) {
+      const list = groups.get(k) ?? [];
+      list.push(e.at - at);
+      groups.set(k, list);
+    }
+  }
+  return [...groups.entries()].map(([kind, ms]) => {
+    ms.sort((a, b) => a - b);
+    return { kind, events: ms.length, p50: percentile(ms, 50), p99: percentile(ms, 99), max: ms[ms.length - 1] };
+  });
 }
 
 async function main(): Promise<number> {
@@ -252,6 +308,14 @@ async function main(): Promise<number> {
         `| ${r.scenario} | ${r.workers} | ${r.shape} | ${r.transfers} | ${r.acceptedPerSecond.toFixed(1)} | ${r.postP50.toFixed(0)} / ${r.postP99.toFixed(0)} | ` +
           `${r.appliedPerSecond.toFixed(1)} | ${r.e2eP50} / ${r.e2eP99} / ${r.e2eMax} | ${r.maxBacklog} | ${r.dbOpsPerTransfer?.toFixed(1) ?? 'n/a'} | ${r.failed} | ${r.ledger} | ${r.load} |`,
       );
+    }
+    if (rows.some((r) => r.eventLatency.length)) {
+      out();
+      out(`### Event latency, change → client (${o.eventStreams} open GET /events streams on the API process)`);
+      out();
+      out('| scenario | events | count | p50 ms | p99 ms | max ms |');
+      out('|---|---|---:|---:|---:|---:|');
+      for (const r of rows) for (const l of r.eventLatency) out(`| ${r.scenario} | ${l.kind} | ${l.events} | ${l.p50} | ${l.p99} | ${l.max} |`);
     }
     out();
     out(`total run ${((Date.now() - started) / 1000).toFixed(0)} s`);
