@@ -17,7 +17,7 @@ describe('fault: the same transfer job delivered several times to two workers on
   let workers: ServiceProcess[];
 
   beforeAll(async () => {
-    cluster = await ServiceCluster.create('faultdup');
+    cluster = await ServiceCluster.create('faultdup', { ACCESS_TOKEN_TTL_SECONDS: '3600' });
     [api, ...workers] = await Promise.all([cluster.startApi('api'), cluster.startWorker('worker-1'), cluster.startWorker('worker-2')]);
   }, 120_000);
 

@@ -18,7 +18,7 @@ describe("fault: the deployment's Redis data is flushed in the middle of a batch
 
   beforeAll(async () => {
     // One job at a time, so a backlog of queued jobs exists when Redis loses them; a fast sweep.
-    cluster = await ServiceCluster.create('faultflush', { TRANSFER_CONCURRENCY: '1', SWEEP_INTERVAL_MS: '1000', SWEEP_MIN_AGE_MS: '2000' });
+    cluster = await ServiceCluster.create('faultflush', { ACCESS_TOKEN_TTL_SECONDS: '3600', TRANSFER_CONCURRENCY: '1', SWEEP_INTERVAL_MS: '1000', SWEEP_MIN_AGE_MS: '2000' });
     [api, worker] = await Promise.all([cluster.startApi('api'), cluster.startWorker('worker')]);
   }, 120_000);
 
