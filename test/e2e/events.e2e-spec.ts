@@ -6,6 +6,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Queue } from 'bull';
 import { ExecuteTransferCommand } from '../../src/modules/transfers/commands/execute-transfer/execute-transfer.command';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
+import { RepairWalletStatusesCommand } from '../../src/modules/users/commands/repair-wallet-statuses/repair-wallet-statuses.command';
 import { describeInProcess, itInProcess } from '../support/modes';
 import { openSse, SseClient, SseMessage } from '../support/sse';
 
@@ -151,6 +152,46 @@ describe('events: live wallet events over Server-Sent Events', () => {
       [`${a.userId}:wallet-status:1`, 'wallet.frozen'],
       [`${a.userId}:wallet-status:2`, 'wallet.unfrozen'],
     ]);
+    expect(await t.db.collection('users').findOne({ _id: a.userId } as never)).toMatchObject({ wallet_frozen: false, wallet_status_version: 2 });
+  });
+
+  itInProcess('internals', 'the recovery sweep completes a wallet status change a crash left between its event and the user write, and drops one never claimed', async () => {
+    const bus = t.app.get(CommandBus);
+    const a = await newUser(t);
+    const b = await newUser(t);
+    const key = (u: string, v: number) => `${u}:wallet-status:${v}`;
+    // a: the marker and the event of change 1 (frozen), the user not written yet (the crash).
+    await t.db.collection('wallet_status_changes').insertOne({ _id: key(a.userId, 1), user_id: a.userId, version: 1, created_at: new Date() } as never);
+    await t.db.collection('status_events').insertOne({
+      _id: `${a.userId}:000000000001`,
+      user_id: a.userId,
+      n: 1,
+      key: key(a.userId, 1),
+      type: 'wallet.frozen',
+      after_seq: 0,
+      created_at: new Date(),
+      data: { user_id: a.userId, wallet_frozen: true, version: 1, updated_date: '2026-01-01 00:00:00' },
+    } as never);
+    // b: a marker whose change was never claimed (the crash came before the event).
+    await t.db.collection('wallet_status_changes').insertOne({ _id: key(b.userId, 1), user_id: b.userId, version: 1, created_at: new Date() } as never);
+
+    // Markers younger than the minimum age are left to the request that wrote them.
+    expect(await bus.execute(new RepairWalletStatusesCommand(60_000))).toEqual({ examined: 0, repaired: 0 });
+    expect(await bus.execute(new RepairWalletStatusesCommand(0))).toEqual({ examined: 2, repaired: 1 });
+    expect(await t.db.collection('users').findOne({ _id: a.userId } as never)).toMatchObject({ wallet_frozen: true, wallet_status_version: 1 });
+    expect(await t.db.collection('users').findOne({ _id: b.userId } as never)).toMatchObject({ wallet_frozen: false });
+    expect(await t.db.collection('wallet_status_changes').countDocuments({ user_id: { $in: [a.userId, b.userId] } } as never)).toBe(0);
+    expect(await t.db.collection('status_events').countDocuments({ user_id: { $in: [a.userId, b.userId] } } as never)).toBe(1);
+    await t.http().post('/topup').set(a.auth).send({ amount: 1000 }).expect(422);
+    await t.http().post('/topup').set(b.auth).send({ amount: 1000 }).expect(201);
+  });
+
+  itInProcess('database', 'a freeze leaves no marker behind once the user shows the change', async () => {
+    const admin = await adminAuth(t);
+    const a = await newUser(t);
+    await t.http().post(`/users/${a.userId}/freeze`).set(admin).expect(200);
+    await t.http().post(`/users/${a.userId}/unfreeze`).set(admin).expect(200);
+    expect(await t.db.collection('wallet_status_changes').countDocuments({ user_id: a.userId })).toBe(0);
     expect(await t.db.collection('users').findOne({ _id: a.userId } as never)).toMatchObject({ wallet_frozen: false, wallet_status_version: 2 });
   });
 
