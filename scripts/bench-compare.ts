@@ -5,6 +5,16 @@
  *   npm run bench:compare -- --baseline <git ref> [--rounds 2] [--seconds 10] [--transfers 400]
  *                            [--connections 50] [--wallets 50] [--settle-seconds 120] [--max-minutes 45]
  *   MONGODB_URI=… REDIS_URL=… npm run bench:compare …     # on servers you run
+ *   npm run bench:compare -- --settings FERRETDB_PG_GIN=off[,NAME=value…] [--rounds …]
+ *
+ * --settings compares server settings instead of code: A and B are both this working tree, A on
+ * servers started with those variables added to scripts/services.sh's environment (its header lists
+ * them) in .local/bench-compare-a, B on the defaults in .local/bench-compare; both states are wiped
+ * first, so each starts from an empty cluster, and the ratios are B/A (what the default gains).
+ * With --settings, --report-entries N (e.g. 100000) adds the report read side to every round:
+ * scripts/bench-report.ts on that build's servers (BENCH_ENTRIES=N, BENCH_ONLY the first page and
+ * the `_id` lookup, --seconds each), for its seeding rate (bulk insertMany of N entries) and the
+ * first page's p50/p99.
  *
  * Builds:
  *   A: `--baseline` (default fcdfc1d) checked out with `git worktree add --detach` in a temporary folder;
@@ -40,13 +50,13 @@
  * process it started is stopped and the temporary worktree removed at the end, on an error and on
  * Ctrl-C. Everything listens on 127.0.0.1.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from 'mongodb';
-import { commandLine, databaseBackend, ensureServices, payLoad, PRODUCTION_QUEUE_ENV, runTransfers, TransferLoad } from '../test/fault/support/bench';
+import { commandLine, databaseBackend, ensureServices, payLoad, PRODUCTION_QUEUE_ENV, runTransfers, startServices, TransferLoad } from '../test/fault/support/bench';
 import { CompiledApp, compiledApp, REPO_ROOT } from '../test/fault/support/build';
 import { balanceOf, call, createAccount, mapLimit } from '../test/fault/support/client';
 import { ServiceCluster, ServiceProcess } from '../test/fault/support/cluster';
@@ -60,6 +70,9 @@ interface Options {
   wallets: number;
   settleSeconds: number;
   maxMinutes: number;
+  /** --settings: server environment of A (same code on both sides). */
+  settings: Record<string, string> | null;
+  reportEntries: number;
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -80,7 +93,16 @@ function parseOptions(argv: string[]): Options {
     wallets: int('wallets', 50, 1, 500),
     settleSeconds: int('settle-seconds', 120, 10, 600),
     maxMinutes: int('max-minutes', 45, 1, 240),
+    settings: parseSettings(value('settings', '')),
+    reportEntries: int('report-entries', 0, 0, 1_000_000),
   };
+}
+
+function parseSettings(text: string): Record<string, string> | null {
+  if (!text) return null;
+  const pairs = text.split(',').map((p) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(p.trim()));
+  if (pairs.some((m) => !m)) throw new Error('--settings takes NAME=value[,NAME=value…]');
+  return Object.fromEntries(pairs.map((m) => [m![1], m![2]]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,7 +252,7 @@ function listenerOf(port: number, sockets = tcpSockets()): number | undefined {
 }
 
 /** The servers behind the database and Redis URLs: database server, the servers it connects to (PostgreSQL), Redis. */
-function serverProcesses(): { database: number[]; backend: number[]; redis: number[]; seen: string } {
+function serverProcesses(env: { MONGODB_URI: string; REDIS_URL: string }): { database: number[]; backend: number[]; redis: number[]; seen: string } {
   const sockets = tcpSockets();
   const port = (uri: string, fallback: number) => {
     try {
@@ -239,8 +261,8 @@ function serverProcesses(): { database: number[]; backend: number[]; redis: numb
       return NaN; // several hosts or a scheme URL cannot parse: not on this host's table
     }
   };
-  const db = listenerOf(port(process.env.MONGODB_URI!, 27017), sockets);
-  const redis = listenerOf(port(process.env.REDIS_URL!, 6379), sockets);
+  const db = listenerOf(port(env.MONGODB_URI, 27017), sockets);
+  const redis = listenerOf(port(env.REDIS_URL, 6379), sockets);
   const backend = new Set<number>();
   if (db) {
     // Where the database server's own connections go (FerretDB → PostgreSQL): their listeners.
@@ -287,6 +309,8 @@ interface Build {
   api: ServiceProcess;
   workers: ServiceProcess[];
   verifierPath: string;
+  /** The server processes it runs on (for their CPU). */
+  servers: ReturnType<typeof serverProcesses>;
   /** Money topped up and payments written (of 1, or EXACT_AMOUNT in the exactness check), for conservation. */
   toppedUp: number;
   paid: number;
@@ -309,15 +333,53 @@ interface Round {
   distinct: PayWindow;
   hot: PayWindow;
   transfers: TransferLoad;
+  report: ReportRun | null;
 }
 
-async function startBuild(label: 'A' | 'B', name: string, tree?: { root: string; app: CompiledApp }): Promise<Build> {
-  const cluster = await ServiceCluster.create(`cmp${label}`, PRODUCTION_QUEUE_ENV, tree);
+interface ReportRun {
+  seededPerSecond: number;
+  lookupP50: number;
+  firstPageP50: number;
+  firstPageP99: number;
+}
+
+/** scripts/bench-report.ts on the build's servers: its seeding rate, `_id` lookup and first page. */
+function reportRun(build: Build, o: Options): Promise<ReportRun> {
+  const env = {
+    ...process.env,
+    MONGODB_URI: build.cluster.env.MONGODB_URI,
+    REDIS_URL: build.cluster.env.REDIS_URL,
+    BENCH_ENTRIES: String(o.reportEntries),
+    BENCH_ONLY: '^first page, limit 100$|^`_id` lookup$',
+    BENCH_SCENARIO_SECONDS: String(o.seconds),
+  };
+  const tsNode = join(REPO_ROOT, 'node_modules', '.bin', 'ts-node');
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsNode, ['--transpile-only', join(REPO_ROOT, 'scripts', 'bench-report.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    child.once('exit', (code) => {
+      const seeded = /seeded (\d+) entries .* in ([\d.]+) s/.exec(text);
+      const lookup = /`_id` lookup: \d+ requests, p50 ([\d.]+) ms/.exec(text);
+      const page = /first page, limit 100: \d+ requests, p50 ([\d.]+) ms, p99 ([\d.]+) ms/.exec(text);
+      if (code !== 0 || !seeded || !lookup || !page) return reject(new Error(`bench-report on build ${build.label} failed (${code}):\n${text.slice(-2000)}`));
+      resolve({ seededPerSecond: Number(seeded[1]) / Number(seeded[2]), lookupP50: Number(lookup[1]), firstPageP50: Number(page[1]), firstPageP99: Number(page[2]) });
+    });
+  });
+}
+
+type ServerEnv = { MONGODB_URI: string; REDIS_URL: string };
+
+async function startBuild(label: 'A' | 'B', name: string, serverEnv: ServerEnv, tree?: { root: string; app: CompiledApp }): Promise<Build> {
+  const servers = serverProcesses(serverEnv);
+  out(`servers of ${label}: ${servers.seen}`);
+  const cluster = await ServiceCluster.create(`cmp${label}`, { ...PRODUCTION_QUEUE_ENV, ...serverEnv }, tree);
   cleanups.push({ what: `build ${label}'s processes, database and Redis keys`, run: () => cluster.destroy() });
   const api = await cluster.startApi(`api-${label}`);
   const workers = await Promise.all([1, 2].map((i) => cluster.startWorker(`worker-${label}-${i}`)));
   const verifierPath = join(cluster.app.dir, 'modules', 'wallet', 'ledger', 'ledger-verifier.js');
-  return { label, name, cluster, api, workers, verifierPath, toppedUp: 0, paid: 0, correctness: [] };
+  return { label, name, cluster, api, workers, verifierPath, servers, toppedUp: 0, paid: 0, correctness: [] };
 }
 
 /** Payment entries written for these wallets so far, once the count stops moving (requests cut off at a window's end still finish). */
@@ -334,7 +396,8 @@ async function settledPayments(db: Db, walletIds: string[]): Promise<number> {
 }
 
 /** --seconds of POST /pay of 1 with --connections connections, requests rotated over the accounts' tokens. */
-async function payWindow(build: Build, o: Options, what: string, tokens: string[], walletIds: string[], servers: ReturnType<typeof serverProcesses>): Promise<PayWindow> {
+async function payWindow(build: Build, o: Options, what: string, tokens: string[], walletIds: string[]): Promise<PayWindow> {
+  const servers = build.servers;
   const groups = { 'API + workers': [build.api.pid, ...build.workers.map((w) => w.pid)], database: servers.database, PostgreSQL: servers.backend, Redis: servers.redis };
   const rss = rssSampler(build.api.pid);
   const cpuBefore = cpuMs(groups);
@@ -369,10 +432,10 @@ async function fundedAccounts(build: Build, n: number) {
   return accounts;
 }
 
-async function round(build: Build, o: Options, servers: ReturnType<typeof serverProcesses>): Promise<Round> {
+async function round(build: Build, o: Options): Promise<Round> {
   const [hotAccount, ...accounts] = await fundedAccounts(build, o.wallets + 1);
-  const distinct = await payWindow(build, o, 'POST /pay on distinct wallets', accounts.map((a) => a.token), accounts.map((a) => a.userId), servers);
-  const hot = await payWindow(build, o, 'POST /pay on one hot wallet', [hotAccount.token], [hotAccount.userId], servers);
+  const distinct = await payWindow(build, o, 'POST /pay on distinct wallets', accounts.map((a) => a.token), accounts.map((a) => a.userId));
+  const hot = await payWindow(build, o, 'POST /pay on one hot wallet', [hotAccount.token], [hotAccount.userId]);
   const transfers = await runTransfers(build.cluster.db, build.api.baseUrl!, { transfers: o.transfers, senders: SENDERS, concurrency: TRANSFERS_IN_FLIGHT, settleSeconds: o.settleSeconds, hotReceiver: false });
   build.toppedUp += transfers.toppedUp;
   if (transfers.failed) build.correctness.push(`transfers, build ${build.label}: ${transfers.failed} of ${transfers.transfers} not SUCCESS`);
@@ -380,7 +443,9 @@ async function round(build: Build, o: Options, servers: ReturnType<typeof server
     `  ${build.label}: pay ${distinct.perSecond.toFixed(0)}/s (p99 ${distinct.p99} ms, ${distinct.cpuMsPerPayment.toFixed(1)} ms CPU), hot ${hot.perSecond.toFixed(0)}/s, ` +
       `transfers applied ${transfers.appliedPerSecond.toFixed(1)}/s (${transfers.dbOpsPerTransfer?.toFixed(1) ?? 'n/a'} DB ops each)`,
   );
-  return { distinct, hot, transfers };
+  const report = o.reportEntries ? await reportRun(build, o) : null;
+  if (report) out(`  ${build.label}: report seeded ${report.seededPerSecond.toFixed(0)} entries/s, first page p50 ${report.firstPageP50} / p99 ${report.firstPageP99} ms`);
+  return { distinct, hot, transfers, report };
 }
 
 /** 51 concurrent payments of 10 on a balance of 500: exactly 50 succeed and the balance ends at 0. */
@@ -424,7 +489,7 @@ const median = (xs: number[]) => {
 };
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
-function printTables(rounds: { A: Round; B: Round }[]): void {
+function printTables(rounds: { A: Round; B: Round }[], reportEntries = 0): void {
   const each = (f: (r: Round, build: 'A' | 'B', i: number) => string) => rounds.flatMap((r, i) => (['A', 'B'] as const).map((b) => f(r[b], b, i)));
   const cpu = (w: PayWindow) => Object.values(w.cpuSplit).map((v) => fmt(v, 2)).join(' / ');
   out('### POST /pay, distinct wallets');
@@ -439,6 +504,14 @@ function printTables(rounds: { A: Round; B: Round }[]): void {
   out('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const line of each((r, b, i) => `| ${i + 1} | ${b} | ${fmt(r.hot.perSecond)} | ${r.hot.p50} | ${r.hot.p99} | ${r.hot.non2xx} | ${r.hot.errors} | ${fmt(r.hot.cpuMsPerPayment, 2)} | ${fmt(r.hot.maxRssMb, 0)} |`)) out(line);
   out();
+  if (rounds[0].A.report) {
+    out(`### Report read side (scripts/bench-report.ts, one wallet of ${reportEntries} entries)`);
+    out();
+    out('| round | build | seeding, entries/s (insertMany of 5,000) | `_id` lookup p50 ms | first page p50 ms | first page p99 ms |');
+    out('|---:|---|---:|---:|---:|---:|');
+    for (const line of each((r, b, i) => `| ${i + 1} | ${b} | ${fmt(r.report!.seededPerSecond, 0)} | ${r.report!.lookupP50} | ${r.report!.firstPageP50} | ${r.report!.firstPageP99} |`)) out(line);
+    out();
+  }
   out('### Transfers, two workers');
   out();
   out('| round | build | transfers | accepted/s | POST p50 / p99 ms | applied/s | accept → SUCCESS p50 / p99 / max ms | max backlog | DB ops / transfer | not SUCCESS |');
@@ -451,7 +524,7 @@ function printTables(rounds: { A: Round; B: Round }[]): void {
   out();
 }
 
-function printRatios(rounds: { A: Round; B: Round }[]): void {
+function printRatios(rounds: { A: Round; B: Round }[], goals: boolean): void {
   const metrics: { name: string; of: (r: Round) => number; goal: string; met: (a: number, b: number, ratio: number) => boolean }[] = [
     { name: 'pay req/s, distinct wallets', of: (r) => r.distinct.perSecond, goal: 'B/A ≥ 4', met: (_a, _b, q) => q >= 4 },
     { name: 'pay p99 ms, distinct wallets', of: (r) => r.distinct.p99, goal: "B's p99 < A's p50", met: (_a, b) => b < median(rounds.map((r) => r.A.distinct.p50)) },
@@ -462,16 +535,24 @@ function printRatios(rounds: { A: Round; B: Round }[]): void {
     { name: 'accept → SUCCESS p99 ms', of: (r) => r.transfers.e2eP99, goal: 'B < 1000 ms', met: (_a, b) => b < 1000 },
     { name: 'max API RSS MB (distinct /pay)', of: (r) => r.distinct.maxRssMb, goal: 'B < 250 MB', met: (_a, b) => b < 250 },
   ];
-  out(`### B/A: median of the ${rounds.length} per-round ratio(s), against the goals of issue 13`);
+  if (rounds[0].A.report) {
+    metrics.push(
+      { name: 'report seeding, entries/s', of: (r) => r.report!.seededPerSecond, goal: '', met: () => true },
+      { name: '`_id` lookup p50 ms', of: (r) => r.report!.lookupP50, goal: '', met: () => true },
+      { name: 'report first page p50 ms', of: (r) => r.report!.firstPageP50, goal: '', met: () => true },
+      { name: 'report first page p99 ms', of: (r) => r.report!.firstPageP99, goal: 'B < 20 ms', met: (_a, b) => b < 20 },
+    );
+  }
+  out(`### B/A: median of the ${rounds.length} per-round ratio(s)${goals ? ', against the goals of issue 13' : ''}`);
   out();
-  out('| metric | A (median) | B (median) | B/A | goal | |');
-  out('|---|---:|---:|---:|---|---|');
+  out(goals ? '| metric | A (median) | B (median) | B/A | goal | |' : '| metric | A (median) | B (median) | B/A |');
+  out(goals ? '|---|---:|---:|---:|---|---|' : '|---|---:|---:|---:|');
   for (const m of metrics) {
     const a = median(rounds.map((r) => m.of(r.A)));
     const b = median(rounds.map((r) => m.of(r.B)));
     const ratio = median(rounds.map((r) => m.of(r.B) / m.of(r.A)));
     const met = Number.isFinite(b) && m.met(a, b, ratio);
-    out(`| ${m.name} | ${fmt(a)} | ${fmt(b)} | ${fmt(ratio, 2)} | ${m.goal} | ${met ? 'met' : 'not met'} |`);
+    out(`| ${m.name} | ${fmt(a)} | ${fmt(b)} | ${fmt(ratio, 2)} |${goals ? ` ${m.goal} | ${met ? 'met' : 'not met'} |` : ''}`);
   }
   out();
 }
@@ -480,27 +561,40 @@ function printRatios(rounds: { A: Round; B: Round }[]): void {
 
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
+  if (o.reportEntries && !o.settings) throw new Error('--report-entries needs --settings (the report bench is this tree\'s code)');
   const started = Date.now();
   const bound = setTimeout(() => exitAfterCleanUp(2, `bench:compare ran past --max-minutes ${o.maxMinutes}`), o.maxMinutes * 60_000);
   bound.unref();
   process.once('SIGINT', () => exitAfterCleanUp(130, 'interrupted'));
   process.once('SIGTERM', () => exitAfterCleanUp(143, 'terminated'));
 
-  const baseline = prepareBaseline(o.baseline);
-  out(`baseline compiled: ${baseline.app.dir}${baseline.app.buildMs ? ` (${(baseline.app.buildMs / 1000).toFixed(1)} s)` : ' (reused)'}; node_modules ${baseline.modules}`);
+  const baseline = o.settings ? null : prepareBaseline(o.baseline);
+  if (baseline) out(`baseline compiled: ${baseline.app.dir}${baseline.app.buildMs ? ` (${(baseline.app.buildMs / 1000).toFixed(1)} s)` : ' (reused)'}; node_modules ${baseline.modules}`);
   const candidate = compiledApp(out);
   const head = git('rev-parse', '--short=12', 'HEAD');
   const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src') !== '';
   const candidateName = `working tree at ${head}${dirty ? ' with uncommitted changes in src/' : ''}`;
   out(`candidate compiled: ${candidate.dir}${candidate.buildMs ? ` (${(candidate.buildMs / 1000).toFixed(1)} s)` : ' (reused)'}`);
 
-  const stopServices = ensureServices('bench-compare', out);
-  cleanups.push({ what: 'stop the servers', run: stopServices });
-  const servers = serverProcesses();
-  out(`servers: ${servers.seen}`);
-
-  const A = await startBuild('A', `${o.baseline} (${baseline.commit.slice(0, 12)})`, baseline);
-  const B = await startBuild('B', candidateName);
+  let A: Build;
+  let B: Build;
+  if (o.settings) {
+    const settings = Object.entries(o.settings).map(([k, v]) => `${k}=${v}`).join(' ');
+    out(`servers of A: scripts/services.sh with ${settings}; servers of B: its defaults (both wiped first)`);
+    const a = startServices('bench-compare-a', o.settings, true);
+    cleanups.push({ what: "stop A's servers", run: a.stop });
+    const b = startServices('bench-compare', {}, true);
+    cleanups.push({ what: "stop B's servers", run: b.stop });
+    Object.assign(process.env, b.env);
+    A = await startBuild('A', `${candidateName}, servers with ${settings}`, a.env);
+    B = await startBuild('B', `${candidateName}, servers with the defaults`, b.env);
+  } else {
+    const stopServices = ensureServices('bench-compare', out);
+    cleanups.push({ what: 'stop the servers', run: stopServices });
+    const env = { MONGODB_URI: process.env.MONGODB_URI!, REDIS_URL: process.env.REDIS_URL! };
+    A = await startBuild('A', `${o.baseline} (${baseline!.commit.slice(0, 12)})`, env, baseline!);
+    B = await startBuild('B', candidateName, env);
+  }
   const backend = await databaseBackend(A.cluster.db);
 
   const exact = { A: await exactness(A), B: await exactness(B) };
@@ -509,8 +603,8 @@ async function main(): Promise<number> {
   const rounds: { A: Round; B: Round }[] = [];
   for (let i = 0; i < o.rounds; i++) {
     out(`round ${i + 1} of ${o.rounds} (load average ${loadavg()[0].toFixed(1)})`);
-    const a = await round(A, o, servers);
-    const b = await round(B, o, servers);
+    const a = await round(A, o);
+    const b = await round(B, o);
     rounds.push({ A: a, B: b });
   }
   const ledger = { A: await verify(A), B: await verify(B) };
@@ -523,7 +617,7 @@ async function main(): Promise<number> {
       `${o.rounds} round(s) A, B; /pay ${o.seconds} s × ${o.connections} connections on ${o.wallets} wallets then on 1; ${o.transfers} transfers, ${SENDERS} senders, ${TRANSFERS_IN_FLIGHT} in flight.`,
   );
   out();
-  printTables(rounds);
+  printTables(rounds, o.reportEntries);
   out('### Correctness');
   out();
   out('| build | exactness: 51 payments on a balance for 50 | ledger (its own verifier) and conservation |');
@@ -531,7 +625,7 @@ async function main(): Promise<number> {
   out(`| A | ${exact.A} | ${ledger.A} |`);
   out(`| B | ${exact.B} | ${ledger.B} |`);
   out();
-  printRatios(rounds);
+  printRatios(rounds, !o.settings);
   const failures = [...A.correctness, ...B.correctness];
   for (const f of failures.slice(0, 30)) out(`CORRECTNESS FAILURE: ${f}`);
   out(`total run ${((Date.now() - started) / 1000).toFixed(0)} s`);

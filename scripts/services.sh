@@ -23,6 +23,8 @@
 # running in this state folder, else postgresql, backed by a private cluster
 # in DIR/postgres (see docs/ferretdb-handlers.md for why; sqlite needs no
 # PostgreSQL at all).
+# Database settings (each on by default; turned off only to measure it): FERRETDB_PG_GIN=off (no GIN
+# companion indexes), FERRETDB_PG_GIN_FASTUPDATE=on, FERRETDB_PG_PLAN_CACHE_MODE=auto, FERRETDB_GOGC=100.
 # FerretDB binary: $FERRETDB_BIN, else built once into
 # ${XDG_CACHE_HOME:-~/.cache}/dompet/ferretdb-<version>/ferretdb.
 set -uo pipefail
@@ -35,7 +37,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 . "$SCRIPT_DIR/lib/ferretdb.sh"
 
 usage() {
-  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 CMD="${1:-}"
@@ -258,7 +260,12 @@ start_pg() {
   # GIN companions of FerretDB's btree indexes (its equality filters use `@>`, which only a GIN
   # index serves) and custom plans only; see the file. Idempotent, so applied at every start,
   # before FerretDB connects.
+  # Each tuning can be turned off to measure it (docs/performance.md "Database settings").
+  local gin="${FERRETDB_PG_GIN:-on}" fastupdate="${FERRETDB_PG_GIN_FASTUPDATE:-off}" plans="${FERRETDB_PG_PLAN_CACHE_MODE:-force_custom_plan}"
+  [[ "$gin $fastupdate $plans" =~ ^(on|off)\ (on|off)\ (auto|force_custom_plan|force_generic_plan)$ ]] ||
+    dompet_die "FERRETDB_PG_GIN, FERRETDB_PG_GIN_FASTUPDATE: on or off; FERRETDB_PG_PLAN_CACHE_MODE: auto, force_custom_plan or force_generic_plan"
   if ! "$psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb -v ON_ERROR_STOP=1 \
+    -v gin="$gin" -v fastupdate="$fastupdate" -v plan_cache_mode="$plans" \
     -c 'SET client_min_messages = warning' -f "$SCRIPT_DIR/lib/ferretdb-pg-gin.sql" >>"$log" 2>&1; then
     dompet_log_tail "$log"
     dompet_die "could not install scripts/lib/ferretdb-pg-gin.sql in the ferretdb database (log: $log)."

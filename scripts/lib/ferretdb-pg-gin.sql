@@ -33,7 +33,15 @@
 -- set before FerretDB connects) makes every execution plan with the actual key, which the GIN
 -- indexes match.
 
-ALTER DATABASE ferretdb SET plan_cache_mode = force_custom_plan;
+-- Settings (psql variables from scripts/services.sh, for measuring each one against its
+-- alternative; docs/performance.md "Database settings"): `gin` on|off (off: no companions, existing
+-- ones dropped), `fastupdate` off|on for the companions, `plan_cache_mode`. Stored on the database
+-- for FerretDB's connections and set in this session for the backfill below.
+ALTER DATABASE ferretdb SET plan_cache_mode = :'plan_cache_mode';
+ALTER DATABASE ferretdb SET dompet.fdb_gin = :'gin';
+ALTER DATABASE ferretdb SET dompet.fdb_gin_fastupdate = :'fastupdate';
+SET dompet.fdb_gin = :'gin';
+SET dompet.fdb_gin_fastupdate = :'fastupdate';
 
 -- The GIN companion's name for `field` on `tbl` (one per table and field; at most 63 bytes).
 CREATE OR REPLACE FUNCTION public.dompet_fdb_gin_name(tbl name, field text) RETURNS name
@@ -52,6 +60,7 @@ DECLARE
   fields text[];
   idx record;
   created integer := 0;
+  fastupdate text := CASE WHEN current_setting('dompet.fdb_gin_fastupdate', true) = 'on' THEN 'on' ELSE 'off' END;
 BEGIN
   SELECT n.nspname, c.relname INTO sch, rel
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -68,26 +77,29 @@ BEGIN
   CROSS JOIN LATERAL regexp_match(pg_get_indexdef(i.indexrelid, 1, true),
                                   '^\(?_jsonb -> ''((?:[^'']|'''')*)''::text\)?$') AS m
   WHERE i.indrelid = tbl AND am.amname = 'btree' AND m IS NOT NULL;
+  IF current_setting('dompet.fdb_gin', true) = 'off' THEN
+    fields := '{}';
+  END IF;
 
   FOREACH f IN ARRAY fields LOOP
     IF to_regclass(format('%I.%I', sch, public.dompet_fdb_gin_name(rel, f))) IS NULL THEN
-      EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L) jsonb_path_ops) WITH (fastupdate = off)',
-                     public.dompet_fdb_gin_name(rel, f), sch, rel, f);
+      EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L) jsonb_path_ops) WITH (fastupdate = %s)',
+                     public.dompet_fdb_gin_name(rel, f), sch, rel, f, fastupdate);
       created := created + 1;
     END IF;
   END LOOP;
 
-  -- Companions made before `fastupdate = off` (see the top of this file): switch it off and
-  -- merge the pending list they hold into the index.
+  -- Companions made with the other `fastupdate` (see the top of this file): switch it, and merge
+  -- the pending list they hold into the index.
   FOR idx IN
     SELECT ic.oid, ic.relname
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_am am ON am.oid = ic.relam
     WHERE i.indrelid = tbl AND am.amname = 'gin' AND ic.relname LIKE '%\_fdb\_gin'
-      AND NOT coalesce('fastupdate=off' = ANY (ic.reloptions), false)
+      AND (fastupdate = 'off') <> coalesce('fastupdate=off' = ANY (ic.reloptions), false)
   LOOP
-    EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = off)', sch, idx.relname);
+    EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = %s)', sch, idx.relname, fastupdate);
     PERFORM gin_clean_pending_list(idx.oid::regclass);
   END LOOP;
 

@@ -74,13 +74,29 @@ export function ensureServices(stateName: string, log: (line: string) => void): 
     log(`using MONGODB_URI=${process.env.MONGODB_URI} REDIS_URL=${process.env.REDIS_URL}`);
     return () => undefined;
   }
+  const servers = startServices(stateName);
+  Object.assign(process.env, servers.env);
+  return servers.stop;
+}
+
+/**
+ * `scripts/services.sh start --state .local/<stateName>` with `settings` added to its environment
+ * (e.g. FERRETDB_PG_GIN=off), after a `wipe` of that state when `fresh`; returns the MONGODB_URI and
+ * REDIS_URL it printed and how to stop it. MONGODB_URI/REDIS_URL of this process are not passed on.
+ */
+export function startServices(stateName: string, settings: Record<string, string> = {}, fresh = false): { env: { MONGODB_URI: string; REDIS_URL: string }; stop: () => void } {
   const state = join(REPO_ROOT, '.local', stateName);
-  const started = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), 'start', '--state', state], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = join(REPO_ROOT, 'scripts', 'services.sh');
+  const { MONGODB_URI: _m, REDIS_URL: _r, ...inherited } = process.env;
+  const env = { ...inherited, ...settings };
+  if (fresh) spawnSync('bash', [script, 'wipe', '--state', state], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const started = spawnSync('bash', [script, 'start', '--state', state], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (started.status !== 0) throw new Error('scripts/services.sh start failed (see above)');
-  for (const m of started.stdout.matchAll(/^export (\w+)=(.*)$/gm)) process.env[m[1]] = m[2];
-  if (!process.env.MONGODB_URI || !process.env.REDIS_URL) throw new Error(`scripts/services.sh printed no MONGODB_URI/REDIS_URL:\n${started.stdout}`);
-  return () => {
-    spawnSync('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), 'stop', '--state', state], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const printed = Object.fromEntries([...started.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+  if (!printed.MONGODB_URI || !printed.REDIS_URL) throw new Error(`scripts/services.sh printed no MONGODB_URI/REDIS_URL:\n${started.stdout}`);
+  return {
+    env: { MONGODB_URI: printed.MONGODB_URI, REDIS_URL: printed.REDIS_URL },
+    stop: () => void spawnSync('bash', [script, 'stop', '--state', state], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
   };
 }
 
