@@ -24,7 +24,7 @@
 # in DIR/postgres (see docs/ferretdb-handlers.md for why; sqlite needs no
 # PostgreSQL at all).
 # Database settings (each on by default; turned off only to measure it): FERRETDB_PG_GIN=off (no GIN
-# companion indexes), FERRETDB_PG_GIN_FASTUPDATE=on, FERRETDB_PG_PLAN_CACHE_MODE=auto, FERRETDB_GOGC=100.
+# companion indexes), FERRETDB_PG_GIN_FASTUPDATE=on, FERRETDB_GOGC=100.
 # FerretDB binary: $FERRETDB_BIN, else built once into
 # ${XDG_CACHE_HOME:-~/.cache}/dompet/ferretdb-<version>/ferretdb.
 set -uo pipefail
@@ -258,14 +258,13 @@ start_pg() {
       dompet_die "could not create the ferretdb database in PostgreSQL (log: $log)."
   fi
   # GIN companions of FerretDB's btree indexes (its equality filters use `@>`, which only a GIN
-  # index serves) and custom plans only; see the file. Idempotent, so applied at every start,
+  # index serves); see the file. Idempotent, so applied at every start,
   # before FerretDB connects.
   # Each tuning can be turned off to measure it (docs/performance.md "Database settings").
-  local gin="${FERRETDB_PG_GIN:-on}" fastupdate="${FERRETDB_PG_GIN_FASTUPDATE:-off}" plans="${FERRETDB_PG_PLAN_CACHE_MODE:-force_custom_plan}"
-  [[ "$gin $fastupdate $plans" =~ ^(on|off)\ (on|off)\ (auto|force_custom_plan|force_generic_plan)$ ]] ||
-    dompet_die "FERRETDB_PG_GIN, FERRETDB_PG_GIN_FASTUPDATE: on or off; FERRETDB_PG_PLAN_CACHE_MODE: auto, force_custom_plan or force_generic_plan"
+  local gin="${FERRETDB_PG_GIN:-on}" fastupdate="${FERRETDB_PG_GIN_FASTUPDATE:-off}"
+  [[ "$gin $fastupdate" =~ ^(on|off)\ (on|off)$ ]] || dompet_die "FERRETDB_PG_GIN and FERRETDB_PG_GIN_FASTUPDATE take on or off"
   if ! "$psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb -v ON_ERROR_STOP=1 \
-    -v gin="$gin" -v fastupdate="$fastupdate" -v plan_cache_mode="$plans" \
+    -v gin="$gin" -v fastupdate="$fastupdate" \
     -c 'SET client_min_messages = warning' -f "$SCRIPT_DIR/lib/ferretdb-pg-gin.sql" >>"$log" 2>&1; then
     dompet_log_tail "$log"
     dompet_die "could not install scripts/lib/ferretdb-pg-gin.sql in the ferretdb database (log: $log)."

@@ -27,17 +27,18 @@
 -- and an `_id` lookup through FerretDB 4.2 ms instead of 1.0 ms (p50). The companions are made with
 -- `fastupdate = off`, so each insert updates the index itself and scans stay index-only.
 --
--- Plans: the statement is prepared with the key as a parameter. After five runs PostgreSQL may
--- switch to a generic plan, in which `_jsonb->$1` matches no index expression, and keep scanning
--- the table. `plan_cache_mode = force_custom_plan` on the database (read by new connections, so
--- set before FerretDB connects) makes every execution plan with the actual key, which the GIN
--- indexes match.
+-- Plans: PostgreSQL's default (`plan_cache_mode = auto`). A lookup's custom plan (the GIN index) is
+-- cheaper than its generic plan (a scan, `_jsonb->$1` matches no index expression), so PostgreSQL
+-- keeps planning lookups with the actual key, while inserts run a cached generic plan. Forcing
+-- custom plans (`force_custom_plan`, set here before) replanned every statement and lost on every
+-- write measure in two runs of `bench:compare --settings` (docs/performance.md "Database
+-- settings"); the RESET below takes it off databases that still have it.
 
 -- Settings (psql variables from scripts/services.sh, for measuring each one against its
 -- alternative; docs/performance.md "Database settings"): `gin` on|off (off: no companions, existing
--- ones dropped), `fastupdate` off|on for the companions, `plan_cache_mode`. Stored on the database
--- for FerretDB's connections and set in this session for the backfill below.
-ALTER DATABASE ferretdb SET plan_cache_mode = :'plan_cache_mode';
+-- ones dropped), `fastupdate` off|on for the companions. Stored on the database for FerretDB's
+-- connections and set in this session for the backfill below.
+ALTER DATABASE ferretdb RESET plan_cache_mode;
 ALTER DATABASE ferretdb SET dompet.fdb_gin = :'gin';
 ALTER DATABASE ferretdb SET dompet.fdb_gin_fastupdate = :'fastupdate';
 SET dompet.fdb_gin = :'gin';
