@@ -9,6 +9,8 @@ import { WebhookUrlRefusedError } from '../domain/webhook.errors';
 import { addressLiteral, privateTargets, urlFormProblem } from '../domain/webhook-url';
 
 const lookupAll = promisify(dnsLookup);
+/** How long registration waits for DNS before refusing the name. */
+const RESOLVE_TIMEOUT_MS = 3000;
 
 /** The error a guarded lookup fails a connection with (DNS now points at a refused address). */
 export class RefusedTargetError extends Error {
@@ -37,7 +39,11 @@ export class WebhookTargetGuard {
     if (this.allowsPrivate) return url;
     let refused: string[];
     try {
-      refused = await privateTargets(url, async (host) => lookupAll(host, { all: true, verbatim: true }));
+      refused = await privateTargets(url, (host) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('DNS timeout')), RESOLVE_TIMEOUT_MS)));
+        return Promise.race([lookupAll(host, { all: true, verbatim: true }), timeout]).finally(() => clearTimeout(timer));
+      });
     } catch {
       throw new WebhookUrlRefusedError(`host ${url.hostname} does not resolve`);
     }
