@@ -17,6 +17,9 @@ export class RegisterWebhookRequestDto {
     type: [String],
     enum: SUBSCRIBABLE_TYPES,
     example: ['transfer.received', 'topup.succeeded'],
+    minItems: 1,
+    maxItems: SUBSCRIBABLE_TYPES.length,
+    uniqueItems: true,
     description: 'The event types to receive; `*` for every type, including types added later',
   })
   @IsArray({ message: 'event_types must be an array of event types' })

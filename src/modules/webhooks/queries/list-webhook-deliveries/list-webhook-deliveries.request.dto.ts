@@ -2,6 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
+const EVENT_ID_PATTERN = /^[A-Za-z0-9:._-]+$/;
+
 export class ListWebhookDeliveriesRequestDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Attempts per page (default 20)' })
   @IsOptional()
@@ -16,10 +18,10 @@ export class ListWebhookDeliveriesRequestDto {
   @IsUUID('all', { message: 'cursor must be the next_cursor of a previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ example: '019a4f2e-1111-7a2b-8c3d-4e5f6a7b8c9d:000000000007', description: 'Only the attempts of this event' })
+  @ApiPropertyOptional({ maxLength: 200, pattern: EVENT_ID_PATTERN.source, description: 'Only the attempts of this event (an `event_id`, e.g. `019a4f2e-1111-7a2b-8c3d-4e5f6a7b8c9d:000000000007`)' })
   @IsOptional()
   @IsString({ message: 'event_id must be a string' })
   @MaxLength(200, { message: 'event_id must be at most 200 characters' })
-  @Matches(/^[A-Za-z0-9:._-]+$/, { message: 'event_id must be an event id' })
+  @Matches(EVENT_ID_PATTERN, { message: 'event_id must be an event id' })
   event_id?: string;
 }
