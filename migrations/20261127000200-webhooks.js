@@ -3,6 +3,8 @@
 // `webhook_attempts` (the delivery log, read per endpoint newest first, or per delivery to count attempts)
 // and `webhook_cursors` (`_id` = user id: how far the dispatcher has read each wallet's events).
 
+const { collectionsMigration } = require('./lib/collections');
+
 const collections = {
   webhook_endpoints: [],
   webhook_deliveries: [],
@@ -13,22 +15,4 @@ const collections = {
   webhook_cursors: [],
 };
 
-async function ensureCollection(db, name) {
-  const existing = await db.listCollections({ name }, { nameOnly: true }).toArray();
-  if (existing.length === 0) await db.createCollection(name);
-}
-
-module.exports = {
-  async up(db) {
-    for (const [name, indexes] of Object.entries(collections)) {
-      await ensureCollection(db, name);
-      if (indexes.length) await db.collection(name).createIndexes(indexes);
-    }
-  },
-
-  async down(db) {
-    for (const [name, indexes] of Object.entries(collections)) {
-      for (const index of indexes) await db.collection(name).dropIndex(index.name).catch(() => undefined);
-    }
-  },
-};
+module.exports = collectionsMigration(collections);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../../common/decorators/auth.decorators';
@@ -6,6 +6,7 @@ import { ValidationFailedError } from '../../common/errors';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
+import { badIdExample, parseIdPipe } from '../../common/http/uuid-params';
 import { EVENT_TYPES } from '../events/domain/wallet-event';
 import { DeleteWebhookCommand } from './commands/delete-webhook/delete-webhook.command';
 import { RedeliverWebhookCommand } from './commands/redeliver-webhook/redeliver-webhook.command';
@@ -18,10 +19,7 @@ import { CreatedWebhookDto, DeletedWebhookDto, RedeliveryDto, WebhookAttemptDto,
 
 const { unauthenticated, forbidden, unavailable, malformedJson } = COMMON_ERROR_EXAMPLES;
 const adminOnly: ErrorExample = { ...forbidden, summary: 'Only administrators manage webhooks' };
-const badWebhookId: ErrorExample = {
-  summary: 'The id is not a UUID',
-  value: { message: 'Validation failed: id must be a webhook_id (UUID)', code: 'VALIDATION_FAILED', errors: { id: ['id must be a UUID'] } },
-};
+const badWebhookId = badIdExample('webhook_id');
 const webhookNotFound: ErrorExample = { summary: 'No endpoint has this id', value: { message: 'Webhook endpoint not found', code: 'WEBHOOK_NOT_FOUND' } };
 const deliveryNotFound: ErrorExample = { summary: 'No delivery of this endpoint has this id', value: { message: 'Webhook delivery not found', code: 'WEBHOOK_DELIVERY_NOT_FOUND' } };
 const badUrl: ErrorExample = {
@@ -46,8 +44,7 @@ const badEventType: ErrorExample = {
 };
 
 const DELIVERY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[A-Za-z0-9:._-]{1,200}$/i;
-const webhookIdPipe = () =>
-  new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailedError('Validation failed: id must be a webhook_id (UUID)', { id: ['id must be a UUID'] }) });
+const webhookIdPipe = () => parseIdPipe('webhook_id');
 const webhookIdParam = () => ApiParam({ name: 'id', format: 'uuid', example: '019a4f40-2b3c-7d4e-8f50-6a7b8c9d0e1f', description: 'webhook_id answered by POST /webhooks' });
 const deliveryIdPipe = {
   transform(value: string): string {
