@@ -1,6 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getQueueToken } from '@nestjs/bull';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Queue } from 'bull';
+import { DeliverWebhookCommand } from '../../src/modules/webhooks/commands/deliver-webhook/deliver-webhook.command';
+import { DispatchWalletEventsCommand } from '../../src/modules/webhooks/commands/dispatch-wallet-events/dispatch-wallet-events.command';
+import { WEBHOOK_QUEUE } from '../../src/modules/webhooks/queue/webhook-queue';
 import { LedgerDoorbell } from '../../src/modules/wallet/ledger/ledger-doorbell';
 import { describeInProcess, itInProcess } from '../support/modes';
 import { openSse } from '../support/sse';
@@ -294,6 +300,33 @@ describeInProcess('config', 'webhooks: signed deliveries to a local receiver (pr
     } finally {
       ring.mockRestore();
     }
+    await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
+  });
+
+  itInProcess('internals', 'queues and sends one delivery per event however often, and however concurrently, dispatch and delivery run', async () => {
+    const { receiver, id } = await register(['topup.succeeded']);
+    const queue = t.app.get<Queue>(getQueueToken(WEBHOOK_QUEUE));
+    const bus = t.app.get(CommandBus);
+    const u = await newUser(t);
+    await queue.pause(true);
+    let deliveryId: string;
+    try {
+      await t.http().post('/topup').set(u.auth).send({ amount: 4000 }).expect(201);
+      const created = await Promise.all(Array.from({ length: 6 }, () => bus.execute(new DispatchWalletEventsCommand(u.userId))));
+      deliveryId = `${id}:${u.userId}:000000000001`;
+      // The doorbell's own dispatch may have created it first: one creation at most among them all.
+      expect(created.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+      expect(await t.db.collection('webhook_deliveries').countDocuments({ endpoint_id: id })).toBe(1);
+      expect((await queue.getJobs(['waiting', 'active', 'delayed'])).filter((j) => j.id === deliveryId)).toHaveLength(1);
+    } finally {
+      await queue.resume(true);
+    }
+    await until('the delivery', () => receiver.of(u.userId).length >= 1);
+    // Duplicate runs of the job once it is delivered send nothing.
+    expect(await Promise.all([1, 2, 3].map((n) => bus.execute(new DeliverWebhookCommand(deliveryId, n, false, false))))).toEqual(['SKIPPED', 'SKIPPED', 'SKIPPED']);
+    await bus.execute(new DispatchWalletEventsCommand(u.userId));
+    await sleep(700);
+    expect(receiver.of(u.userId)).toHaveLength(1);
     await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
   });
 

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { LedgerRepository } from '../../../wallet/persistence/ledger.repository';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
@@ -16,6 +17,8 @@ const CLOCK_MARGIN_MS = 5_000;
  */
 @CommandHandler(CatchUpWebhookDispatchCommand)
 export class CatchUpWebhookDispatchHandler implements ICommandHandler<CatchUpWebhookDispatchCommand, number> {
+  private readonly logger = new Logger(CatchUpWebhookDispatchHandler.name);
+
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly ledger: LedgerRepository,
@@ -34,8 +37,13 @@ export class CatchUpWebhookDispatchHandler implements ICommandHandler<CatchUpWeb
         const cursor = cursors.get(head.walletId);
         const behind = cursor === undefined ? head.updatedAt.getTime() >= since : head.seq > cursor;
         if (!behind) continue;
-        await this.commands.execute(new DispatchWalletEventsCommand(head.walletId));
-        dispatched++;
+        try {
+          await this.commands.execute(new DispatchWalletEventsCommand(head.walletId));
+          dispatched++;
+        } catch (err) {
+          // One wallet's failure (a read, a full queue) does not hold back the others: the next run retries it.
+          this.logger.warn(`webhook catch-up of ${head.walletId} failed: ${(err as Error).message}`);
+        }
       }
       page = [];
     };
