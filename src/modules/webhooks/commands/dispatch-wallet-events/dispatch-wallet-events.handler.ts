@@ -39,13 +39,14 @@ export class DispatchWalletEventsHandler implements ICommandHandler<DispatchWall
   ) {}
 
   async execute(c: DispatchWalletEventsCommand): Promise<number> {
-    const endpoints = await this.repo.listEndpoints();
-    if (!endpoints.length) return 0;
+    if (!(await this.repo.listEndpoints()).length) return 0;
     let after: EventCursor = (await this.repo.findCursor(c.walletId))?.after ?? 0;
     let created = 0;
     for (;;) {
       const events: WalletEvent[] = await this.queries.execute(new ReadEventsQuery(c.walletId, after as ReadEventsQuery['after'], BATCH));
       if (!events.length) break;
+      // Listed after the events are read: an endpoint registered before one of them is in the list.
+      const endpoints = await this.repo.listEndpoints();
       for (const event of events) {
         const at = parseZonedDateTime(event.created_date, this.config.timeZone)?.getTime() ?? Date.now();
         let fresh = false;
