@@ -1,8 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { WalletEvent } from '../../events/domain/wallet-event';
-
-/** An event's per-user cursor, as the events module gives it (`WalletEvent.id`). */
-export type EventCursor = WalletEvent['id'];
+import type { DispatchCursor } from '../domain/dispatch-cursor';
 
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
 export type AttemptOutcome = 'DELIVERED' | 'RETRYING' | 'FAILED' | 'CANCELLED';
@@ -61,14 +58,14 @@ export class WebhookAttemptDocument {
 export const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttemptDocument);
 
 /**
- * How far the dispatcher has read one wallet's events (`_id` = user id): `after` is the last event
- * cursor whose deliveries are all enqueued (as the events module gives it), `seq` its ledger seq, which
+ * How far the dispatcher has read one wallet's events (`_id` = user id): `after` is the `id` of the
+ * last event whose deliveries are all enqueued (`DispatchCursor`), `seq` its ledger seq, which
  * the catch-up compares with the wallet's head.
  */
 @Schema({ collection: 'webhook_cursors', versionKey: false, _id: false })
 export class WebhookCursorDocument {
   @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ type: Object, required: true }) after!: EventCursor;
+  @Prop({ type: String, required: true }) after!: DispatchCursor;
   @Prop({ required: true }) seq!: number;
   @Prop({ type: Date, required: true }) updated_at!: Date;
 }

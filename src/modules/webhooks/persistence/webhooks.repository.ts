@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
+import type { DispatchCursor } from '../domain/dispatch-cursor';
 import {
   DeliveryStatus,
-  EventCursor,
   WebhookAttemptDocument,
   WebhookCursorDocument,
   WebhookDeliveryDocument,
@@ -83,7 +83,7 @@ export class WebhooksRepository {
   }
 
   /** Moves a wallet's dispatch cursor forward (a concurrent older write may win on FerretDB: that only re-reads a few events, deduplicated). */
-  async advanceCursor(walletId: string, after: EventCursor, seq: number, now: Date): Promise<void> {
+  async advanceCursor(walletId: string, after: DispatchCursor, seq: number, now: Date): Promise<void> {
     const res = await this.cursors.updateOne({ _id: walletId, seq: { $lte: seq } }, { $set: { after, seq, updated_at: now } }).exec();
     if (res.matchedCount === 0) await insertIfAbsent(this.cursors.collection, { _id: walletId, after, seq, updated_at: now });
   }

@@ -5,7 +5,7 @@ import { parseZonedDateTime } from '../../../../common/util/time';
 import { AppConfig } from '../../../../config/app-config';
 import type { WalletEvent } from '../../../events/domain/wallet-event';
 import { ReadEventsQuery } from '../../../events/queries/read-events/read-events.query';
-import type { EventCursor } from '../../persistence/webhook.schemas';
+import { cursorAfter, DispatchCursor, readAfter, seqOfCursor, START_CURSOR } from '../../domain/dispatch-cursor';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { WebhookQueue } from '../../queue/webhook-queue';
 import { subscribes } from '../../webhook.views';
@@ -13,12 +13,6 @@ import { DispatchWalletEventsCommand } from './dispatch-wallet-events.command';
 
 export const WEBHOOK_EVENTS_DISPATCHED_METRIC = 'dompet_webhook_events_dispatched_total';
 const BATCH = 100;
-
-/** The ledger seq of an event cursor (`7`, or `7.2` for a status event merged after entry 7). */
-export function seqOfCursor(cursor: EventCursor): number {
-  const n = Math.floor(Number(String(cursor).split('.')[0]));
-  return Number.isFinite(n) && n > 0 ? n : 0;
-}
 
 /**
  * Reads the wallet's events after its dispatch cursor (through the events module's read query: the
@@ -40,10 +34,10 @@ export class DispatchWalletEventsHandler implements ICommandHandler<DispatchWall
 
   async execute(c: DispatchWalletEventsCommand): Promise<number> {
     if (!(await this.repo.listEndpoints()).length) return 0;
-    let after: EventCursor = (await this.repo.findCursor(c.walletId))?.after ?? 0;
+    let after: DispatchCursor = (await this.repo.findCursor(c.walletId))?.after ?? START_CURSOR;
     let created = 0;
     for (;;) {
-      const events: WalletEvent[] = await this.queries.execute(new ReadEventsQuery(c.walletId, after as ReadEventsQuery['after'], BATCH));
+      const events: WalletEvent[] = await this.queries.execute(new ReadEventsQuery(c.walletId, readAfter(after), BATCH));
       if (!events.length) break;
       // Listed after the events are read: an endpoint registered before one of them is in the list.
       const endpoints = await this.repo.listEndpoints();
@@ -76,9 +70,9 @@ export class DispatchWalletEventsHandler implements ICommandHandler<DispatchWall
         }
         if (fresh) this.dispatched.inc({ type: event.type });
       }
-      after = events[events.length - 1].id;
+      after = cursorAfter(events[events.length - 1]);
       await this.repo.advanceCursor(c.walletId, after, seqOfCursor(after), new Date());
-      if (events.length < BATCH) break;
+      // Read again until nothing is left: a batch may be cut short of BATCH with more to come.
     }
     return created;
   }
