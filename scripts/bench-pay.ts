@@ -19,13 +19,13 @@ import 'reflect-metadata';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
 import { AppModule } from '../src/app.module';
 import { newId } from '../src/common/util/ids';
 import { AppConfig } from '../src/config/app-config';
 import { verifyLedger } from '../src/modules/wallet/ledger/ledger-verifier';
 import { LedgerService } from '../src/modules/wallet/ledger/ledger.service';
+import { payLoad } from '../test/fault/support/bench';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -105,28 +105,7 @@ async function startApi(env: NodeJS.ProcessEnv, base: string): Promise<ChildProc
 }
 
 async function httpScenario(name: string, base: string, tokens: string[]): Promise<Row> {
-  let next = 0;
-  const started = performance.now();
-  let lastResponse = started;
-  const result = await autocannon({
-    url: base,
-    connections: CONNECTIONS,
-    amount: REQUESTS,
-    requests: [
-      {
-        method: 'POST',
-        path: '/pay',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ amount: 1, remarks: 'bench' }),
-        setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }),
-        onResponse: () => {
-          lastResponse = performance.now();
-        },
-      },
-    ],
-  });
-  // autocannon notices the end on a one-second tick, so its own duration overstates a short run.
-  const seconds = (lastResponse - started) / 1000;
+  const { result, seconds } = await payLoad(base, tokens, { connections: CONNECTIONS, amount: REQUESTS });
   const ok = result['2xx'];
   return { name, ok, errors: result.non2xx + result.errors + result.timeouts, perSecond: ok / seconds, p50: result.latency.p50, p99: result.latency.p99 };
 }

@@ -23,13 +23,9 @@
  * --settle-seconds (default 240) to settle them.
  */
 import { cpus, loadavg } from 'node:os';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import type { Db } from 'mongodb';
 import { verifyLedger } from '../src/modules/wallet/ledger/ledger-verifier';
-import { countStatus } from '../test/fault/support/checks';
-import { Account, createAccount, mapLimit, transfer } from '../test/fault/support/client';
-import { compiledApp, REPO_ROOT } from '../test/fault/support/build';
+import { commandLine, databaseBackend, ensureServices, PRODUCTION_QUEUE_ENV, runTransfers, TransferLoad } from '../test/fault/support/bench';
+import { compiledApp } from '../test/fault/support/build';
 import { ServiceCluster } from '../test/fault/support/cluster';
 
 type ScenarioName = 'one-worker' | 'two-workers' | 'hot-receiver';
@@ -43,22 +39,11 @@ interface Options {
   scenarios: ScenarioName[];
 }
 
-interface Row {
+interface Row extends Omit<TransferLoad, 'senders' | 'toppedUp'> {
   scenario: string;
   workers: number;
   shape: string;
   load: string;
-  transfers: number;
-  acceptedPerSecond: number;
-  postP50: number;
-  postP99: number;
-  appliedPerSecond: number;
-  e2eP50: number;
-  e2eP99: number;
-  e2eMax: number;
-  maxBacklog: number;
-  dbOpsPerTransfer: number | null;
-  failed: number;
   ledger: string;
 }
 
@@ -67,17 +52,7 @@ const AMOUNT = 1000;
 let backend = 'unknown database';
 
 function parseOptions(argv: string[]): Options {
-  const value = (name: string, fallback: string) => {
-    const i = argv.indexOf(`--${name}`);
-    if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-    const eq = argv.find((a) => a.startsWith(`--${name}=`));
-    return eq ? eq.slice(name.length + 3) : fallback;
-  };
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const n = Number(value(name, String(fallback)));
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
+  const { value, int } = commandLine(argv);
   const scenarios = value('scenarios', 'one-worker,two-workers,hot-receiver').split(',').map((s) => s.trim()) as ScenarioName[];
   for (const s of scenarios) if (!['one-worker', 'two-workers', 'hot-receiver'].includes(s)) throw new Error(`unknown scenario ${s}`);
   return {
@@ -90,139 +65,35 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/**
- * Reads and writes the database server has answered so far (find, getMore, insert, update, delete,
- * findAndModify), server-wide; aggregate and count (this script's own polling) are left out.
- */
-async function dbOperations(db: Db): Promise<number | null> {
-  const status = await db.admin().command({ serverStatus: 1 });
-  const commands = status.metrics?.commands as Record<string, { total: unknown }> | undefined;
-  if (commands) return ['find', 'getMore', 'insert', 'update', 'delete', 'findAndModify'].reduce((n, k) => n + Number(commands[k]?.total ?? 0), 0);
-  const o = status.opcounters as Record<string, number> | undefined;
-  return o ? o.query + o.getmore + o.insert + o.update + o.delete : null;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-/** Starts the local servers unless MONGODB_URI and REDIS_URL are set; returns how to stop them. */
-function ensureServices(): () => void {
-  if (process.env.MONGODB_URI && process.env.REDIS_URL) {
-    out(`using MONGODB_URI=${process.env.MONGODB_URI} REDIS_URL=${process.env.REDIS_URL}`);
-    return () => undefined;
-  }
-  const state = join(REPO_ROOT, '.local', 'bench-transfer');
-  const started = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), 'start', '--state', state], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (started.status !== 0) throw new Error('scripts/services.sh start failed (see above)');
-  for (const m of started.stdout.matchAll(/^export (\w+)=(.*)$/gm)) process.env[m[1]] = m[2];
-  if (!process.env.MONGODB_URI || !process.env.REDIS_URL) throw new Error(`scripts/services.sh printed no MONGODB_URI/REDIS_URL:\n${started.stdout}`);
-  return () => {
-    spawnSync('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), 'stop', '--state', state], { stdio: ['ignore', 'ignore', 'inherit'] });
-  };
-}
-
 async function scenario(name: ScenarioName, o: Options): Promise<Row> {
   const workers = name === 'one-worker' ? 1 : name === 'two-workers' ? 2 : o.hotWorkers;
-  // Production queue settings (.env.example), not the fast ones of the tests.
-  const cluster = await ServiceCluster.create('benchxfer', {
-    LOG_LEVEL: 'warn',
-    ACCESS_TOKEN_TTL_SECONDS: '3600',
-    TRANSFER_BACKOFF_MS: '500',
-    SWEEP_INTERVAL_MS: '15000',
-    SWEEP_MIN_AGE_MS: '30000',
-  });
+  const cluster = await ServiceCluster.create('benchxfer', PRODUCTION_QUEUE_ENV);
   try {
-    const info = await cluster.db.admin().command({ buildInfo: 1 });
-    backend = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion}` : `MongoDB ${info.version}`;
+    backend = await databaseBackend(cluster.db);
     const api = await cluster.startApi('api');
     await Promise.all(Array.from({ length: workers }, (_, i) => cluster.startWorker(`worker-${i + 1}`)));
-    const base = api.baseUrl!;
-    const perSender = Math.ceil(o.transfers / o.senders);
-    const topUp = perSender * AMOUNT;
-    const senders: Account[] = await mapLimit(Array.from({ length: o.senders }), 4, () => createAccount(base, topUp, 'Sender'));
-    const hot = name === 'hot-receiver' ? await createAccount(base, 0, 'Receiver') : null;
-    const plan = Array.from({ length: o.transfers }, (_, i) => {
-      const from = i % o.senders;
-      // Everyone else in turn (offset 1 … senders − 1), or the one hot receiver.
-      const to = hot ?? senders[(from + 1 + (Math.floor(i / o.senders) % (o.senders - 1))) % o.senders];
-      return { from: senders[from], to };
-    });
-
-    let maxBacklog = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        maxBacklog = Math.max(maxBacklog, await countStatus(cluster.db, 'PENDING'));
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    })();
-
     const loadStart = loadavg()[0].toFixed(1);
-    const opsStart = await dbOperations(cluster.db);
-    const postMs: number[] = [];
-    const sendStart = performance.now();
-    const replies = await mapLimit(plan, o.concurrency, async (t) => {
-      const t0 = performance.now();
-      const reply = await transfer(base, t.from, t.to, AMOUNT, 'bench');
-      postMs.push(performance.now() - t0);
-      return reply;
-    });
-    const sendSeconds = (performance.now() - sendStart) / 1000;
-    const refused = replies.filter((r) => r.status !== 202);
-    if (refused.length) throw new Error(`${refused.length} transfers refused, first: ${refused[0].status} ${JSON.stringify(refused[0].body)}`);
-
-    const deadline = Date.now() + o.settleSeconds * 1000;
-    for (;;) {
-      const pending = await countStatus(cluster.db, 'PENDING');
-      if (pending === 0) break;
-      if (Date.now() > deadline) throw new Error(`${pending} transfers still PENDING after ${o.settleSeconds} s`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    sampling = false;
-    await sampler;
-    const opsEnd = await dbOperations(cluster.db);
-
-    const docs = await cluster.db
-      .collection<{ status: string; created_at: Date; completed_at: Date | null }>('transfers')
-      .find({}, { projection: { status: 1, created_at: 1, completed_at: 1 } })
-      .toArray();
-    const failed = docs.filter((d) => d.status !== 'SUCCESS').length;
-    const e2e = docs.filter((d) => d.completed_at).map((d) => d.completed_at!.getTime() - d.created_at.getTime()).sort((a, b) => a - b);
-    const first = Math.min(...docs.map((d) => d.created_at.getTime()));
-    const last = Math.max(...docs.map((d) => d.completed_at?.getTime() ?? 0));
-    postMs.sort((a, b) => a - b);
+    const run = await runTransfers(cluster.db, api.baseUrl!, { ...o, hotReceiver: name === 'hot-receiver' }, AMOUNT);
 
     const report = await verifyLedger(cluster.db);
-    const expected = topUp * o.senders;
-    if (report.totalBalance !== expected) report.problems.push(`total balance ${report.totalBalance} != topped up ${expected}`);
+    if (report.totalBalance !== run.toppedUp) report.problems.push(`total balance ${report.totalBalance} != topped up ${run.toppedUp}`);
     if (report.inFlight !== 0) report.problems.push(`${report.inFlight} still in flight`);
     if (report.problems.length) {
       out(`verifyLedger found ${report.problems.length} problem(s) in ${cluster.dbName}:`);
       for (const p of report.problems.slice(0, 20)) out(`  - ${p}`);
     }
+    const { senders: _senders, toppedUp: _toppedUp, ...measured } = run;
     const row: Row = {
+      ...measured,
       scenario: name,
       workers,
-      shape: hot ? `${o.senders} → 1` : `${o.senders} ↔ ${o.senders}`,
+      shape: name === 'hot-receiver' ? `${o.senders} → 1` : `${o.senders} ↔ ${o.senders}`,
       load: `${loadStart} → ${loadavg()[0].toFixed(1)}`,
-      transfers: o.transfers,
-      acceptedPerSecond: o.transfers / sendSeconds,
-      postP50: percentile(postMs, 50),
-      postP99: percentile(postMs, 99),
-      appliedPerSecond: (docs.length - failed) / ((last - first) / 1000),
-      e2eP50: percentile(e2e, 50),
-      e2eP99: percentile(e2e, 99),
-      e2eMax: e2e[e2e.length - 1],
-      maxBacklog,
-      dbOpsPerTransfer: opsStart === null || opsEnd === null ? null : (opsEnd - opsStart) / o.transfers,
-      failed,
       ledger: report.problems.length ? `${report.problems.length} problem(s)` : `ok (${report.entries} entries)`,
     };
     out(
       `  ${name}: accepted ${row.acceptedPerSecond.toFixed(1)}/s, applied ${row.appliedPerSecond.toFixed(1)}/s, ` +
-        `e2e p50 ${row.e2eP50} ms p99 ${row.e2eP99} ms, backlog ≤ ${maxBacklog}, ledger ${row.ledger}`,
+        `e2e p50 ${row.e2eP50} ms p99 ${row.e2eP99} ms, backlog ≤ ${row.maxBacklog}, ledger ${row.ledger}`,
     );
     return row;
   } finally {
@@ -233,7 +104,7 @@ async function scenario(name: ScenarioName, o: Options): Promise<Row> {
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
   const started = Date.now();
-  const stopServices = ensureServices();
+  const stopServices = ensureServices('bench-transfer', out);
   try {
     const app = compiledApp(out);
     out(`compiled service: ${app.dir}${app.buildMs ? ` (${(app.buildMs / 1000).toFixed(1)} s)` : ' (reused)'}`);

@@ -54,12 +54,11 @@ async function main() {
 
   const transfers = [{ _id: tr1, sender_id: guntur, receiver_id: tom, amount: 30000, remarks: 'Hadiah Ultah', status: 'SUCCESS', failure_reason: null, created_at: at('2021-04-01T22:23:20'), updated_at: at('2021-04-01T22:23:21'), completed_at: at('2021-04-01T22:23:21') }];
   const outcomes = [{ _id: tr1, outcome: 'CREDIT', reason: null, decided_at: at('2021-04-01T22:23:21') }];
-  const ops = entries.map((e) => ({ _id: e.op_id, entry_id: e._id }));
   const wallets = [...seq.keys()].map((w) => ({ _id: w, seq: seq.get(w), balance: bal.get(w), updated_at: at('2021-04-02T09:20:00') }));
 
   const ejson = (v: unknown): unknown =>
     v instanceof Date ? { $date: v.toISOString() } : Array.isArray(v) ? v.map(ejson) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ejson(x)])) : v;
-  const files: Record<string, unknown[]> = { users, user_phones: phones, ledger_entries: entries, ledger_ops: ops, wallets, transfers, transfer_outcomes: outcomes };
+  const files: Record<string, unknown[]> = { users, user_phones: phones, ledger_entries: entries, wallets, transfers, transfer_outcomes: outcomes };
   for (const [name, docs] of Object.entries(files)) writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(ejson(docs), null, 2)}\n`);
   process.stdout.write(`wrote ${Object.keys(files).length} collections to ${dir}\n`);
 }

@@ -14,8 +14,6 @@ import {
   IdempotencyKeySchema,
   LedgerEntryDocument,
   LedgerEntrySchema,
-  LedgerOpDocument,
-  LedgerOpSchema,
   WalletHeadDocument,
   WalletHeadSchema,
 } from './persistence/ledger.schemas';
@@ -28,7 +26,6 @@ import { WalletHttpController } from './wallet.http.controller';
     UsersModule,
     MongooseModule.forFeature([
       { name: LedgerEntryDocument.name, schema: LedgerEntrySchema },
-      { name: LedgerOpDocument.name, schema: LedgerOpSchema },
       { name: WalletHeadDocument.name, schema: WalletHeadSchema },
       { name: IdempotencyKeyDocument.name, schema: IdempotencyKeySchema },
     ]),

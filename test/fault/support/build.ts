@@ -8,9 +8,11 @@ import { join, relative } from 'node:path';
  * Compiled with `tsc -p tsconfig.build.json` into `.local/build/<hash of the sources>/` rather than
  * `dist/`, so a build never replaces files a running process of someone else uses; the same sources
  * are compiled once and reused. The folder sits inside the repository so `node_modules` resolves.
+ * Another checkout (`root`, e.g. a worktree of an older commit for `bench:compare`) compiles the same
+ * way with its own TypeScript, into `buildRoot` (default `<root>/.local/build`): any folder from which
+ * that checkout's `node_modules` resolves.
  */
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
-const BUILD_ROOT = join(REPO_ROOT, '.local', 'build');
 const KEEP_MS = 24 * 3600 * 1000;
 
 export interface CompiledApp {
@@ -32,28 +34,29 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function sourceHash(): string {
+function sourceHash(root: string): string {
   const hash = createHash('sha256');
-  for (const file of [join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json'), ...sourceFiles(join(REPO_ROOT, 'src'))]) {
-    hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of [join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), ...sourceFiles(join(root, 'src'))]) {
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }
 
 /** Compiles `src/` unless this exact source tree was compiled before; returns the entry points. */
-export function compiledApp(log: (line: string) => void = () => undefined): CompiledApp {
-  const hash = sourceHash();
-  const dir = join(BUILD_ROOT, hash);
+export function compiledApp(log: (line: string) => void = () => undefined, root = REPO_ROOT, buildRoot = join(root, '.local', 'build')): CompiledApp {
+  const hash = sourceHash(root);
+  const dir = join(buildRoot, hash);
   const result = (buildMs: number): CompiledApp => ({ dir, main: join(dir, 'main.js'), worker: join(dir, 'worker.js'), buildMs });
   if (existsSync(join(dir, 'main.js')) && existsSync(join(dir, 'worker.js'))) return result(0);
 
-  mkdirSync(BUILD_ROOT, { recursive: true });
+  mkdirSync(buildRoot, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const started = Date.now();
-  log(`compiling src/ into ${relative(REPO_ROOT, dir)} (tsc -p tsconfig.build.json)`);
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', tmp], {
-    cwd: REPO_ROOT,
+  const shown = (path: string) => (relative(REPO_ROOT, path).startsWith('..') ? path : relative(REPO_ROOT, path));
+  log(`compiling ${root === REPO_ROOT ? 'src/' : `${join(root, 'src')}/`} into ${shown(dir)} (tsc -p tsconfig.build.json)`);
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.build.json', '--outDir', tmp], {
+    cwd: root,
     encoding: 'utf8',
     timeout: 300_000,
   });
@@ -69,8 +72,8 @@ export function compiledApp(log: (line: string) => void = () => undefined): Comp
     // A concurrent run finished the same build first.
     rmSync(tmp, { recursive: true, force: true });
   }
-  for (const name of readdirSync(BUILD_ROOT)) {
-    const path = join(BUILD_ROOT, name);
+  for (const name of readdirSync(buildRoot)) {
+    const path = join(buildRoot, name);
     if (path !== dir && Date.now() - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { recursive: true, force: true });
   }
   return result(Date.now() - started);

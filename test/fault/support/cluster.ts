@@ -1,5 +1,5 @@
 import Bull, { Queue } from 'bull';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -111,14 +111,22 @@ export class ServiceCluster {
     readonly redis: Redis,
     readonly queue: Queue,
     private readonly logDir: string,
+    /** The checkout the processes run from (their working directory). */
+    readonly root: string,
   ) {}
 
-  /** `env` overrides the test defaults (fast sweeps and retries, see `testEnvironment`). */
-  static async create(label: string, env: Record<string, string> = {}): Promise<ServiceCluster> {
-    const app = compiledApp();
+  /**
+   * `env` overrides the test defaults (fast sweeps and retries, see `testEnvironment`). `tree` runs
+   * another checkout instead of this one (`bench:compare`'s baseline): its compiled app, its working
+   * directory, and its own migrations (its `migrate-mongo up`).
+   */
+  static async create(label: string, env: Record<string, string> = {}, tree?: { root: string; app: CompiledApp }): Promise<ServiceCluster> {
+    const root = tree?.root ?? REPO_ROOT;
+    const app = tree?.app ?? compiledApp();
     const dbName = testDatabaseName(label);
     const fullEnv = testEnvironment(dbName, { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', HOST: '127.0.0.1', ...env });
-    await migrateDatabase(fullEnv.MONGODB_URI!, dbName);
+    if (root === REPO_ROOT) await migrateDatabase(fullEnv.MONGODB_URI!, dbName);
+    else await migrateCheckout(root, fullEnv.MONGODB_URI!, dbName);
     const config = AppConfig.fromEnv(fullEnv);
     const mongo = await MongoClient.connect(config.mongodbUri, { serverSelectionTimeoutMS: 5000 });
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
@@ -126,7 +134,7 @@ export class ServiceCluster {
     pruneOldLogs();
     const logDir = join(LOG_ROOT, dbName);
     mkdirSync(logDir, { recursive: true });
-    return new ServiceCluster(app, dbName, fullEnv, config, mongo, mongo.db(dbName), redis, queue, logDir);
+    return new ServiceCluster(app, dbName, fullEnv, config, mongo, mongo.db(dbName), redis, queue, logDir, root);
   }
 
   /** Starts an API process (APP_ROLE=api) on a free port and waits until it listens. */
@@ -153,7 +161,7 @@ export class ServiceCluster {
   private async spawn(name: string, script: string, env: Record<string, string>, readyText: string, baseUrl: string | null): Promise<ServiceProcess> {
     const logFile = join(this.logDir, `${name}.log`);
     const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [script], { cwd: REPO_ROOT, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], { cwd: this.root, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     child.once('exit', () => children.delete(child));
     const proc = new ServiceProcess(name, child, logFile, baseUrl);
@@ -187,6 +195,19 @@ export class ServiceCluster {
     await this.db.dropDatabase().catch(() => undefined);
     await this.mongo.close().catch(() => undefined);
   }
+}
+
+/** Applies another checkout's migrations with its own migrate-mongo and configuration (bounded to 2 minutes). */
+function migrateCheckout(root: string, uri: string, dbName: string): Promise<void> {
+  if (!dbName.includes('test')) throw new Error(`Refusing to migrate a non-test database: ${dbName}`);
+  const cli = join(root, 'node_modules', 'migrate-mongo', 'bin', 'migrate-mongo.js');
+  const env = { ...process.env, MONGODB_URI: uri, MONGODB_DB: dbName };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [cli, 'up', '-f', 'migrate-mongo-config.js'], { cwd: root, env, timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`migrate-mongo up in ${root} failed: ${err.message}\n${stdout}${stderr}`));
+      else resolve();
+    });
+  });
 }
 
 function pruneOldLogs(): void {

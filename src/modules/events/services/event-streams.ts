@@ -7,7 +7,7 @@ import type { Counter, Gauge } from 'prom-client';
 import { DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config/app-config';
 import { REDIS } from '../../../infrastructure/redis.module';
-import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
+import { LedgerDoorbell, walletsRung } from '../../wallet/ledger/ledger-doorbell';
 import { SessionValidator } from '../../auth/services/session-validator.service';
 import type { WalletEvent } from '../domain/wallet-event';
 import { ReadEventsQuery } from '../queries/read-events/read-events.query';
@@ -61,8 +61,8 @@ export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, On
     const sub = this.redis.duplicate();
     this.subscriber = sub;
     sub.on('error', (err) => this.logger.warn(`events doorbell: ${err.message}`));
-    sub.on('message', (_channel: string, walletId: string) => {
-      for (const wake of this.wakers.get(walletId) ?? []) wake();
+    sub.on('message', (_channel: string, message: string) => {
+      for (const walletId of walletsRung(message)) for (const wake of this.wakers.get(walletId) ?? []) wake();
     });
     sub.subscribe(this.doorbell.channel).catch((err: Error) => this.logger.warn(`events doorbell subscribe: ${err.message}`));
   }

@@ -21,12 +21,17 @@ export class TransferDocument {
   @Prop({ type: Date, required: true }) created_at!: Date;
   @Prop({ type: Date, required: true }) updated_at!: Date;
   @Prop({ type: Date, default: null }) completed_at!: Date | null;
+  /** The sender's debit entry (`<wallet>:<seq>`): the proof the transfer was accepted, read by `_id`. Absent on records of earlier versions. */
+  @Prop({ type: String }) debit_entry_id?: string;
+  /** Set once its refund is held (the sender's wallet had no room): later executions refund, never credit. */
+  @Prop({ type: String }) hold_reason?: string;
 }
 export const TransferSchema = SchemaFactory.createForClass(TransferDocument);
 
-/** The record of a transfer just accepted (its debit written at `acceptedAt`). */
-export function transferRecord(t: Pick<TransferDocument, '_id' | 'sender_id' | 'receiver_id' | 'amount' | 'remarks'>, acceptedAt: Date): TransferDocument {
-  return { ...t, status: 'PENDING', failure_reason: null, created_at: acceptedAt, updated_at: acceptedAt, completed_at: null };
+/** The record of a transfer just accepted by its debit entry. */
+export function transferRecord(t: Pick<TransferDocument, '_id' | 'sender_id' | 'receiver_id' | 'amount' | 'remarks'>, debit: { _id: string; created_at: Date }): TransferDocument {
+  const at = debit.created_at;
+  return { ...t, status: 'PENDING', failure_reason: null, created_at: at, updated_at: at, completed_at: null, debit_entry_id: debit._id };
 }
 
 /**

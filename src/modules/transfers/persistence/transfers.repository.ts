@@ -28,12 +28,13 @@ export class TransfersRepository {
   }
 
   /**
-   * Records the transfer and (again) its pending marker; both inserts are no-ops when they exist. The
-   * marker is written again because the sweep may have cleared it while the debit was under way.
+   * Records the transfer and (again, unless `markAgain` is false) its pending marker; both inserts are
+   * no-ops when they exist. The marker is written again when the sweep may have cleared it while the
+   * debit was under way.
    */
-  async recordPending(transfer: TransferDocument): Promise<void> {
+  async recordPending(transfer: TransferDocument, markAgain = true): Promise<void> {
     await insertIfAbsent(this.transfers.collection, transfer);
-    await this.markPending(transfer._id, transfer.created_at);
+    if (markAgain) await this.markPending(transfer._id, transfer.created_at);
   }
 
   findOutcome(id: string): Promise<TransferOutcomeDocument | null> {
@@ -62,17 +63,27 @@ export class TransfersRepository {
     return { outcome: docs.find((d) => d._id === id) ?? null, hold: docs.find((d) => d._id === holdId(id)) ?? null };
   }
 
-  findHold(id: string): Promise<TransferOutcomeDocument | null> {
-    return this.outcomes.findOne({ _id: holdId(id) }).lean<TransferOutcomeDocument>().exec();
+  /**
+   * Why the transfer's refund is held, if it is: on the record itself (`hold_reason`), or, for a record
+   * of an earlier version (no `debit_entry_id`), in `transfer_outcomes/<id>:HOLD`.
+   */
+  async holdReason(transfer: TransferDocument): Promise<string | null> {
+    if (transfer.debit_entry_id) return transfer.hold_reason ?? null;
+    return (await this.outcomes.findOne({ _id: holdId(transfer._id) }).lean<TransferOutcomeDocument>().exec())?.reason ?? null;
   }
 
   /**
-   * Records, once (an insert), that a transfer's refund is held and why the receiver was not credited:
-   * from then on its executions refund rather than try the credit again, and its view shows the reason.
-   * It describes the state only; the money is decided by the ledger's settlement entry alone.
+   * Records that a transfer's refund is held and why the receiver was not credited: from then on its
+   * executions refund rather than try the credit again, and its view shows the reason. It describes the
+   * state only (a plain `$set`, the same whoever writes it); the money is decided by the ledger's
+   * settlement entry alone.
    */
-  async holdRefund(id: string, reason: string, now: Date): Promise<void> {
-    await insertIfAbsent(this.outcomes.collection, { _id: holdId(id), outcome: 'HOLD', reason, decided_at: now });
+  async holdRefund(transfer: TransferDocument, reason: string, now: Date): Promise<void> {
+    if (transfer.debit_entry_id) {
+      await this.transfers.updateOne({ _id: transfer._id }, { $set: { hold_reason: reason, updated_at: now } }).exec();
+    } else {
+      await insertIfAbsent(this.outcomes.collection, { _id: holdId(transfer._id), outcome: 'HOLD', reason, decided_at: now });
+    }
   }
 
   async clearPending(id: string): Promise<void> {

@@ -34,6 +34,12 @@ export class UsersRepository {
     return this.users.findOne({ _id: userId }).lean<UserRecord>().exec();
   }
 
+  /** Several users in one query; the ones that do not exist are missing from the map. */
+  async findByIds(userIds: string[]): Promise<Map<string, UserRecord>> {
+    const found = await this.users.find({ _id: { $in: userIds } }).lean<UserRecord[]>().exec();
+    return new Map(found.map((u) => [u._id, u]));
+  }
+
   async findByPhone(phone: string): Promise<UserRecord | null> {
     const claim = await this.phones.findOne({ _id: phone }).lean<UserPhoneDocument>().exec();
     if (!claim) return null;

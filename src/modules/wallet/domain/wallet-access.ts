@@ -18,7 +18,11 @@ export class WalletAccess {
 
   /** The owner of the wallet, active and not frozen. */
   async usableWallet(userId: string): Promise<UserRecord> {
-    const user = await this.users.findById(userId);
+    return this.assertUsable(await this.users.findById(userId));
+  }
+
+  /** The same check on a user record already read (null: the user does not exist). */
+  assertUsable(user: UserRecord | null): UserRecord {
     if (!user) throw new UnauthenticatedError();
     if (user.status !== 'ACTIVE') throw new AccountInactiveError();
     if (user.wallet_frozen) throw new WalletFrozenError();

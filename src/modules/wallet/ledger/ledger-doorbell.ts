@@ -2,14 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
 
+/** The wallet ids one doorbell message names (space-separated). */
+export function walletsRung(message: string): string[] {
+  return message.split(' ').filter(Boolean);
+}
+
 /**
- * Rings after every ledger insert: publishes the wallet id on one Redis channel, so the processes
- * serving `GET /events` read that wallet at once instead of at their next periodic re-read. Only a
- * hint: fire and forget, skipped while Redis is not connected (the periodic re-read catches up).
+ * Rings after ledger inserts: publishes the ids of the wallets that moved on one Redis channel, so the
+ * processes serving `GET /events` read those wallets at once instead of at their next periodic re-read.
+ * The rings of one turn of the event loop leave as one message (ids space-separated, `walletsRung`), so a
+ * busy process sends one `PUBLISH` for many entries. Only a hint: fire and forget, skipped while Redis is
+ * not connected (the periodic re-read catches up).
  */
 @Injectable()
 export class LedgerDoorbell {
   readonly channel: string;
+  private readonly rung = new Set<string>();
+  private scheduled = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -19,7 +28,17 @@ export class LedgerDoorbell {
   }
 
   ring(walletId: string): void {
+    this.rung.add(walletId);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const ids = [...this.rung].join(' ');
+    this.rung.clear();
     if (this.redis.status !== 'ready') return;
-    this.redis.publish(this.channel, walletId).catch(() => undefined);
+    this.redis.publish(this.channel, ids).catch(() => undefined);
   }
 }

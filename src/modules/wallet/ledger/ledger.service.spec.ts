@@ -2,7 +2,7 @@ import { AppConfig } from '../../../config/app-config';
 import { LedgerEntry, NO_TOTALS, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { BalanceNotEnoughError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
-import { LedgerService, Posting } from './ledger.service';
+import { HINT_INTERVAL, LedgerService, Posting } from './ledger.service';
 
 /** Lets other pending work run, so concurrent calls interleave between every storage step. */
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -13,9 +13,18 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 class InMemoryLedgerStore {
   readonly entries = new Map<string, LedgerEntry>();
-  readonly ops = new Map<string, string>();
   readonly hints = new Map<string, WalletHead>();
   reads = 0;
+  /** Insert round trips, and the length of each run of consecutive slots inserted together. */
+  inserts = 0;
+  readonly runs: number[] = [];
+
+  /** An insert: claims `_id` and `op_id` (both unique) or fails. */
+  put(entry: LedgerEntry): boolean {
+    if (this.entries.has(entry._id) || [...this.entries.values()].some((e) => e.op_id === entry.op_id)) return false;
+    this.entries.set(entry._id, { ...entry });
+    return true;
+  }
 
   repository(): LedgerRepository {
     const store = this;
@@ -27,16 +36,19 @@ class InMemoryLedgerStore {
       },
       async insertEntry(entry: LedgerEntry) {
         await yieldNow();
-        if (store.entries.has(entry._id) || [...store.entries.values()].some((e) => e.op_id === entry.op_id)) return false;
-        store.entries.set(entry._id, { ...entry });
-        return true;
+        store.inserts++;
+        return store.put(entry);
+      },
+      async insertRun(entries: LedgerEntry[]) {
+        await yieldNow();
+        store.inserts++;
+        store.runs.push(entries.length);
+        for (let i = 0; i < entries.length; i++) if (!store.put(entries[i])) return i;
+        return entries.length;
       },
       async findEntryByOp(opId: string) {
         await yieldNow();
         return [...store.entries.values()].find((e) => e.op_id === opId) ?? null;
-      },
-      async writeOpPointer(opId: string, id: string) {
-        store.ops.set(opId, id);
       },
       async readHeadHint(walletId: string) {
         return store.hints.get(walletId) ?? null;
@@ -124,19 +136,41 @@ describe('LedgerService', () => {
     expect(store.chain('w')).toHaveLength(2);
   });
 
-  it('hands readers a head hint without walking, and only moves a noted head forward', async () => {
+  it('stores the head hint on every HINT_INTERVAL-th entry only, and hands it to readers without walking', async () => {
     const store = new InMemoryLedgerStore();
     const writer = new LedgerService(store.repository(), config);
     const reader = new LedgerService(store.repository(), config);
     expect(await reader.headHint('w')).toEqual({ seq: 0, balance: 0, running: NO_TOTALS });
+    for (let i = 0; i < HINT_INTERVAL - 1; i++) await writer.post(posting('w', 'CREDIT', 100));
+    await yieldNow();
+    expect(store.hints.get('w')).toBeUndefined();
     for (let i = 0; i < 3; i++) await writer.post(posting('w', 'CREDIT', 100));
+    await yieldNow();
     store.reads = 0;
     // Another process: the stored hint, no read of the chain.
-    expect(await reader.headHint('w')).toMatchObject({ seq: 3, balance: 300, running: { credit: 300, debit: 0 } });
+    expect(await reader.headHint('w')).toMatchObject({ seq: HINT_INTERVAL, balance: HINT_INTERVAL * 100, running: { credit: HINT_INTERVAL * 100, debit: 0 } });
     expect(store.reads).toBe(0);
-    reader.noteHead({ wallet_id: 'w', seq: 5, balance_after: 500 });
-    reader.noteHead({ wallet_id: 'w', seq: 4, balance_after: 400 });
-    expect(await reader.headHint('w')).toEqual({ seq: 5, balance: 500 });
+    reader.noteHead({ wallet_id: 'w', seq: HINT_INTERVAL + 5, balance_after: 500 });
+    reader.noteHead({ wallet_id: 'w', seq: HINT_INTERVAL + 4, balance_after: 400 });
+    expect(await reader.headHint('w')).toEqual({ seq: HINT_INTERVAL + 5, balance: 500 });
+  });
+
+  it('finds a head far beyond what it knows with a logarithmic number of reads', async () => {
+    const store = new InMemoryLedgerStore();
+    const writer = new LedgerService(store.repository(), config);
+    for (let i = 0; i < 1000; i++) await writer.post(posting('w', 'CREDIT', 1));
+    store.hints.clear();
+    const cold = new LedgerService(store.repository(), config);
+    store.reads = 0;
+    expect(await cold.balanceOf('w')).toMatchObject({ seq: 1000, balance: 1000 });
+    // Gallop 1, 2, 4, … past 1000 (10 reads) then bisect back (at most 10 more), against 1001 one by one.
+    expect(store.reads).toBeLessThanOrEqual(21);
+    for (let i = 0; i < 37; i++) await writer.post(posting('w', 'DEBIT', 1));
+    store.reads = 0;
+    const entry = await cold.post(posting('w', 'DEBIT', 1));
+    expect(entry).toMatchObject({ seq: 1038, balance_before: 963, balance_after: 962 });
+    expect(store.reads).toBeLessThanOrEqual(15);
+    expectChained(store.chain('w'));
   });
 
   it('resumes running totals on a chain written before them once its head entry has them', async () => {
@@ -168,5 +202,35 @@ describe('LedgerService', () => {
     expectChained(chain);
     expect(new Set(chain.map((e) => e.op_id)).size).toBe(chain.length);
     expect(chain.length).toBe(store.entries.size);
+  });
+
+  it('claims the consecutive slots of a hot wallet in runs, one round trip for many postings, and stops a run at a limit', async () => {
+    const store = new InMemoryLedgerStore();
+    const ledger = new LedgerService(store.repository(), config);
+    await ledger.post(posting('w', 'CREDIT', 100));
+    const inserts = store.inserts;
+    // 60 payments of 2 on a balance of 100: exactly 50 pass, whatever the runs.
+    const results = await Promise.allSettled(Array.from({ length: 60 }, () => ledger.post(posting('w', 'DEBIT', 2))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(50);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(BalanceNotEnoughError);
+    expectChained(store.chain('w'));
+    expect(store.chain('w').at(-1)!.balance_after).toBe(0);
+    expect(Math.max(...store.runs)).toBeGreaterThan(10);
+    expect(store.inserts - inserts).toBeLessThan(20);
+  });
+
+  it('never lands an entry of a run after one that another process took, and applies each operation once', async () => {
+    const store = new InMemoryLedgerStore();
+    const processes = [0, 1, 2].map(() => new LedgerService(store.repository(), config));
+    for (const p of processes) await p.post(posting('w', 'CREDIT', 1000));
+    const ops = Array.from({ length: 90 }, (_, i) => posting('w', i % 4 === 0 ? 'CREDIT' : 'DEBIT', 25));
+    // Each process gets a burst at once (runs), two of them with the same operations (replays).
+    const results = await Promise.allSettled(ops.flatMap((op, i) => [processes[i % 3].post(op), processes[(i + 1) % 3].post(op)]));
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(BalanceNotEnoughError);
+    const chain = store.chain('w');
+    expectChained(chain);
+    expect(chain.length).toBe(store.entries.size);
+    expect(new Set(chain.map((e) => e.op_id)).size).toBe(chain.length);
+    expect(store.runs.some((n) => n > 1)).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
-import { KeyedMutex } from '../../../common/util/keyed-mutex';
 import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
@@ -24,6 +23,20 @@ export interface Posting {
 
 const MAX_ATTEMPTS = 200;
 /**
+ * The stored head hint (`wallets`) is advanced on every HINT_INTERVAL-th entry of a wallet only, off the
+ * request: it is derived data (a lower bound of the head), so a lost or late one costs a few `_id` reads
+ * of the next reader that does not know the head (a galloping walk), never money.
+ */
+export const HINT_INTERVAL = 64;
+/** Most consecutive slots of one wallet claimed in one round trip (`appendRun`). */
+const RUN_MAX = 32;
+
+interface Waiting {
+  p: Posting;
+  resolve(entry: LedgerEntry): void;
+  reject(err: unknown): void;
+}
+/**
  * How long a posting whose insert failed with a database error keeps trying to learn whether that
  * insert landed (by inserting the same entry again: its `op_id` makes that idempotent) before it gives up
  * with a 503. A short outage (a restart of the database) is then answered with the real outcome.
@@ -41,7 +54,8 @@ const UNCERTAIN_WRITE_RESOLVE_MS = 4_000;
 @Injectable()
 export class LedgerService {
   private readonly logger = new Logger(LedgerService.name);
-  private readonly mutex = new KeyedMutex();
+  /** Postings waiting per wallet in this process, and whether a drain is under way (see `post`). */
+  private readonly lanes = new Map<string, Waiting[]>();
   /** Last head seen per wallet in this process: only a starting point, always walked forward. */
   private readonly heads = new Map<string, WalletHead>();
 
@@ -51,15 +65,91 @@ export class LedgerService {
     @Optional() private readonly doorbell?: LedgerDoorbell,
   ) {}
 
-  /** Applies a posting exactly once (idempotent by `opId`) and returns its entry. */
+  /**
+   * Applies a posting exactly once (idempotent by `opId`) and returns its entry. A posting of an
+   * operation that already went through needs no read first: its insert fails on the unique `op_id`,
+   * and the entry that exists is returned (see `tryAppend`).
+   */
   async post(p: Posting): Promise<LedgerEntry> {
-    if (p.mayExist) {
-      const existing = await this.repo.findEntryByOp(p.opId, true);
-      if (existing) return existing;
+    return new Promise<LedgerEntry>((resolve, reject) => {
+      const lane = this.lanes.get(p.walletId);
+      if (lane) {
+        lane.push({ p, resolve, reject });
+        return;
+      }
+      this.lanes.set(p.walletId, [{ p, resolve, reject }]);
+      void this.drain(p.walletId);
+    });
+  }
+
+  /**
+   * Works through the postings of one wallet waiting in this process, one append at a time (so a hot
+   * wallet does not conflict with itself). When several wait and this process knows the head, the
+   * leading ones that fit go out as one run of consecutive slots (`appendRun`).
+   */
+  private async drain(walletId: string): Promise<void> {
+    const lane = this.lanes.get(walletId)!;
+    while (lane.length > 0) {
+      const run = this.runOf(walletId, lane);
+      if (run) {
+        lane.splice(0, run.postings.length);
+        const requeued = await this.appendRun(walletId, run);
+        lane.unshift(...requeued);
+        continue;
+      }
+      const w = lane.shift()!;
+      try {
+        const { entry, inserted } = await this.append(w.p);
+        if (inserted) this.afterInsert(entry);
+        w.resolve(entry);
+      } catch (err) {
+        w.reject(err);
+      }
     }
-    const { entry, inserted } = await this.mutex.run(p.walletId, () => this.append(p));
-    if (inserted) await this.afterInsert(entry);
-    return entry;
+    this.lanes.delete(walletId);
+  }
+
+  /**
+   * The leading postings of the lane (two or more, at most RUN_MAX) that can be chained on the head this
+   * process remembers without any of them reaching a limit; none when the head is not known. A posting
+   * that would reach a limit ends the run: its refusal is decided alone, on a walked head.
+   */
+  private runOf(walletId: string, lane: Waiting[]): { head: WalletHead; postings: Waiting[]; entries: LedgerEntry[] } | null {
+    const head = this.heads.get(walletId);
+    if (!head?.running || lane.length < 2) return null;
+    const entries: LedgerEntry[] = [];
+    let at: WalletHead = head;
+    for (const w of lane.slice(0, RUN_MAX)) {
+      if (w.p.mayExist) break;
+      const entry = entryAfter(w.p, at, at.running);
+      if (entry.balance_after < 0 || (w.p.direction === 'CREDIT' && entry.balance_after > this.config.maxBalance)) break;
+      entries.push(entry);
+      at = headOf(entry);
+    }
+    return entries.length >= 2 ? { head, postings: lane.slice(0, entries.length), entries } : null;
+  }
+
+  /**
+   * Inserts a run of consecutive slots in one ordered round trip. An ordered insert stops at the first
+   * document it cannot insert, so no entry ever lands chained to one that did not: the entries before
+   * it are answered, it and the ones after it go back to the lane (marked as possibly applied) and take
+   * the one-at-a-time path, which resolves a taken slot, an existing operation or an error as usual. If
+   * the round trip fails as a whole, nothing is known: all go back, and the head is forgotten.
+   */
+  private async appendRun(walletId: string, run: { postings: Waiting[]; entries: LedgerEntry[] }): Promise<Waiting[]> {
+    let landed: number;
+    try {
+      landed = await this.repo.insertRun(run.entries);
+    } catch {
+      landed = 0;
+      this.heads.delete(walletId);
+    }
+    for (let i = 0; i < landed; i++) {
+      this.afterInsert(run.entries[i]);
+      run.postings[i].resolve(run.entries[i]);
+    }
+    if (landed > 0) this.heads.set(walletId, headOf(run.entries[landed - 1]));
+    return run.postings.slice(landed).map((w) => ({ ...w, p: { ...w.p, mayExist: true } }));
   }
 
   /** The wallet's current balance (the head of its chain). */
@@ -90,7 +180,8 @@ export class LedgerService {
     return this.repo.findEntryByOp(opId);
   }
 
-  setStatus(entry: LedgerEntry, status: EntryStatus): Promise<void> {
+  /** Sets an entry's status (skipped when the entry read already has it). */
+  setStatus(entry: Pick<LedgerEntry, '_id'> & { status?: EntryStatus }, status: EntryStatus): Promise<void> {
     return entry.status === status ? Promise.resolve() : this.repo.setEntryStatus(entry._id, status);
   }
 
@@ -107,11 +198,23 @@ export class LedgerService {
   private async append(p: Posting): Promise<{ entry: LedgerEntry; inserted: boolean }> {
     let uncertainSince = 0;
     let mayExist = p.mayExist === true;
+    // The first attempt trusts this process's last head without reading the database, and so does the
+    // attempt right after a first slot conflict (the slot just read is then the last head known: the
+    // chain usually moved by one). A second conflict in a row means it moved further: walk it.
+    let trustKnownHead = true;
+    let conflicts = 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
-        const outcome = await this.tryAppend(p, attempt, mayExist);
-        if (outcome) return outcome;
+        const outcome = await this.tryAppend(p, trustKnownHead, mayExist);
+        if (outcome === 'SLOT_TAKEN') {
+          trustKnownHead = ++conflicts === 1;
+        } else if (outcome) {
+          return outcome;
+        } else {
+          trustKnownHead = false;
+        }
       } catch (err) {
+        trustKnownHead = false;
         if (dependencyOf(err) !== 'database' || (!(err as { uncertainWrite?: boolean }).uncertainWrite && !uncertainSince)) throw err;
         // The insert may have landed: from now on every refusal first looks for the operation.
         mayExist = true;
@@ -126,11 +229,15 @@ export class LedgerService {
     throw new LedgerBusyError();
   }
 
-  /** One try at the next slot: the entry (inserted or found), or null when another writer took the slot. */
-  private async tryAppend(p: Posting, attempt: number, mayExist: boolean): Promise<{ entry: LedgerEntry; inserted: boolean } | null> {
-    // The first attempt trusts this process's last head without reading the database: if the chain
-    // has moved on since, slot seq+1 is taken, the insert fails and the next attempt walks forward.
-    const cached = attempt === 0 ? this.heads.get(p.walletId) : undefined;
+  /**
+   * One try at the next slot: the entry (inserted or found); `SLOT_TAKEN` when another writer took the
+   * slot (remembered as the head, so the next try goes straight for the slot after it); null when the
+   * head must be walked first (a refusal is never decided on a remembered head).
+   */
+  private async tryAppend(p: Posting, trustKnownHead: boolean, mayExist: boolean): Promise<{ entry: LedgerEntry; inserted: boolean } | 'SLOT_TAKEN' | null> {
+    // A remembered head saves reading the chain: if the chain has moved on since, slot seq+1 is taken,
+    // the insert fails and the next try starts from what is in that slot.
+    const cached = trustKnownHead ? this.heads.get(p.walletId) : undefined;
     const head = cached ?? (await this.head(p.walletId));
     const after = p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount;
     if (after < 0 || (p.direction === 'CREDIT' && after > this.config.maxBalance)) {
@@ -141,26 +248,7 @@ export class LedgerService {
       if (existing) return { entry: existing, inserted: false };
       throw after < 0 ? new BalanceNotEnoughError() : new BalanceLimitExceededError(this.config.maxBalance);
     }
-    const seq = head.seq + 1;
-    const before = await this.runningOf(p.walletId, head);
-    const entry: LedgerEntry = {
-      _id: entryId(p.walletId, seq),
-      wallet_id: p.walletId,
-      seq,
-      page_key: pageKeyOf(p.walletId, seq),
-      op_id: p.opId,
-      entry_type: p.entryType,
-      transaction_type: p.direction,
-      amount: p.amount,
-      balance_before: head.balance,
-      balance_after: after,
-      remarks: p.remarks ?? '',
-      ref_id: p.refId,
-      counterparty_id: p.counterpartyId ?? null,
-      status: p.status ?? 'SUCCESS',
-      created_at: new Date(),
-    };
-    if (before) entry.running = storedTotals(runningAfter(before, entry));
+    const entry = entryAfter(p, head, await this.runningOf(p.walletId, head));
     let inserted: boolean;
     try {
       inserted = await this.repo.insertEntry(entry);
@@ -177,28 +265,47 @@ export class LedgerService {
     if (!slot) {
       const existing = await this.repo.findEntryByOp(p.opId);
       if (existing) return { entry: existing, inserted: false };
+      return null;
     }
-    return null;
+    // Another writer's entry: the chain reaches at least that far.
+    this.remember(p.walletId, headOf(slot));
+    return 'SLOT_TAKEN';
   }
 
-  private async afterInsert(entry: LedgerEntry): Promise<void> {
+  /**
+   * What follows an insert, off the request: the doorbell of live events, and every HINT_INTERVAL-th
+   * entry the stored head hint. Neither is awaited; the entry is written and is the truth.
+   */
+  private afterInsert(entry: LedgerEntry): void {
     this.doorbell?.ring(entry.wallet_id);
-    try {
-      await this.repo.writeOpPointer(entry.op_id, entry._id);
-      await this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at);
-    } catch (err) {
-      // The entry is written and is the truth; pointer and hint are rebuilt by the next reader.
-      this.logger.warn(`after-insert bookkeeping of ${entry._id} failed: ${(err as Error).message}`);
-    }
+    if (entry.seq % HINT_INTERVAL !== 0) return;
+    this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at).catch((err: Error) => {
+      this.logger.warn(`head hint of ${entry.wallet_id} not advanced to ${entry.seq}: ${err.message}`);
+    });
   }
 
-  /** Walks from the best known hint to the real head of the chain. */
+  /**
+   * Finds the real head of the chain from the best known lower bound (this process's last head or the
+   * stored hint). Slots are claimed in order and never removed, so the chain has no gaps: the walk
+   * gallops (`_id` reads of slot +1, +1, +2, +4, … from the last one found) until a slot is empty, then bisects between the last
+   * slot found and that one. One read past a head that is still current, O(log n) reads when it is
+   * n entries behind.
+   */
   private async head(walletId: string): Promise<WalletHead> {
     let head = await this.headHint(walletId);
-    for (;;) {
-      const next = await this.repo.findEntry(entryId(walletId, head.seq + 1));
-      if (!next) break;
-      head = headOf(next);
+    let step = 1;
+    let probesFound = 0;
+    let missing = Infinity;
+    while (missing - head.seq > 1) {
+      const probe = Math.min(head.seq + step, missing - 1);
+      const found = await this.repo.findEntry(entryId(walletId, probe));
+      if (found) {
+        head = headOf(found);
+        if (missing === Infinity && ++probesFound > 1) step *= 2;
+      } else {
+        missing = probe;
+      }
+      if (missing !== Infinity) step = Math.max(1, Math.floor((missing - head.seq) / 2));
     }
     this.remember(walletId, head);
     return head;
@@ -218,6 +325,30 @@ export class LedgerService {
     if (this.heads.size > 50_000) this.heads.clear();
     this.heads.set(walletId, head);
   }
+}
+
+/** The entry a posting makes when it is chained right after `head` (whose running totals are `before`, when known). */
+function entryAfter(p: Posting, head: WalletHead, before: RunningTotals | undefined): LedgerEntry {
+  const seq = head.seq + 1;
+  const entry: LedgerEntry = {
+    _id: entryId(p.walletId, seq),
+    wallet_id: p.walletId,
+    seq,
+    page_key: pageKeyOf(p.walletId, seq),
+    op_id: p.opId,
+    entry_type: p.entryType,
+    transaction_type: p.direction,
+    amount: p.amount,
+    balance_before: head.balance,
+    balance_after: p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount,
+    remarks: p.remarks ?? '',
+    ref_id: p.refId,
+    counterparty_id: p.counterpartyId ?? null,
+    status: p.status ?? 'SUCCESS',
+    created_at: new Date(),
+  };
+  if (before) entry.running = storedTotals(runningAfter(before, entry));
+  return entry;
 }
 
 /** The head a stored entry makes (its seq, balance and running totals). */

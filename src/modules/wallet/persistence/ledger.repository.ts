@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { firstWriteError, InsertBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { EntryStatus, LedgerEntry, RunningTotals, entryId, storedTotals, totalsOf } from '../domain/ledger-entry';
-import { LedgerEntryDocument, LedgerOpDocument, WalletHeadDocument } from './ledger.schemas';
+import { LedgerEntryDocument, WalletHeadDocument } from './ledger.schemas';
 
 export interface WalletHead {
   seq: number;
@@ -13,38 +14,58 @@ export interface WalletHead {
 }
 
 /**
- * Persistence of the ledger. Every read on a hot path is an `_id` lookup; every write that must not
- * race is an insert under a unique key (`_id` = wallet slot, `op_id` unique index).
+ * Entry inserts of this process share `insertMany` round trips (group commit, `InsertBatcher`): up to
+ * 4 in flight, the rest queued and sent together, at most 64 per round trip. Measured on FerretDB 1.24
+ * on PostgreSQL: one insert per round trip 835–986 entries/s, batches of 10 with 4 in flight
+ * 4,484–5,291/s (docs/performance.md).
+ */
+const ENTRY_BATCH = { maxBatch: 64, maxInFlight: 4 };
+
+/**
+ * Persistence of the ledger. Every read on a hot path is an `_id` lookup or the unique `op_id` index;
+ * every write that must not race is an insert under a unique key (`_id` = wallet slot, `op_id`). The hot
+ * path goes through the driver's collection directly (`lean` documents, no Mongoose query building).
  */
 @Injectable()
 export class LedgerRepository {
+  private readonly inserts: InsertBatcher<LedgerEntry>;
+
   constructor(
     @InjectModel(LedgerEntryDocument.name) private readonly entries: Model<LedgerEntryDocument>,
-    @InjectModel(LedgerOpDocument.name) private readonly ops: Model<LedgerOpDocument>,
     @InjectModel(WalletHeadDocument.name) private readonly heads: Model<WalletHeadDocument>,
-  ) {}
+  ) {
+    this.inserts = new InsertBatcher<LedgerEntry>(this.entries.collection as never, ENTRY_BATCH);
+  }
 
   findEntry(id: string): Promise<LedgerEntry | null> {
-    return this.entries.findOne({ _id: id }).lean<LedgerEntry>().exec();
+    return this.entries.collection.findOne({ _id: id } as never) as Promise<LedgerEntry | null>;
   }
 
   /** Inserts the entry, claiming its slot and its op id at once; false when either is already taken. */
   insertEntry(entry: LedgerEntry): Promise<boolean> {
-    return insertIfAbsent(this.entries.collection, entry);
+    return this.inserts.insert(entry);
   }
 
-  /** Finds an operation's entry: one `_id` read through the pointer, else (rare: a crash left no pointer) a query on `op_id`. */
-  async findEntryByOp(opId: string, pointerOnly = false): Promise<LedgerEntry | null> {
-    const pointer = await this.ops.findOne({ _id: opId }).lean<LedgerOpDocument>().exec();
-    if (pointer) return this.findEntry(pointer.entry_id);
-    if (pointerOnly) return null;
-    const entry = await this.entries.findOne({ op_id: opId }).lean<LedgerEntry>().exec();
-    if (entry) await this.writeOpPointer(opId, entry._id);
-    return entry;
+  /**
+   * Inserts consecutive entries of one wallet in one ordered round trip and returns how many of the
+   * first ones landed: an ordered insert stops at the first document it cannot insert (a taken slot or
+   * operation, or another per-document error), so none after it is written. Throws when the round trip
+   * failed as a whole (then any prefix may have landed).
+   */
+  async insertRun(entries: LedgerEntry[]): Promise<number> {
+    try {
+      await this.entries.collection.insertMany(entries as never[], { ordered: true });
+      return entries.length;
+    } catch (err) {
+      const first = firstWriteError(err);
+      if (first === null) throw err;
+      return first;
+    }
   }
 
-  async writeOpPointer(opId: string, entryId: string): Promise<void> {
-    await insertIfAbsent(this.ops.collection, { _id: opId, entry_id: entryId });
+  /** The entry of an operation (unique index `op_id`), if it was applied. */
+  findEntryByOp(opId: string): Promise<LedgerEntry | null> {
+    return this.entries.collection.findOne({ op_id: opId }) as Promise<LedgerEntry | null>;
   }
 
   async readHeadHint(walletId: string): Promise<WalletHead | null> {

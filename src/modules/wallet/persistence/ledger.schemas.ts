@@ -24,14 +24,6 @@ export class LedgerEntryDocument {
 }
 export const LedgerEntrySchema = SchemaFactory.createForClass(LedgerEntryDocument);
 
-/** Where an operation landed (`_id` = op id), so a replay finds it with one `_id` read. */
-@Schema({ collection: 'ledger_ops', versionKey: false, _id: false })
-export class LedgerOpDocument {
-  @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ required: true }) entry_id!: string;
-}
-export const LedgerOpSchema = SchemaFactory.createForClass(LedgerOpDocument);
-
 /**
  * A hint of a wallet's head (`_id` = wallet id): the balance after entry `seq`. Never trusted as the
  * truth: writers walk forward from it to the real head, so a stale or lost hint costs reads, not money.

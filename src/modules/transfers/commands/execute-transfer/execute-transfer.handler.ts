@@ -36,11 +36,15 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
   ) {}
 
   async execute(cmd: ExecuteTransferCommand): Promise<{ status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'MISSING' }> {
-    const [found, debit, decisions] = await Promise.all([
-      this.transfers.findById(cmd.transferId),
-      this.ledger.findByOp(transferOpId(cmd.transferId, 'DEBIT')),
-      this.transfers.findDecisions(cmd.transferId),
-    ]);
+    const found = await this.transfers.findById(cmd.transferId);
+    if (found?.debit_entry_id) {
+      // The record names its debit entry: it was written after the debit, so the debit exists and no
+      // earlier version ever decided this transfer. One read is all it takes to settle it.
+      if (found.status !== 'PENDING') return this.finish(found, found.status, found.failure_reason, false);
+      return this.settleAndFinish(found, { _id: found.debit_entry_id }, (await this.transfers.holdReason(found)) ?? cmd.failReason, null);
+    }
+    // A record of an earlier version, or none: find the debit and any decision by their own reads.
+    const [debit, decisions] = await Promise.all([this.ledger.findByOp(transferOpId(cmd.transferId, 'DEBIT')), this.transfers.findDecisions(cmd.transferId)]);
     let transfer = found;
     if (!transfer) {
       // Never accepted (its debit refused, or not written): nothing to do. If its accepting request is
@@ -50,7 +54,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
         return { status: 'MISSING' };
       }
       // Accepted, but the process died (or the database failed) before recording it: rebuild the record.
-      transfer = transferRecord(transferFacts(debit), debit.created_at);
+      transfer = transferRecord(transferFacts(debit), debit);
       await this.transfers.recordPending(transfer);
     }
     const outcome = decisions.outcome;
@@ -62,8 +66,16 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
       if (claimed.outcome === 'REJECTED') return this.finish(transfer, 'FAILED', claimed.reason, false);
       throw new Error(`transfer ${transfer._id} has outcome ${claimed.outcome} but no debit yet`);
     }
+    return this.settleAndFinish(transfer, debit, decisions.hold?.reason ?? transfer.hold_reason ?? cmd.failReason, outcome);
+  }
 
-    const { entry, reason } = outcome ? await this.settleLegacy(transfer, outcome) : await this.settle(transfer, decisions.hold?.reason ?? cmd.failReason);
+  private async settleAndFinish(
+    transfer: TransferDocument,
+    debit: Pick<LedgerEntry, '_id'> & { status?: LedgerEntry['status'] },
+    failReason: string | undefined | null,
+    legacyOutcome: TransferOutcomeDocument | null,
+  ) {
+    const { entry, reason } = legacyOutcome ? await this.settleLegacy(transfer, legacyOutcome) : await this.settle(transfer, failReason ?? undefined);
     const credited = entry.entry_type === 'TRANSFER_IN';
     await this.ledger.setStatus(debit, credited ? 'SUCCESS' : 'FAILED');
     return this.finish(transfer, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
@@ -78,7 +90,8 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
         const entry = await this.ledger.post({ ...transferLeg('CREDIT', transfer), mayExist: true });
         // Another execution may have refunded first: then the refund is what exists.
         if (entry.entry_type === 'TRANSFER_IN') return { entry, reason: null };
-        return { entry, reason: (await this.transfers.findHold(transfer._id))?.reason ?? 'REFUNDED' };
+        const latest = await this.transfers.findById(transfer._id);
+        return { entry, reason: (latest && (await this.transfers.holdReason(latest))) ?? 'REFUNDED' };
       } catch (err) {
         if (!(err instanceof BalanceLimitExceededError)) throw err;
         reason = 'RECEIVER_BALANCE_LIMIT';
@@ -107,7 +120,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
       return await this.ledger.post({ ...leg, mayExist: true });
     } catch (err) {
       if (!(err instanceof BalanceLimitExceededError)) throw err;
-      await this.transfers.holdRefund(transfer._id, reason, new Date());
+      await this.transfers.holdRefund(transfer, reason, new Date());
       this.logger.warn(`transfer ${transfer._id}: refund held, the sender's wallet has no room for it (${reason})`);
       throw new RefundHeldError(transfer._id, "the refund waits for room in the sender's wallet");
     }

@@ -17,7 +17,7 @@ export class GetTransferHandler implements IQueryHandler<GetTransferQuery, Trans
     const t = await this.transfers.findById(q.transferId);
     if (!t || (t.sender_id !== q.viewerId && t.receiver_id !== q.viewerId)) throw new TransferNotFoundError();
     // A pending transfer whose refund is held shows why the receiver was not credited.
-    const hold = t.status === 'PENDING' ? await this.transfers.findHold(t._id) : null;
+    const held = t.status === 'PENDING' ? await this.transfers.holdReason(t) : null;
     return {
       transfer_id: t._id,
       sender_user_id: t.sender_id,
@@ -25,7 +25,7 @@ export class GetTransferHandler implements IQueryHandler<GetTransferQuery, Trans
       amount: t.amount,
       remarks: t.remarks,
       status: t.status,
-      failure_reason: hold?.reason ?? t.failure_reason,
+      failure_reason: held ?? t.failure_reason,
       created_date: formatDateTime(t.created_at, this.config.timeZone),
       updated_date: formatDateTime(t.updated_at, this.config.timeZone),
     };

@@ -1,0 +1,76 @@
+import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
+import { InsertBatcher } from './insert-batcher';
+
+interface Doc {
+  _id: string;
+}
+
+/** A collection that holds `_id`s (unique) and answers `insertMany({ ordered: false })` like the driver does. */
+class FakeCollection {
+  readonly ids = new Set<string>();
+  readonly calls: string[][] = [];
+  failNext: Error | null = null;
+  private release: Array<() => void> = [];
+
+  async insertMany(docs: Doc[]): Promise<void> {
+    this.calls.push(docs.map((d) => d._id));
+    await new Promise<void>((resolve) => this.release.push(resolve));
+    if (this.failNext) throw this.failNext;
+    const writeErrors: Array<{ index: number; code: number; errmsg: string }> = [];
+    docs.forEach((d, index) => {
+      if (this.ids.has(d._id)) writeErrors.push({ index, code: 11000, errmsg: `E11000 duplicate key ${d._id}` });
+      else if (d._id.startsWith('bad')) writeErrors.push({ index, code: 2, errmsg: `cannot insert ${d._id}` });
+      else this.ids.add(d._id);
+    });
+    if (writeErrors.length) {
+      throw new MongoBulkWriteError({ message: writeErrors[0].errmsg, code: writeErrors[0].code, writeErrors } as never, { insertedCount: docs.length - writeErrors.length } as never);
+    }
+  }
+
+  /** Lets every insertMany in flight return. */
+  async settle(): Promise<void> {
+    while (this.release.length) {
+      this.release.splice(0).forEach((r) => r());
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+describe('InsertBatcher', () => {
+  it('sends a lone insert at once and groups the inserts that arrive while the round trips are busy', async () => {
+    const col = new FakeCollection();
+    const batcher = new InsertBatcher<Doc>(col, { maxBatch: 3, maxInFlight: 1 });
+    const first = batcher.insert({ _id: 'a' });
+    expect(col.calls).toEqual([['a']]);
+    const rest = ['b', 'c', 'd', 'e'].map((id) => batcher.insert({ _id: id }));
+    expect(col.calls).toHaveLength(1);
+    await col.settle();
+    await expect(Promise.all([first, ...rest])).resolves.toEqual([true, true, true, true, true]);
+    expect(col.calls).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+  });
+
+  it('answers each caller with its own outcome: inserted, key taken, or its own error', async () => {
+    const col = new FakeCollection();
+    col.ids.add('taken');
+    const batcher = new InsertBatcher<Doc>(col, { maxBatch: 10, maxInFlight: 1 });
+    const block = batcher.insert({ _id: 'first' });
+    const outcomes = ['x', 'taken', 'bad-1', 'y'].map((id) => batcher.insert({ _id: id }).then((v) => v, (e: Error) => `error: ${e.message}`));
+    await col.settle();
+    await block;
+    expect(await Promise.all(outcomes)).toEqual([true, false, 'error: cannot insert bad-1', true]);
+    expect([...col.ids].sort()).toEqual(['first', 'taken', 'x', 'y']);
+  });
+
+  it('gives every caller of a batch the error that left the whole batch unknown', async () => {
+    const col = new FakeCollection();
+    const batcher = new InsertBatcher<Doc>(col, { maxBatch: 10, maxInFlight: 2 });
+    col.failNext = new MongoNetworkError('connection reset');
+    const outcomes = ['p', 'q'].map((id) => batcher.insert({ _id: id }).then((v) => v, (e: Error) => e.name));
+    await col.settle();
+    expect(await Promise.all(outcomes)).toEqual(['MongoNetworkError', 'MongoNetworkError']);
+    col.failNext = null;
+    const again = batcher.insert({ _id: 'p' });
+    await col.settle();
+    await expect(again).resolves.toBe(true);
+  });
+});

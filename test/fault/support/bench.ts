@@ -1,0 +1,218 @@
+import autocannon from 'autocannon';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Db } from 'mongodb';
+import { REPO_ROOT } from './build';
+import { countStatus } from './checks';
+import { Account, createAccount, mapLimit, transfer } from './client';
+
+/**
+ * What the benchmarks (`bench:transfer`, `bench:compare`) share: the servers, the production queue
+ * settings, the database's operation counter and the transfer load with its measurements.
+ */
+
+/** `--name value` / `--name=value` options of a benchmark's command line: a string, or an integer within bounds. */
+export function commandLine(argv: string[]): { value: (name: string, fallback: string) => string; int: (name: string, fallback: number, min: number, max: number) => number } {
+  const value = (name: string, fallback: string) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
+    const eq = argv.find((a) => a.startsWith(`--${name}=`));
+    return eq ? eq.slice(name.length + 3) : fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const n = Number(value(name, String(fallback)));
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+  return { value, int };
+}
+
+/**
+ * autocannon against POST /pay of 1 at `baseUrl`, every request on the next of `tokens` in turn, for
+ * `amount` requests or `duration` seconds. `seconds` runs to the last response: autocannon notices
+ * the end on a one-second tick, so its own duration overstates a short run.
+ */
+export async function payLoad(baseUrl: string, tokens: string[], load: { connections: number; amount?: number; duration?: number }): Promise<{ result: autocannon.Result; seconds: number }> {
+  let next = 0;
+  const started = performance.now();
+  let lastResponse = started;
+  const result = await autocannon({
+    url: baseUrl,
+    ...load,
+    requests: [
+      {
+        method: 'POST',
+        path: '/pay',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: 1, remarks: 'bench' }),
+        setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }),
+        onResponse: () => {
+          lastResponse = performance.now();
+        },
+      },
+    ],
+  });
+  return { result, seconds: (lastResponse - started) / 1000 };
+}
+
+/** Production queue settings (.env.example), not the fast ones of the tests, for a ServiceCluster. */
+export const PRODUCTION_QUEUE_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  ACCESS_TOKEN_TTL_SECONDS: '3600',
+  TRANSFER_BACKOFF_MS: '500',
+  SWEEP_INTERVAL_MS: '15000',
+  SWEEP_MIN_AGE_MS: '30000',
+};
+
+/**
+ * Starts the local servers with `scripts/services.sh` in `.local/<stateName>` unless MONGODB_URI and
+ * REDIS_URL are set (then uses those); exports them into process.env and returns how to stop them.
+ */
+export function ensureServices(stateName: string, log: (line: string) => void): () => void {
+  if (process.env.MONGODB_URI && process.env.REDIS_URL) {
+    log(`using MONGODB_URI=${process.env.MONGODB_URI} REDIS_URL=${process.env.REDIS_URL}`);
+    return () => undefined;
+  }
+  const state = join(REPO_ROOT, '.local', stateName);
+  const started = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), 'start', '--state', state], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (started.status !== 0) throw new Error('scripts/services.sh start failed (see above)');
+  for (const m of started.stdout.matchAll(/^export (\w+)=(.*)$/gm)) process.env[m[1]] = m[2];
+  if (!process.env.MONGODB_URI || !process.env.REDIS_URL) throw new Error(`scripts/services.sh printed no MONGODB_URI/REDIS_URL:\n${started.stdout}`);
+  return () => {
+    spawnSync('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), 'stop', '--state', state], { stdio: ['ignore', 'ignore', 'inherit'] });
+  };
+}
+
+/** `FerretDB <version>` or `MongoDB <version>`: what answers on this database. */
+export async function databaseBackend(db: Db): Promise<string> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion}` : `MongoDB ${info.version}`;
+}
+
+/**
+ * Reads and writes the database server has answered so far (find, getMore, insert, update, delete,
+ * findAndModify), server-wide; aggregate and count (the benchmarks' own polling) are left out.
+ */
+export async function dbOperations(db: Db): Promise<number | null> {
+  const status = await db.admin().command({ serverStatus: 1 });
+  const commands = status.metrics?.commands as Record<string, { total: unknown }> | undefined;
+  if (commands) return ['find', 'getMore', 'insert', 'update', 'delete', 'findAndModify'].reduce((n, k) => n + Number(commands[k]?.total ?? 0), 0);
+  const o = status.opcounters as Record<string, number> | undefined;
+  return o ? o.query + o.getmore + o.insert + o.update + o.delete : null;
+}
+
+/** The nearest-rank percentile of an ascending array (NaN when empty). */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export interface TransferLoad {
+  transfers: number;
+  /** Senders registered for this run, and the money they were topped up with all together. */
+  senders: Account[];
+  toppedUp: number;
+  /** Transfers answered 202 per second of sending, and the POST /transfer latency. */
+  acceptedPerSecond: number;
+  postP50: number;
+  postP99: number;
+  /** Transfers settled SUCCESS per second, from the first accepted to the last settled (service timestamps). */
+  appliedPerSecond: number;
+  /** accept → SUCCESS per transfer (completed_at − created_at), ms. */
+  e2eP50: number;
+  e2eP99: number;
+  e2eMax: number;
+  /** The largest number of PENDING transfers seen (sampled every 500 ms). */
+  maxBacklog: number;
+  /** Database reads and writes per transfer (every client of the server together), null when the server does not count. */
+  dbOpsPerTransfer: number | null;
+  /** Transfers of this run not settled SUCCESS. */
+  failed: number;
+}
+
+/**
+ * Registers and tops up `senders` new users through the API at `baseUrl` (and a receiver with
+ * `hotReceiver`), then sends `transfers` POST /transfer of `amount` with `concurrency` in flight
+ * (between every sender and each of the others in turn, or all to the receiver) while the running
+ * workers settle them, waits until none of the database is PENDING (at most `settleSeconds`) and
+ * measures them. Only this run's transfers are measured (by sender), so a database may hold others,
+ * settled. Throws when a transfer is refused or they do not settle in time.
+ */
+export async function runTransfers(
+  db: Db,
+  baseUrl: string,
+  o: { transfers: number; senders: number; concurrency: number; settleSeconds: number; hotReceiver: boolean },
+  amount = 1000,
+): Promise<TransferLoad> {
+  const perSender = Math.ceil(o.transfers / o.senders);
+  const topUp = perSender * amount;
+  const senders: Account[] = await mapLimit(Array.from({ length: o.senders }), 4, () => createAccount(baseUrl, topUp, 'Sender'));
+  const hot = o.hotReceiver ? await createAccount(baseUrl, 0, 'Receiver') : null;
+  const plan = Array.from({ length: o.transfers }, (_, i) => {
+    const from = i % o.senders;
+    // Everyone else in turn (offset 1 … senders − 1), or the one hot receiver.
+    const to = hot ?? senders[(from + 1 + (Math.floor(i / o.senders) % (o.senders - 1))) % o.senders];
+    return { from: senders[from], to };
+  });
+
+  let maxBacklog = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      maxBacklog = Math.max(maxBacklog, await countStatus(db, 'PENDING'));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+
+  try {
+    const opsStart = await dbOperations(db);
+    const postMs: number[] = [];
+    const sendStart = performance.now();
+    const replies = await mapLimit(plan, o.concurrency, async (t) => {
+      const t0 = performance.now();
+      const reply = await transfer(baseUrl, t.from, t.to, amount, 'bench');
+      postMs.push(performance.now() - t0);
+      return reply;
+    });
+    const sendSeconds = (performance.now() - sendStart) / 1000;
+    const refused = replies.filter((r) => r.status !== 202);
+    if (refused.length) throw new Error(`${refused.length} transfers refused, first: ${refused[0].status} ${JSON.stringify(refused[0].body)}`);
+
+    const deadline = Date.now() + o.settleSeconds * 1000;
+    for (;;) {
+      const pending = await countStatus(db, 'PENDING');
+      if (pending === 0) break;
+      if (Date.now() > deadline) throw new Error(`${pending} transfers still PENDING after ${o.settleSeconds} s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const opsEnd = await dbOperations(db);
+
+    const docs = await db
+      .collection<{ status: string; created_at: Date; completed_at: Date | null }>('transfers')
+      .find({ sender_id: { $in: senders.map((s) => s.userId) } }, { projection: { status: 1, created_at: 1, completed_at: 1 } })
+      .toArray();
+    const failed = o.transfers - docs.filter((d) => d.status === 'SUCCESS').length;
+    const e2e = docs.filter((d) => d.completed_at).map((d) => d.completed_at!.getTime() - d.created_at.getTime()).sort((a, b) => a - b);
+    const first = Math.min(...docs.map((d) => d.created_at.getTime()));
+    const last = Math.max(...docs.map((d) => d.completed_at?.getTime() ?? 0));
+    postMs.sort((a, b) => a - b);
+    return {
+      transfers: o.transfers,
+      senders,
+      toppedUp: topUp * o.senders,
+      acceptedPerSecond: o.transfers / sendSeconds,
+      postP50: percentile(postMs, 50),
+      postP99: percentile(postMs, 99),
+      appliedPerSecond: (o.transfers - failed) / ((last - first) / 1000),
+      e2eP50: percentile(e2e, 50),
+      e2eP99: percentile(e2e, 99),
+      e2eMax: e2e[e2e.length - 1],
+      maxBacklog,
+      dbOpsPerTransfer: opsStart === null || opsEnd === null ? null : (opsEnd - opsStart) / o.transfers,
+      failed,
+    };
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+}
