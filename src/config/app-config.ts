@@ -57,7 +57,7 @@ const schema = Joi.object({
   WEBHOOK_BACKOFF_MS: Joi.number().integer().min(10).default(30_000),
   WEBHOOK_BACKOFF_MAX_MS: Joi.number().integer().min(10).default(3_600_000),
   WEBHOOK_RETRY_WINDOW_SECONDS: Joi.number().integer().min(0).max(30 * 24 * 3600).default(24 * 3600),
-  WEBHOOK_CATCHUP_MS: Joi.number().integer().min(100).default(60_000),
+  WEBHOOK_CATCHUP_MS: Joi.number().integer().min(100).default(300_000),
 
   TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
   TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),

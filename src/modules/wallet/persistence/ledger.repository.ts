@@ -92,19 +92,6 @@ export class LedgerRepository {
     await this.entries.updateOne({ _id: entryId }, { $set: { status } }).exec();
   }
 
-  /**
-   * Every wallet's head hint (`_id`, `seq`, `updated_at`), streamed in batches in one query (the webhook
-   * dispatcher's periodic catch-up compares them with how far it has dispatched each wallet).
-   */
-  async *walkHeadHints(batchSize = 500): AsyncGenerator<{ walletId: string; seq: number; updatedAt: Date }> {
-    const cursor = this.heads.find({}, { _id: 1, seq: 1, updated_at: 1 }).lean<WalletHeadDocument[]>().cursor({ batchSize });
-    try {
-      for await (const head of cursor as AsyncIterable<WalletHeadDocument>) yield { walletId: head._id, seq: head.seq, updatedAt: head.updated_at };
-    } finally {
-      await cursor.close();
-    }
-  }
-
   /** Entries of one wallet from `fromSeq` upward, by `_id` reads (used by verification and reports). */
   async *walk(walletId: string, fromSeq = 1): AsyncGenerator<LedgerEntry> {
     for (let seq = fromSeq; ; seq++) {

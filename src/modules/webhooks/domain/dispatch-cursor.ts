@@ -20,7 +20,7 @@ export function readAfter(cursor: DispatchCursor): ReadEventsQuery['after'] {
   return seqOfCursor(cursor);
 }
 
-/** The ledger seq of a cursor (`7` and `7.2` are both at entry 7): what the catch-up compares with the wallet's head. */
+/** The ledger seq of a cursor (`7` and `7.2` are both at entry 7), which keeps a stored cursor from moving back. */
 export function seqOfCursor(cursor: DispatchCursor): number {
   const n = Math.floor(Number(String(cursor).split('.')[0]));
   return Number.isFinite(n) && n > 0 ? n : 0;

@@ -59,8 +59,8 @@ export const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttemptD
 
 /**
  * How far the dispatcher has read one wallet's events (`_id` = user id): `after` is the `id` of the
- * last event whose deliveries are all enqueued (`DispatchCursor`), `seq` its ledger seq, which
- * the catch-up compares with the wallet's head.
+ * last event whose deliveries are all enqueued (`DispatchCursor`), `seq` its ledger seq (a cursor
+ * only moves forward: an update never takes it to a lower seq).
  */
 @Schema({ collection: 'webhook_cursors', versionKey: false, _id: false })
 export class WebhookCursorDocument {

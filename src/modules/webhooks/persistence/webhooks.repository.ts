@@ -78,10 +78,6 @@ export class WebhooksRepository {
     return this.cursors.findOne({ _id: walletId }).lean<WebhookCursorDocument>().exec();
   }
 
-  findCursors(walletIds: string[]): Promise<WebhookCursorDocument[]> {
-    return this.cursors.find({ _id: { $in: walletIds } }).lean<WebhookCursorDocument[]>().exec();
-  }
-
   /** Moves a wallet's dispatch cursor forward (a concurrent older write may win on FerretDB: that only re-reads a few events, deduplicated). */
   async advanceCursor(walletId: string, after: DispatchCursor, seq: number, now: Date): Promise<void> {
     const res = await this.cursors.updateOne({ _id: walletId, seq: { $lte: seq } }, { $set: { after, seq, updated_at: now } }).exec();

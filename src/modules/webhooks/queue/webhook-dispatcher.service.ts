@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { CommandBus } from '@nestjs/cqrs';
 import Redis from 'ioredis';
 import { REDIS } from '../../../infrastructure/redis.module';
-import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
+import { LedgerDoorbell, walletsRung } from '../../wallet/ledger/ledger-doorbell';
 import { DispatchWalletEventsCommand } from '../commands/dispatch-wallet-events/dispatch-wallet-events.command';
 import { WebhookQueue } from './webhook-queue';
 
@@ -35,7 +35,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const sub = this.redis.duplicate();
     this.subscriber = sub;
     sub.on('error', (err) => this.logger.warn(`webhook doorbell: ${err.message}`));
-    sub.on('message', (_channel: string, walletId: string) => this.ring(walletId));
+    sub.on('message', (_channel: string, message: string) => {
+      for (const walletId of walletsRung(message)) this.ring(walletId);
+    });
     sub.subscribe(this.doorbell.channel).catch((err: Error) => this.logger.warn(`webhook doorbell subscribe: ${err.message}`));
     this.queue.scheduleCatchUp().catch((err: Error) => this.logger.warn(`webhook catch-up not scheduled: ${err.message}`));
   }

@@ -1,19 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { LedgerRepository } from '../../../wallet/persistence/ledger.repository';
+import { CommandBus, CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { ListUsersQuery } from '../../../users/queries/list-users/list-users.query';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { DispatchWalletEventsCommand } from '../dispatch-wallet-events/dispatch-wallet-events.command';
 import { CatchUpWebhookDispatchCommand } from './catch-up-webhook-dispatch.command';
 
-const PAGE = 500;
-/** Head hints are written right after their entry; a margin for clocks of different processes. */
-const CLOCK_MARGIN_MS = 5_000;
+/** Users per page of the walk (the administrators' user listing, in registration order). */
+const PAGE = 1000;
 
 /**
- * What the doorbell did not announce (a lost message, Redis down, a worker restarting): compares every
- * wallet's head hint with its dispatch cursor and dispatches the wallets that are behind. A wallet
- * without a cursor is only looked at when it moved after the oldest endpoint was registered (older
- * events are not sent to endpoints registered later). Runs as a Bull repeatable job: once per tick.
+ * What the doorbell did not announce (a lost message, Redis down, no worker subscribed for a while):
+ * dispatches every user's wallet, which reads its events after its dispatch cursor (one `_id` read per
+ * user when nothing is new). A user seen for the first time has its history read once; events older than
+ * every endpoint are skipped, and the cursor it leaves makes later runs cheap. Runs as a Bull repeatable
+ * job: once per tick whatever the number of workers, one wallet at a time.
  */
 @CommandHandler(CatchUpWebhookDispatchCommand)
 export class CatchUpWebhookDispatchHandler implements ICommandHandler<CatchUpWebhookDispatchCommand, number> {
@@ -21,37 +21,26 @@ export class CatchUpWebhookDispatchHandler implements ICommandHandler<CatchUpWeb
 
   constructor(
     private readonly repo: WebhooksRepository,
-    private readonly ledger: LedgerRepository,
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   async execute(): Promise<number> {
-    const endpoints = await this.repo.listEndpoints();
-    if (!endpoints.length) return 0;
-    const since = Math.min(...endpoints.map((e) => e.created_at.getTime())) - CLOCK_MARGIN_MS;
-    let dispatched = 0;
-    let page: Array<{ walletId: string; seq: number; updatedAt: Date }> = [];
-    const flush = async () => {
-      const cursors = new Map((await this.repo.findCursors(page.map((h) => h.walletId))).map((c) => [c._id, c.seq]));
-      for (const head of page) {
-        const cursor = cursors.get(head.walletId);
-        const behind = cursor === undefined ? head.updatedAt.getTime() >= since : head.seq > cursor;
-        if (!behind) continue;
+    if (!(await this.repo.listEndpoints()).length) return 0;
+    let created = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.queries.execute(new ListUsersQuery(undefined, PAGE, cursor));
+      for (const user of page.items) {
         try {
-          await this.commands.execute(new DispatchWalletEventsCommand(head.walletId));
-          dispatched++;
+          created += await this.commands.execute(new DispatchWalletEventsCommand(user.user_id));
         } catch (err) {
           // One wallet's failure (a read, a full queue) does not hold back the others: the next run retries it.
-          this.logger.warn(`webhook catch-up of ${head.walletId} failed: ${(err as Error).message}`);
+          this.logger.warn(`webhook catch-up of ${user.user_id} failed: ${(err as Error).message}`);
         }
       }
-      page = [];
-    };
-    for await (const head of this.ledger.walkHeadHints(PAGE)) {
-      page.push(head);
-      if (page.length >= PAGE) await flush();
-    }
-    if (page.length) await flush();
-    return dispatched;
+      cursor = page.pagination.next_cursor ?? undefined;
+    } while (cursor);
+    return created;
   }
 }
