@@ -1,7 +1,7 @@
 /*
  * Transfer throughput and latency with real processes.
  *
- *   npm run bench:transfer [-- --transfers 1000 --senders 20 --concurrency 16 --scenarios one-worker,two-workers,hot-receiver]
+ *   npm run bench:transfer [-- --transfers 1000 --senders 20 --concurrency 16 --scenarios one-worker,two-workers,hot-receiver --event-streams 0]
  *
  * Uses MONGODB_URI / REDIS_URL when both are set; otherwise starts local servers with
  * `scripts/services.sh` in `.local/bench-transfer` and stops them at the end. Compiles the service
@@ -15,7 +15,13 @@
  *     (`transfers.created_at` to `transfers.completed_at`, both stamped by the service);
  *   - end-to-end latency accept → SUCCESS per transfer (completed_at − created_at), p50/p99/max,
  *     and the largest backlog of PENDING transfers seen (sampled every 500 ms);
- *   - database reads and writes per transfer (API and workers together), from the server's counters.
+ *   - database reads and writes per transfer (API and workers together), from the server's counters;
+ *   - with --event-streams N (N > 0): event latency. N users (senders, who also receive; the receiver in
+ *     hot-receiver) keep a `GET /events` stream open on the API process during the run; for every event
+ *     of a change made during the run, the time from the change (the ledger entry's `created_at`, or the
+ *     status event's for `transfer.succeeded`, which is its credit's) to its arrival at the client, p50/p99/max,
+ *     for the events of the API's own writes (`transfer.pending`) and those of the workers (`transfer.received`,
+ *     `transfer.succeeded`: other processes, through the Redis doorbell). Same clock: all on one machine.
  * Scenarios: `one-worker` and `two-workers` (transfers between random pairs of senders) and
  * `hot-receiver` (every sender pays one receiver; --hot-workers workers, default 2). Each scenario
  * ends with verifyLedger on its database; any problem, or money not conserved, exits non-zero.
@@ -37,6 +43,7 @@ interface Options {
   hotWorkers: number;
   settleSeconds: number;
   scenarios: ScenarioName[];
+  eventStreams: number;
 }
 
 interface Row extends Omit<TransferLoad, 'senders' | 'toppedUp'> {
@@ -62,6 +69,7 @@ function parseOptions(argv: string[]): Options {
     hotWorkers: int('hot-workers', 2, 1, 8),
     settleSeconds: int('settle-seconds', 240, 10, 3600),
     scenarios,
+    eventStreams: int('event-streams', 0, 0, 50),
   };
 }
 
@@ -123,6 +131,14 @@ async function main(): Promise<number> {
         `| ${r.scenario} | ${r.workers} | ${r.shape} | ${r.transfers} | ${r.acceptedPerSecond.toFixed(1)} | ${r.postP50.toFixed(0)} / ${r.postP99.toFixed(0)} | ` +
           `${r.appliedPerSecond.toFixed(1)} | ${r.e2eP50} / ${r.e2eP99} / ${r.e2eMax} | ${r.maxBacklog} | ${r.dbOpsPerTransfer?.toFixed(1) ?? 'n/a'} | ${r.failed} | ${r.ledger} | ${r.load} |`,
       );
+    }
+    if (rows.some((r) => r.eventLatency.length)) {
+      out();
+      out(`### Event latency, change → client (${o.eventStreams} open GET /events streams on the API process)`);
+      out();
+      out('| scenario | events | count | p50 ms | p99 ms | max ms |');
+      out('|---|---|---:|---:|---:|---:|');
+      for (const r of rows) for (const l of r.eventLatency) out(`| ${r.scenario} | ${l.kind} | ${l.events} | ${l.p50} | ${l.p99} | ${l.max} |`);
     }
     out();
     out(`total run ${((Date.now() - started) / 1000).toFixed(0)} s`);

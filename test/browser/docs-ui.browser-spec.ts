@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { createTestApp, TestApp } from '../support/test-app';
 import { login, registerUser } from '../support/users';
 
@@ -14,22 +15,7 @@ import { login, registerUser } from '../support/users';
  */
 
 const SCREENSHOT = join(__dirname, '..', '..', 'test-artifacts', 'docs-ui.png');
-// $CHROMIUM_PATH, when set, is the only candidate.
-const CHROMIUM_CANDIDATES = process.env.CHROMIUM_PATH
-  ? [process.env.CHROMIUM_PATH]
-  : ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
-
-function findChromium(): string {
-  const found = CHROMIUM_CANDIDATES.find((candidate) => existsSync(candidate));
-  if (!found) {
-    throw new Error(
-      `No Chromium found (looked at ${CHROMIUM_CANDIDATES.join(', ')}). ` +
-        'Install it with `apt-get install -y chromium` (Debian), or set CHROMIUM_PATH to a Chromium binary.',
-    );
-  }
-  return found;
-}
 
 interface DocumentedOperation {
   method: string;
@@ -82,12 +68,11 @@ describe('Swagger UI in a browser', () => {
   });
 
   it('shows every documented operation, runs GET /transactions unfiltered and shows a replayed top-up', async () => {
-    const executablePath = findChromium();
     const documentRes = await t.http().get('/docs-json').expect(200);
     const documented = operationsOf(documentRes.body);
     expect(documented.length).toBeGreaterThan(0);
 
-    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox'] });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(60_000);
     const pageErrors: string[] = [];

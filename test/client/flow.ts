@@ -24,6 +24,42 @@ export function describeEntry(entry: ReportEntry): string {
   return `transfer ${entry.transfer_id} ${sign}${entry.amount}${entry.reversal ? ' (refund)' : ''} with ${entry.counterparty_user_id ?? 'nobody'}`;
 }
 
+/** The JSON of a `GET /events` message: one schema per event type, told apart by `type`. */
+type WalletEvent =
+  | components['schemas']['TopupSucceededEvent']
+  | components['schemas']['PaymentSucceededEvent']
+  | components['schemas']['TransferPendingEvent']
+  | components['schemas']['TransferSucceededEvent']
+  | components['schemas']['TransferFailedEvent']
+  | components['schemas']['TransferReceivedEvent']
+  | components['schemas']['HoldCreatedEvent']
+  | components['schemas']['HoldReleasedEvent']
+  | components['schemas']['WalletFrozenEvent']
+  | components['schemas']['WalletUnfrozenEvent'];
+
+/** What a live page shows for an event (`JSON.parse` of an SSE message's data). */
+export function describeEvent(event: WalletEvent): string {
+  switch (event.type) {
+    case 'wallet.frozen':
+    case 'wallet.unfrozen':
+      return `wallet ${event.data.wallet_frozen ? 'frozen' : 'unfrozen'} (change ${event.data.version}) at ${event.created_date}`;
+    case 'transfer.pending':
+    case 'transfer.succeeded':
+    case 'transfer.failed':
+    case 'transfer.received':
+      return `${event.type} ${event.data.transfer_id} ${event.data.amount} (resume after ${event.id})`;
+    case 'topup.succeeded':
+      return `top-up ${event.data.top_up_id} balance ${event.data.balance_after}`;
+    case 'payment.succeeded':
+      return `payment ${event.data.payment_id} balance ${event.data.balance_after}`;
+    case 'hold.created':
+    case 'hold.released':
+      return `${event.type} ${event.data.hold_id}`;
+    default:
+      return assertNever(event);
+  }
+}
+
 export async function runFlow(baseUrl: string, log: (line: string) => void = () => undefined): Promise<void> {
   const client = createClient<paths>({ baseUrl });
   const phone = `089${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EVENT_TYPES } from '../../src/modules/events/domain/wallet-event';
 import { INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
@@ -327,6 +328,16 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
     const items = doc.paths['/transactions'].get.responses['200'].content['application/json'].schema.properties.result.items;
     const variants = (items.oneOf as Schema[]).map((v) => resolve(doc, v)!);
     expect(variants.map((v) => v.required.filter((f: string) => f.endsWith('_id') && f !== 'user_id'))).toEqual([['top_up_id'], ['payment_id'], ['transfer_id'], ['hold_id']]);
+  });
+
+  it('documents the JSON of every event type of GET /events with a schema of its own, told apart by `type`', () => {
+    const media = doc.paths['/events'].get.responses['200'].content['text/event-stream'];
+    const union = media['x-event-data'] as Schema;
+    const variants = (union.oneOf as Schema[]).map((v) => resolve(doc, v)!);
+    expect(variants.map((v) => v.properties.type.enum)).toEqual(EVENT_TYPES.map((type) => [type]));
+    for (const v of variants) expect(v.required).toEqual(['id', 'event_id', 'type', 'user_id', 'created_date', 'data']);
+    expect(Object.keys(union.discriminator.mapping)).toEqual([...EVENT_TYPES]);
+    expect(resolve(doc, variants[EVENT_TYPES.indexOf('wallet.frozen')].properties.data)!.required).toEqual(['user_id', 'wallet_frozen', 'version', 'updated_date']);
   });
 
   it('names a server: the request\'s own address when PUBLIC_BASE_URL is unset, http://127.0.0.1:3000 in openapi.json', () => {

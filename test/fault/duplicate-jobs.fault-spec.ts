@@ -1,7 +1,7 @@
 import type { Job } from 'bull';
 import { EXECUTE_TRANSFER_JOB } from '../../src/modules/transfers/queue/transfer-queue';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
-import { exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
+import { eventProblems, exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
 import { Account, balanceOf, createAccount, mapLimit, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';
 
@@ -17,7 +17,7 @@ describe('fault: the same transfer job delivered several times to two workers on
   let workers: ServiceProcess[];
 
   beforeAll(async () => {
-    cluster = await ServiceCluster.create('faultdup');
+    cluster = await ServiceCluster.create('faultdup', { ACCESS_TOKEN_TTL_SECONDS: '3600' });
     [api, ...workers] = await Promise.all([cluster.startApi('api'), cluster.startWorker('worker-1'), cluster.startWorker('worker-2')]);
   }, 120_000);
 
@@ -73,6 +73,7 @@ describe('fault: the same transfer job delivered several times to two workers on
     expect(await cluster.queue.getFailedCount()).toBe(0);
 
     expect(await exactlyOnceProblems(cluster.db, new Map<string, Settled>(ids.map((id) => [id, 'SUCCESS'])))).toEqual([]);
+    expect(await eventProblems(cluster.db, api.baseUrl!, users, ids)).toEqual([]);
     const balances = await mapLimit(users, 4, (u) => balanceOf(api.baseUrl!, u));
     expect(balances.reduce((a, b) => a + b, 0)).toBe(USERS * TOP_UP);
     const report = await verifyLedger(cluster.db, { maxBalance: cluster.config.maxBalance });

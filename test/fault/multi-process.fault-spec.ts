@@ -1,5 +1,5 @@
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
-import { countStatus, exactlyOnceProblems, waitUntil } from './support/checks';
+import { countStatus, eventProblems, exactlyOnceProblems, waitUntil } from './support/checks';
 import { Account, balanceOf, call, createAccount, login, mapLimit, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';
 
@@ -73,6 +73,7 @@ describe('fault: two API and two worker processes, transfers both ways between t
     // Between A and B: always SUCCESS. To C: SUCCESS, or FAILED and refunded because C was frozen.
     const expected = new Map(accepted.map((o) => [o.reply.body.result.transfer_id as string, o.to === c ? ('SUCCESS_OR_REFUNDED' as const) : ('SUCCESS' as const)]));
     expect(await exactlyOnceProblems(cluster.db, expected)).toEqual([]);
+    expect(await eventProblems(cluster.db, apis[1].baseUrl!, [a, b, c], [...expected.keys()])).toEqual([]);
     const failed = await cluster.db.collection('transfers').find({ _id: { $in: [...expected.keys()] }, status: 'FAILED' } as never).toArray();
     expect(failed.map((t) => t.failure_reason).filter((r) => r !== 'RECEIVER_WALLET_FROZEN')).toEqual([]);
     note(`${failed.length} transfers to C failed and were refunded`);

@@ -1,5 +1,5 @@
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
-import { countStatus, exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
+import { countStatus, eventProblems, exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
 import { Account, balanceOf, createAccount, mapLimit, Reply, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';
 
@@ -18,7 +18,7 @@ describe("fault: the deployment's Redis data is flushed in the middle of a batch
 
   beforeAll(async () => {
     // One job at a time, so a backlog of queued jobs exists when Redis loses them; a fast sweep.
-    cluster = await ServiceCluster.create('faultflush', { TRANSFER_CONCURRENCY: '1', SWEEP_INTERVAL_MS: '1000', SWEEP_MIN_AGE_MS: '2000' });
+    cluster = await ServiceCluster.create('faultflush', { ACCESS_TOKEN_TTL_SECONDS: '3600', TRANSFER_CONCURRENCY: '1', SWEEP_INTERVAL_MS: '1000', SWEEP_MIN_AGE_MS: '2000' });
     [api, worker] = await Promise.all([cluster.startApi('api'), cluster.startWorker('worker')]);
   }, 120_000);
 
@@ -72,6 +72,7 @@ describe("fault: the deployment's Redis data is flushed in the middle of a batch
     expect(withoutJob.length - recreated).toBeLessThanOrEqual(1);
 
     expect(await exactlyOnceProblems(cluster.db, new Map<string, Settled>(ids.map((id) => [id, 'SUCCESS'])))).toEqual([]);
+    expect(await eventProblems(cluster.db, api.baseUrl!, users, ids)).toEqual([]);
     const balances = await mapLimit(users, 4, (u) => balanceOf(api.baseUrl!, u));
     expect(balances.reduce((a, b) => a + b, 0)).toBe(USERS * TOP_UP);
     const report = await verifyLedger(cluster.db, { maxBalance: cluster.config.maxBalance });

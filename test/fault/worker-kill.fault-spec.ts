@@ -1,5 +1,5 @@
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
-import { countStatus, exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
+import { countStatus, eventProblems, exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
 import { Account, balanceOf, createAccount, mapLimit, Reply, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';
 
@@ -24,7 +24,7 @@ describe('fault: the worker is killed (SIGKILL) in the middle of 1,000 queued tr
     await cluster?.destroy();
   }, 60_000);
 
-  it('a new worker settles every transfer exactly once: one credit each, no refund, money conserved', async () => {
+  it('a new worker settles every transfer exactly once: one credit each, no refund, money conserved, one event per change', async () => {
     const started = Date.now();
     const users: Account[] = await mapLimit(Array.from({ length: USERS }), 4, () => createAccount(api.baseUrl!, TOP_UP));
     let worker = await cluster.startWorker('worker-1');
@@ -70,6 +70,10 @@ describe('fault: the worker is killed (SIGKILL) in the middle of 1,000 queued tr
     expect(await exactlyOnceProblems(cluster.db, expected)).toEqual([]);
     expect(await cluster.db.collection('ledger_entries').countDocuments({ entry_type: 'TRANSFER_IN' })).toBe(TRANSFERS);
     expect(await cluster.db.collection('ledger_entries').countDocuments({ entry_type: 'TRANSFER_REFUND' })).toBe(0);
+    // One event per change, as the users' streams show it: exactly one transfer.succeeded per transfer
+    // (the killed worker's interrupted settlements included), one transfer.pending, one transfer.received.
+    expect(await eventProblems(cluster.db, api.baseUrl!, users, ids)).toEqual([]);
+    expect(await cluster.db.collection('status_events').countDocuments({ type: 'transfer.succeeded' })).toBe(TRANSFERS);
 
     const balances = await mapLimit(users, 4, (u) => balanceOf(api.baseUrl!, u));
     expect(balances.reduce((a, b) => a + b, 0)).toBe(USERS * TOP_UP);

@@ -5,6 +5,8 @@ export interface SseMessage {
   id?: string;
   event?: string;
   data: string;
+  /** When the message was read off the socket (ms since the epoch). */
+  receivedAt?: number;
 }
 
 /** A Server-Sent Events connection read with Node's own http client (no EventSource in Node 20). */
@@ -39,7 +41,7 @@ export function openSse(baseUrl: string, path: string, headers: Record<string, s
         while ((cut = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
-          const msg: SseMessage = { data: '' };
+          const msg: SseMessage = { data: '', receivedAt: Date.now() };
           let hasData = false;
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) comments.push(line.slice(1).trim());

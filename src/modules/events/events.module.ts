@@ -1,17 +1,19 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 import { AuthModule } from '../auth/auth.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { IssueStreamTicketHandler } from './commands/issue-stream-ticket/issue-stream-ticket.handler';
 import { EventsHttpController } from './events.http.controller';
+import { LIVE_PAGE_ROUTE, LivePageMiddleware } from './examples/live-page.middleware';
 import { ReadEventsHandler } from './queries/read-events/read-events.handler';
 import { EVENTS_SENT_METRIC, EventStreams, STREAMS_OPEN_METRIC } from './services/event-streams';
 import { StreamTickets } from './services/stream-tickets';
+import { StatusEventsModule } from './status-events.module';
 
-/** Live wallet events: the ledger as the outbox, pushed over Server-Sent Events (`GET /events`). */
+/** Live wallet events: the ledger and the status-event log as the outbox, pushed over Server-Sent Events (`GET /events`). */
 @Module({
-  imports: [CqrsModule, AuthModule, WalletModule],
+  imports: [CqrsModule, AuthModule, WalletModule, StatusEventsModule],
   controllers: [EventsHttpController],
   providers: [
     ReadEventsHandler,
@@ -22,4 +24,9 @@ import { StreamTickets } from './services/stream-tickets';
     makeCounterProvider({ name: EVENTS_SENT_METRIC, help: 'Events written to GET /events streams, by type', labelNames: ['type'] }),
   ],
 })
-export class EventsModule {}
+export class EventsModule implements NestModule {
+  /** The reference page `GET /examples/live` (and its script and style sheet): public, static. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(LivePageMiddleware).forRoutes(...['', '.js', '.css'].map((ext) => ({ path: `${LIVE_PAGE_ROUTE}${ext}`, method: RequestMethod.GET })));
+  }
+}

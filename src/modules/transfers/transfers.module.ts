@@ -3,6 +3,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { StatusEventsModule } from '../events/status-events.module';
 import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { CreateTransferHandler } from './commands/create-transfer/create-transfer.handler';
@@ -38,6 +39,7 @@ export class TransfersModule {
         CqrsModule,
         UsersModule,
         WalletModule,
+        StatusEventsModule,
         BullModule.registerQueue({ name: TRANSFER_QUEUE }),
         MongooseModule.forFeature([
           { name: TransferDocument.name, schema: TransferSchema },

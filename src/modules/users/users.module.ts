@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
+import { StatusEventsModule } from '../events/status-events.module';
 import { CreateUserHandler } from './commands/create-user/create-user.handler';
 import { DeactivateUserHandler } from './commands/deactivate-user/deactivate-user.handler';
 import { FreezeUserWalletHandler } from './commands/freeze-user-wallet/freeze-user-wallet.handler';
+import { RepairWalletStatusesHandler } from './commands/repair-wallet-statuses/repair-wallet-statuses.handler';
 import { RegisterUserHandler } from './commands/register-user/register-user.handler';
 import { RegisterUserHttpController } from './commands/register-user/register-user.http.controller';
 import { UpdateProfileHandler } from './commands/update-profile/update-profile.handler';
@@ -12,6 +14,7 @@ import { PinHasher } from './domain/pin-hasher';
 import { UserAuthStateCache } from './persistence/user-auth-state.cache';
 import { UserWriteLock } from './persistence/user-write-lock';
 import { UserDocument, UserPhoneDocument, UserPhoneSchema, UserSchema } from './persistence/user.schema';
+import { WalletStatusChangeDocument, WalletStatusChangeSchema } from './persistence/wallet-status-change.schema';
 import { UsersRepository } from './persistence/users.repository';
 import { ProfileHttpController } from './profile.http.controller';
 import { FindUserByPhoneHandler } from './queries/find-user-by-phone/find-user-by-phone.handler';
@@ -21,6 +24,7 @@ import { ListUserDirectoryHandler } from './queries/list-user-directory/list-use
 import { ListUsersHandler } from './queries/list-users/list-users.handler';
 import { AdminAccountBootstrap } from './services/admin-account.bootstrap';
 import { UserRegistrationService } from './services/user-registration.service';
+import { WalletStatusService } from './services/wallet-status.service';
 import { UsersHttpController } from './users.http.controller';
 
 export const UserCommandHandlers = [
@@ -29,6 +33,7 @@ export const UserCommandHandlers = [
   UpdateUserHandler,
   DeactivateUserHandler,
   FreezeUserWalletHandler,
+  RepairWalletStatusesHandler,
   UpdateProfileHandler,
 ];
 
@@ -37,9 +42,11 @@ export const UserQueryHandlers = [GetProfileHandler, GetUserHandler, ListUsersHa
 @Module({
   imports: [
     CqrsModule,
+    StatusEventsModule,
     MongooseModule.forFeature([
       { name: UserDocument.name, schema: UserSchema },
       { name: UserPhoneDocument.name, schema: UserPhoneSchema },
+      { name: WalletStatusChangeDocument.name, schema: WalletStatusChangeSchema },
     ]),
   ],
   controllers: [RegisterUserHttpController, ProfileHttpController, UsersHttpController],
@@ -49,6 +56,7 @@ export const UserQueryHandlers = [GetProfileHandler, GetUserHandler, ListUsersHa
     UserAuthStateCache,
     UserWriteLock,
     UserRegistrationService,
+    WalletStatusService,
     AdminAccountBootstrap,
     ...UserCommandHandlers,
     ...UserQueryHandlers,

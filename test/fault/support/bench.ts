@@ -5,6 +5,7 @@ import type { Db } from 'mongodb';
 import { REPO_ROOT } from './build';
 import { countStatus } from './checks';
 import { Account, createAccount, mapLimit, transfer } from './client';
+import { openSse, SseClient } from '../../support/sse';
 
 /**
  * What the benchmarks (`bench:transfer`, `bench:compare`) share: the servers, the production queue
@@ -128,6 +129,16 @@ export interface TransferLoad {
   dbOpsPerTransfer: number | null;
   /** Transfers of this run not settled SUCCESS. */
   failed: number;
+  /** Change → client latency of the events seen by `eventStreams` open `GET /events` streams (none when 0). */
+  eventLatency: EventLatency[];
+}
+
+export interface EventLatency {
+  kind: string;
+  events: number;
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 /**
@@ -141,7 +152,7 @@ export interface TransferLoad {
 export async function runTransfers(
   db: Db,
   baseUrl: string,
-  o: { transfers: number; senders: number; concurrency: number; settleSeconds: number; hotReceiver: boolean },
+  o: { transfers: number; senders: number; concurrency: number; settleSeconds: number; hotReceiver: boolean; eventStreams?: number },
   amount = 1000,
 ): Promise<TransferLoad> {
   const perSender = Math.ceil(o.transfers / o.senders);
@@ -154,6 +165,12 @@ export async function runTransfers(
     const to = hot ?? senders[(from + 1 + (Math.floor(i / o.senders) % (o.senders - 1))) % o.senders];
     return { from: senders[from], to };
   });
+
+  // Event streams of a few users, opened (and their history drained) before the run.
+  const watched = (hot ? [hot, ...senders] : senders).slice(0, o.eventStreams ?? 0);
+  const streams: SseClient[] = await Promise.all(watched.map((u) => openSse(baseUrl, '/events', { Authorization: `Bearer ${u.token}` })));
+  if (streams.length) await new Promise((r) => setTimeout(r, 1500));
+  const runStart = new Date();
 
   let maxBacklog = 0;
   let sampling = true;
@@ -186,6 +203,7 @@ export async function runTransfers(
       await new Promise((r) => setTimeout(r, 250));
     }
     const opsEnd = await dbOperations(db);
+    const eventLatency = streams.length ? await measureEventLatency(db, streams, runStart) : [];
 
     const docs = await db
       .collection<{ status: string; created_at: Date; completed_at: Date | null }>('transfers')
@@ -210,9 +228,41 @@ export async function runTransfers(
       maxBacklog,
       dbOpsPerTransfer: opsStart === null || opsEnd === null ? null : (opsEnd - opsStart) / o.transfers,
       failed,
+      eventLatency,
     };
   } finally {
     sampling = false;
     await sampler;
+    for (const s of streams) s.close();
   }
+}
+
+/**
+ * Change → client latency of the events the streams received for changes made since `since`: arrival
+ * minus the `created_at` of the ledger entry (or of the status event) the event comes from.
+ */
+async function measureEventLatency(db: Db, streams: SseClient[], since: Date): Promise<EventLatency[]> {
+  await new Promise((r) => setTimeout(r, 3000)); // the last events of the run on their way
+  for (const s of streams) s.close();
+  const received = streams.flatMap((s) => s.messages.map((m) => ({ at: m.receivedAt!, ...(JSON.parse(m.data) as { event_id: string; type: string }) })));
+  const entryIds = received.filter((e) => e.type !== 'transfer.succeeded').map((e) => e.event_id);
+  const keys = received.filter((e) => e.type === 'transfer.succeeded').map((e) => e.event_id);
+  const changedAt = new Map<string, number>();
+  for (const d of await db.collection<{ _id: string; created_at: Date }>('ledger_entries').find({ _id: { $in: entryIds } }, { projection: { created_at: 1 } }).toArray()) changedAt.set(d._id, d.created_at.getTime());
+  for (const d of await db.collection<{ key: string; created_at: Date }>('status_events').find({ key: { $in: keys } }, { projection: { key: 1, created_at: 1 } }).toArray()) changedAt.set(d.key, d.created_at.getTime());
+  const groups = new Map<string, number[]>();
+  for (const e of received) {
+    const at = changedAt.get(e.event_id);
+    if (at === undefined || at < since.getTime()) continue;
+    const kind = e.type === 'transfer.pending' ? 'API writes (transfer.pending)' : `worker writes (${e.type})`;
+    for (const k of [kind, 'all']) {
+      const list = groups.get(k) ?? [];
+      list.push(e.at - at);
+      groups.set(k, list);
+    }
+  }
+  return [...groups.entries()].map(([kind, ms]) => {
+    ms.sort((a, b) => a - b);
+    return { kind, events: ms.length, p50: percentile(ms, 50), p99: percentile(ms, 99), max: ms[ms.length - 1] };
+  });
 }

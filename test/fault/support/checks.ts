@@ -1,5 +1,7 @@
 import type { Db } from 'mongodb';
 import type { LedgerEntry } from '../../../src/modules/wallet/domain/ledger-entry';
+import { openSse } from '../../support/sse';
+import { Account, mapLimit } from './client';
 
 export type Settled = 'SUCCESS' | 'FAILED';
 
@@ -66,4 +68,50 @@ export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, 
   }
   for (const id of legs.keys()) if (!expected.has(id) && problems.length < 20) problems.push(`ledger entries for an unexpected transfer ${id}`);
   return problems;
+}
+
+const TRANSFER_EVENTS = ['transfer.pending', 'transfer.succeeded', 'transfer.failed', 'transfer.received'];
+
+/**
+ * Reads every account's whole event stream (`GET /events?after=0`, as a client would) and checks one
+ * event per change of the given transfers, from their final state in the database: the sender gets
+ * one `transfer.pending` and then one `transfer.succeeded` or one `transfer.failed`, the receiver of a
+ * successful one one `transfer.received`; no event id twice; nothing more arrives after a quiet second.
+ * Returns the problems found (empty when all is well).
+ */
+export async function eventProblems(db: Db, baseUrl: string, accounts: readonly Account[], transferIds: readonly string[], timeoutMs = 60_000): Promise<string[]> {
+  const expected = new Map<string, string[]>(accounts.map((a) => [a.userId, []]));
+  const docs = await db
+    .collection<{ _id: string; sender_id: string; receiver_id: string; status: string }>('transfers')
+    .find({ _id: { $in: [...transferIds] } } as never)
+    .toArray();
+  for (const t of docs) {
+    expected.get(t.sender_id)?.push(`transfer.pending ${t._id}`, `${t.status === 'SUCCESS' ? 'transfer.succeeded' : 'transfer.failed'} ${t._id}`);
+    if (t.status === 'SUCCESS') expected.get(t.receiver_id)?.push(`transfer.received ${t._id}`);
+  }
+  const problems: string[] = [];
+  if (docs.length !== transferIds.length) problems.push(`${transferIds.length - docs.length} transfer(s) not found`);
+  await mapLimit(accounts, 4, async (account) => {
+    const want = (expected.get(account.userId) ?? []).sort();
+    const stream = await openSse(baseUrl, '/events?after=0', { Authorization: `Bearer ${account.token}` });
+    try {
+      if (stream.status !== 200) return void problems.push(`${account.userId}: GET /events answered ${stream.status}`);
+      const transferEvents = () => stream.messages.filter((m) => TRANSFER_EVENTS.includes(m.event ?? ''));
+      await waitUntil(`${want.length} transfer events of ${account.userId}`, async () => transferEvents().length >= want.length, timeoutMs, 100).catch(() => undefined);
+      await sleep(1000);
+      const got = transferEvents()
+        .map((m) => `${m.event} ${(JSON.parse(m.data) as { data: { transfer_id: string } }).data.transfer_id}`)
+        .sort();
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        const missing = want.filter((w) => !got.includes(w));
+        const extra = got.filter((g, i) => g !== got[i - 1] && got.filter((x) => x === g).length > want.filter((x) => x === g).length);
+        problems.push(`${account.userId}: ${got.length} transfer events, expected ${want.length}; missing ${missing.slice(0, 3).join(', ')}; doubled or unexpected ${extra.slice(0, 3).join(', ')}`);
+      }
+      const ids = stream.messages.map((m) => (JSON.parse(m.data) as { event_id: string }).event_id);
+      if (new Set(ids).size !== ids.length) problems.push(`${account.userId}: an event id was sent twice`);
+    } finally {
+      stream.close();
+    }
+  });
+  return problems.slice(0, 20);
 }

@@ -25,7 +25,7 @@ const entry = (over: Partial<LedgerEntry>): LedgerEntry => ({
 describe('wallet events derived from ledger entries', () => {
   it('gives a transfer debit the type transfer.pending and the status it was written with, whatever it became since', () => {
     expect(toWalletEvent(entry({}), 'Asia/Jakarta')).toEqual({
-      id: 2,
+      id: '2',
       event_id: 'u1:000000000002',
       type: 'transfer.pending',
       user_id: 'u1',

@@ -9,6 +9,7 @@ import { AppConfig } from '../../../config/app-config';
 import { REDIS } from '../../../infrastructure/redis.module';
 import { LedgerDoorbell, walletsRung } from '../../wallet/ledger/ledger-doorbell';
 import { SessionValidator } from '../../auth/services/session-validator.service';
+import { EventCursor, parseCursor } from '../domain/event-cursor';
 import type { WalletEvent } from '../domain/wallet-event';
 import { ReadEventsQuery } from '../queries/read-events/read-events.query';
 import type { StreamCredential } from './stream-credential';
@@ -81,7 +82,7 @@ export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, On
     for (const end of [...this.open]) end();
   }
 
-  async serve(req: Request, res: Response, credential: StreamCredential, after: number): Promise<void> {
+  async serve(req: Request, res: Response, credential: StreamCredential, after: EventCursor): Promise<void> {
     const userId = credential.claims.sub;
     if (this.open.size >= this.config.eventsMaxStreamsPerProcess) throw new TooManyStreamsError('process');
     if ((this.perUser.get(userId) ?? 0) >= this.config.eventsMaxStreamsPerUser) throw new TooManyStreamsError('user');
@@ -168,7 +169,7 @@ export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, On
           if (ended) break;
           await write(sseMessage(event));
           this.sent.inc({ type: event.type });
-          cursor = event.id;
+          cursor = parseCursor(event.id) ?? cursor;
         }
         if (Date.now() - lastSessionCheck >= SESSION_CHECK_MS) {
           lastSessionCheck = Date.now();
@@ -178,7 +179,8 @@ export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, On
           );
           if (!stillValid) break;
         }
-        if (events.length === BATCH || rung || ended) continue;
+        // Something was sent: read again at once (a batch may have been cut, see mergeEvents).
+        if (events.length || rung || ended) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.config.eventsPollMs);
           wake = () => {

@@ -4,12 +4,13 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config';
 import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { RepairWalletStatusesCommand } from '../../users/commands/repair-wallet-statuses/repair-wallet-statuses.command';
 import { IdempotencyService } from '../../wallet/idempotency/idempotency.service';
 import { RecoverPendingTransfersCommand } from '../commands/recover-pending-transfers/recover-pending-transfers.command';
 
 /**
- * Background duties of worker processes: the transfer recovery sweep and the expiry of idempotency
- * keys. A Redis lock (`SET NX PX`) lets only one process across all instances run each at a time.
+ * Background duties of worker processes: the transfer recovery sweep (with it, the completion of
+ * wallet status changes a crash interrupted) and the expiry of idempotency keys. A Redis lock (`SET NX PX`) lets only one process across all instances run each at a time.
  */
 @Injectable()
 export class TransferSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,6 +43,7 @@ export class TransferSweeper implements OnApplicationBootstrap, OnApplicationShu
     try {
       if (!(await this.lock('sweep-lock', this.config.sweepIntervalMs))) return;
       await this.commands.execute(new RecoverPendingTransfersCommand(this.config.sweepMinAgeMs));
+      await this.commands.execute(new RepairWalletStatusesCommand(this.config.sweepMinAgeMs));
     } catch (err) {
       this.logger.warn(`recovery sweep failed: ${(err as Error).message}`);
     } finally {

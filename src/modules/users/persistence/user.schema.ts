@@ -16,6 +16,12 @@ export class UserDocument {
   @Prop({ type: String, required: true, default: 'USER' }) role!: Role;
   @Prop({ type: String, required: true, default: 'ACTIVE' }) status!: UserStatus;
   @Prop({ required: true, default: false }) wallet_frozen!: boolean;
+  /**
+   * How many status changes (freeze, unfreeze) of the wallet `wallet_frozen` reflects: change v is
+   * claimed first by its event (`status_events`, key `<user_id>:wallet-status:<v>`), then written here.
+   * Absent: 0.
+   */
+  @Prop({ type: Number, required: false }) wallet_status_version?: number;
   /** Bumped on PIN change and deactivation: tokens carrying an older version stop working. */
   @Prop({ required: true, default: 0 }) token_version!: number;
   @Prop({ type: Date, required: true }) created_at!: Date;

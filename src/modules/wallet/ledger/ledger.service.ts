@@ -176,6 +176,10 @@ export class LedgerService {
     if (!known || known.seq < entry.seq) this.remember(entry.wallet_id, headOf(entry));
   }
 
+  findEntry(entryId: string): Promise<LedgerEntry | null> {
+    return this.repo.findEntry(entryId);
+  }
+
   findByOp(opId: string): Promise<LedgerEntry | null> {
     return this.repo.findEntryByOp(opId);
   }

@@ -6,6 +6,8 @@ describe('webhook dispatch cursor', () => {
     expect(seqOfCursor('7')).toBe(7);
     expect(seqOfCursor('7.2')).toBe(7);
     expect(seqOfCursor('garbage')).toBe(0);
-    expect(readAfter('12')).toEqual(12);
+    expect(readAfter('12')).toEqual({ seq: 12, n: 0 });
+    expect(readAfter('12.3')).toEqual({ seq: 12, n: 3 });
+    expect(readAfter(START_CURSOR)).toEqual({ seq: 0, n: 0 });
   });
 });

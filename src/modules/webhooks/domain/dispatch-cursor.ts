@@ -1,9 +1,10 @@
+import { parseCursor } from '../../events/domain/event-cursor';
 import type { WalletEvent } from '../../events/domain/wallet-event';
 import type { ReadEventsQuery } from '../../events/queries/read-events/read-events.query';
 
 /**
  * How far the dispatcher has read a user's events: the `id` of the last event dispatched, kept as the
- * text `GET /events` sends in `id:` (`<seq>`; `<seq>.<n>` once status events are merged into the stream).
+ * text `GET /events` sends in `id:` (`<seq>`, or `<seq>.<n>` after `n` status events).
  * This file is the one place that turns it into the events module's read cursor.
  */
 export type DispatchCursor = string;
@@ -15,9 +16,9 @@ export function cursorAfter(event: WalletEvent): DispatchCursor {
   return String(event.id);
 }
 
-/** The `after` of `ReadEventsQuery` for a dispatch cursor. */
+/** The `after` of `ReadEventsQuery` for a dispatch cursor (the events module's own parser: `<seq>[.<n>]`). */
 export function readAfter(cursor: DispatchCursor): ReadEventsQuery['after'] {
-  return seqOfCursor(cursor);
+  return parseCursor(cursor) ?? { seq: 0, n: 0 };
 }
 
 /** The ledger seq of a cursor (`7` and `7.2` are both at entry 7), which keeps a stored cursor from moving back. */

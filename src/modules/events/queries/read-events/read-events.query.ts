@@ -1,8 +1,10 @@
-/** The events of a user after cursor `after` (a wallet seq), oldest first, at most `limit`. */
+import type { EventCursor } from '../../domain/event-cursor';
+
+/** The events of a user after `after` (see `EventCursor`), oldest first, at most `limit` of each kind. */
 export class ReadEventsQuery {
   constructor(
     readonly userId: string,
-    readonly after: number,
+    readonly after: EventCursor,
     readonly limit: number,
   ) {}
 }

@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { AppConfig } from '../../../../config/app-config';
+import { transferSucceededData, transferSucceededKey } from '../../../events/domain/wallet-event';
+import { StatusEventLog } from '../../../events/persistence/status-event-log';
 import { UsersRepository } from '../../../users/persistence/users.repository';
 import { LedgerEntry } from '../../../wallet/domain/ledger-entry';
 import { BalanceLimitExceededError } from '../../../wallet/domain/wallet.errors';
@@ -19,7 +22,10 @@ import { ExecuteTransferCommand } from './execute-transfer.command';
  *  2. the settlement is posted: the receiver's credit, or the sender's refund when the receiver cannot
  *     take it (deactivated, frozen, or the credit would pass the maximum balance). Both share the op id
  *     `TRANSFER:<id>:SETTLE`, so whichever insert lands first is the only one there will ever be;
- *  3. statuses follow the settlement entry that exists, and the pending marker is cleared.
+ *  3. on a credit, the sender's `transfer.succeeded` event is recorded (an insert under
+ *     `<id>:SUCCEEDED`: every run re-records it, one exists); statuses follow the settlement entry
+ *     that exists, and the pending marker is cleared last, so a crash before the event leaves the
+ *     marker for the recovery sweep, whose run records it.
  * A refund that does not fit (the sender's wallet filled up meanwhile) is held: the transfer stays
  * `PENDING` with its `failure_reason`, and the job (then the recovery sweep) retries until it fits.
  * A crash between any two steps leaves a state the next run completes.
@@ -33,6 +39,8 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     private readonly ledger: LedgerService,
     private readonly users: UsersRepository,
     private readonly events: EventBus,
+    private readonly statusEvents: StatusEventLog,
+    private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: ExecuteTransferCommand): Promise<{ status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'MISSING' }> {
@@ -77,6 +85,19 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
   ) {
     const { entry, reason } = legacyOutcome ? await this.settleLegacy(transfer, legacyOutcome) : await this.settle(transfer, failReason ?? undefined);
     const credited = entry.entry_type === 'TRANSFER_IN';
+    if (credited) {
+      // The event shows the sender's debit as the report does: read it when only its id is known.
+      const debitEntry = 'seq' in debit ? (debit as LedgerEntry) : await this.ledger.findEntry(debit._id);
+      if (!debitEntry) throw new Error(`transfer ${transfer._id}: debit entry ${debit._id} not found`);
+      await this.statusEvents.record({
+        userId: transfer.sender_id,
+        key: transferSucceededKey(transfer._id),
+        type: 'transfer.succeeded',
+        afterSeq: debitEntry.seq,
+        createdAt: entry.created_at,
+        data: transferSucceededData(debitEntry, this.config.timeZone),
+      });
+    }
     await this.ledger.setStatus(debit, credited ? 'SUCCESS' : 'FAILED');
     return this.finish(transfer, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
   }

@@ -1,0 +1,32 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema } from 'mongoose';
+import type { StatusEventType } from '../domain/wallet-event';
+
+/**
+ * An event of a user that is not an entry of the user's wallet (`transfer.succeeded` for the sender,
+ * `wallet.frozen`, `wallet.unfrozen`). `_id` = `<user_id>:<n, 12 digits>`: the user's own gapless
+ * sequence, slot n+1 claimed by an insert after slot n exists (like the ledger's). `key` (unique index)
+ * is derived from the change itself, so the same insert that claims the slot claims the change: a
+ * retried, re-run or duplicate recording finds the key taken and writes nothing.
+ */
+@Schema({ collection: 'status_events', versionKey: false, _id: false })
+export class StatusEventDocument {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true }) user_id!: string;
+  @Prop({ required: true }) n!: number;
+  @Prop({ required: true }) key!: string;
+  @Prop({ type: String, required: true }) type!: StatusEventType;
+  /** The seq of the user's ledger entry this event follows in the stream (0: none). */
+  @Prop({ required: true, default: 0 }) after_seq!: number;
+  @Prop({ type: Date, required: true }) created_at!: Date;
+  /** The payload, fixed when recorded. */
+  @Prop({ type: MongooseSchema.Types.Mixed, required: true }) data!: Record<string, unknown>;
+}
+
+export const StatusEventSchema = SchemaFactory.createForClass(StatusEventDocument);
+
+export const STATUS_SEQ_DIGITS = 12;
+
+export function statusEventId(userId: string, n: number): string {
+  return `${userId}:${String(n).padStart(STATUS_SEQ_DIGITS, '0')}`;
+}
