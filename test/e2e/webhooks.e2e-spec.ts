@@ -268,6 +268,20 @@ describeInProcess('config', 'webhooks: signed deliveries to a local receiver (pr
     await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
   });
 
+  it('delivers the status events too (wallet.frozen, wallet.unfrozen), through the same doorbell', async () => {
+    const { receiver, id, secret } = await register(['wallet.frozen', 'wallet.unfrozen']);
+    const u = await newUser(t);
+    await t.http().post(`/users/${u.userId}/freeze`).set(admin).expect(200);
+    await t.http().post(`/users/${u.userId}/unfreeze`).set(admin).expect(200);
+    const got = await until('the freeze and the unfreeze', () => receiver.of(u.userId).length >= 2 && receiver.of(u.userId));
+    expect(got.map((r) => [r.body.id, r.body.type])).toEqual([
+      ['0.1', 'wallet.frozen'],
+      ['0.2', 'wallet.unfrozen'],
+    ]);
+    expect(got.every((r) => verify(secret, r.headers['dompet-signature'], r.raw) && r.headers['dompet-event-id'] === r.body.event_id)).toBe(true);
+    await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
+  });
+
   it('marks a delivery FAILED once the retry window is over, and counts deliveries and events in the metrics', async () => {
     const { receiver, id } = await register(['topup.succeeded']);
     receiver.respond = () => 500;
