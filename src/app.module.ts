@@ -17,6 +17,7 @@ import { ReportsModule } from './modules/reports/reports.module';
 import { QueueDashboardModule } from './modules/transfers/dashboard/queue-dashboard.module';
 import { TransfersModule } from './modules/transfers/transfers.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 
 /**
@@ -68,7 +69,9 @@ export class AppModule {
         TransfersModule.forRoot({ worker: config.runsWorker }),
         HoldsModule.forRoot({ worker: config.runsWorker }),
         ReportsModule,
-        ...(config.runsApi ? [EventsModule] : []),
+        // Every role: the worker reads events (the events module's query) to dispatch webhooks.
+        EventsModule,
+        WebhooksModule.forRoot({ worker: config.runsWorker }),
         ...(config.runsApi ? [QueueDashboardModule] : []),
       ],
     };
