@@ -337,7 +337,7 @@ describeInProcess('config', 'webhooks: signed deliveries to a local receiver (pr
       const created = await Promise.all(Array.from({ length: 6 }, () => bus.execute(new DispatchWalletEventsCommand(u.userId))));
       deliveryId = `${id}:${u.userId}:000000000001`;
       // The doorbell's own dispatch may have created it first: one creation at most among them all.
-      expect(created.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+      expect(created.reduce<number>((a, b) => a + (b ?? 0), 0)).toBeLessThanOrEqual(1);
       expect(await t.db.collection('webhook_deliveries').countDocuments({ endpoint_id: id })).toBe(1);
       expect((await queue.getJobs(['waiting', 'active', 'delayed'])).filter((j) => j.id === deliveryId)).toHaveLength(1);
     } finally {

@@ -30,6 +30,11 @@ export class WebhooksRepository {
   }
 
   /** Every endpoint, oldest first (there are few: registered by administrators). */
+  /** Whether any endpoint is registered (one `_id` of the collection read). */
+  async anyEndpoint(): Promise<boolean> {
+    return (await this.endpoints.findOne({}, { _id: 1 }).lean().exec()) !== null;
+  }
+
   listEndpoints(): Promise<WebhookEndpointDocument[]> {
     return this.endpoints.find({}).sort({ _id: 1 }).lean<WebhookEndpointDocument[]>().exec();
   }

@@ -4,10 +4,18 @@ import Redis from 'ioredis';
 import { REDIS } from '../../../infrastructure/redis.module';
 import { LedgerDoorbell, walletsRung } from '../../wallet/ledger/ledger-doorbell';
 import { DispatchWalletEventsCommand } from '../commands/dispatch-wallet-events/dispatch-wallet-events.command';
+import { WebhooksRepository } from '../persistence/webhooks.repository';
 import { WebhookQueue } from './webhook-queue';
 
 /** Wallets dispatched at once by one worker process. */
 const PARALLEL = 8;
+/**
+ * While no endpoint is registered, rings are held and the endpoint list is read again only after this
+ * long: a ring then costs nothing. Held rings are dispatched if an endpoint has appeared by then, and
+ * dropped if not (no endpoint existed when their events happened, and an endpoint only gets the events
+ * from its registration on).
+ */
+const NO_ENDPOINTS_RECHECK_MS = 2_000;
 
 /**
  * The worker side of webhooks: listens to the ledger's doorbell (Redis pub/sub, rung after every ledger
@@ -23,12 +31,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
   private stopped = false;
+  /** Rings held while no endpoint is known to exist (see NO_ENDPOINTS_RECHECK_MS). */
+  private readonly held = new Set<string>();
+  private recheck?: NodeJS.Timeout;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly queue: WebhookQueue,
     private readonly doorbell: LedgerDoorbell,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly repo: WebhooksRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,7 +54,28 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     this.queue.scheduleCatchUp().catch((err: Error) => this.logger.warn(`webhook catch-up not scheduled: ${err.message}`));
   }
 
+  /** Holds the ring and reads the endpoint list again in NO_ENDPOINTS_RECHECK_MS. */
+  private hold(walletId: string): void {
+    this.held.add(walletId);
+    if (this.recheck || this.stopped) return;
+    this.recheck = setTimeout(() => {
+      void this.repo.anyEndpoint().then(
+        (any) => this.release(any),
+        () => this.release(true),
+      );
+    }, NO_ENDPOINTS_RECHECK_MS);
+    this.recheck.unref();
+  }
+
+  private release(dispatch: boolean): void {
+    this.recheck = undefined;
+    const held = [...this.held];
+    this.held.clear();
+    if (dispatch) for (const walletId of held) this.ring(walletId);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    if (this.recheck) clearTimeout(this.recheck);
     this.stopped = true;
     const sub = this.subscriber;
     this.subscriber = undefined;
@@ -52,6 +85,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   /** Dispatches the wallet soon (once more after the current run when it is being dispatched). */
   ring(walletId: string): void {
     if (this.stopped) return;
+    if (this.recheck) {
+      this.held.add(walletId);
+      return;
+    }
     if (this.running.has(walletId)) this.again.add(walletId);
     else this.waiting.add(walletId);
     this.pump();
@@ -68,7 +105,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   private async run(walletId: string): Promise<void> {
     try {
-      await this.commands.execute(new DispatchWalletEventsCommand(walletId));
+      const created = await this.commands.execute(new DispatchWalletEventsCommand(walletId));
+      if (created === null) this.hold(walletId);
     } catch (err) {
       // The catch-up dispatches it later.
       this.logger.warn(`webhook dispatch of ${walletId} failed: ${(err as Error).message}`);

@@ -26,14 +26,14 @@ export class CatchUpWebhookDispatchHandler implements ICommandHandler<CatchUpWeb
   ) {}
 
   async execute(): Promise<number> {
-    if (!(await this.repo.listEndpoints()).length) return 0;
+    if (!(await this.repo.anyEndpoint())) return 0;
     let created = 0;
     let cursor: string | undefined;
     do {
       const page = await this.queries.execute(new ListUsersQuery(undefined, PAGE, cursor));
       for (const user of page.items) {
         try {
-          created += await this.commands.execute(new DispatchWalletEventsCommand(user.user_id));
+          created += (await this.commands.execute(new DispatchWalletEventsCommand(user.user_id))) ?? 0;
         } catch (err) {
           // One wallet's failure (a read, a full queue) does not hold back the others: the next run retries it.
           this.logger.warn(`webhook catch-up of ${user.user_id} failed: ${(err as Error).message}`);

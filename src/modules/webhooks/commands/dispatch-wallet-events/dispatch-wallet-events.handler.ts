@@ -23,7 +23,7 @@ const BATCH = 100;
  * Running it twice, or in two workers at once, queues nothing twice.
  */
 @CommandHandler(DispatchWalletEventsCommand)
-export class DispatchWalletEventsHandler implements ICommandHandler<DispatchWalletEventsCommand, number> {
+export class DispatchWalletEventsHandler implements ICommandHandler<DispatchWalletEventsCommand, number | null> {
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly queries: QueryBus,
@@ -32,8 +32,9 @@ export class DispatchWalletEventsHandler implements ICommandHandler<DispatchWall
     @InjectMetric(WEBHOOK_EVENTS_DISPATCHED_METRIC) private readonly dispatched: Counter<string>,
   ) {}
 
-  async execute(c: DispatchWalletEventsCommand): Promise<number> {
-    if (!(await this.repo.listEndpoints()).length) return 0;
+  /** The deliveries created; null when no endpoint is registered at all (nothing read, the cursor unmoved). */
+  async execute(c: DispatchWalletEventsCommand): Promise<number | null> {
+    if (!(await this.repo.anyEndpoint())) return null;
     let after: DispatchCursor = (await this.repo.findCursor(c.walletId))?.after ?? START_CURSOR;
     let created = 0;
     for (;;) {
