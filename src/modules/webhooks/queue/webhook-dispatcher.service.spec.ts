@@ -1,5 +1,4 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import type Redis from 'ioredis';
 import type { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
 import type { WebhooksRepository } from '../persistence/webhooks.repository';
 import type { WebhookQueue } from './webhook-queue';
@@ -23,7 +22,7 @@ describe('WebhookDispatcher', () => {
       },
     } as unknown as CommandBus;
     const repo = { anyEndpoint: async () => endpoints.exist } as unknown as WebhooksRepository;
-    const d = new WebhookDispatcher(commands, {} as WebhookQueue, {} as LedgerDoorbell, {} as Redis, repo);
+    const d = new WebhookDispatcher(commands, {} as WebhookQueue, {} as LedgerDoorbell, repo);
     return { d, dispatched };
   }
 

@@ -1,8 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import Redis from 'ioredis';
-import { REDIS } from '../../../infrastructure/redis.module';
-import { LedgerDoorbell, walletsRung } from '../../wallet/ledger/ledger-doorbell';
+import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
 import { DispatchWalletEventsCommand } from '../commands/dispatch-wallet-events/dispatch-wallet-events.command';
 import { WebhooksRepository } from '../persistence/webhooks.repository';
 import { WebhookQueue } from './webhook-queue';
@@ -26,7 +24,7 @@ const NO_ENDPOINTS_RECHECK_MS = 2_000;
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  private subscriber?: Redis;
+  private stopListening?: () => Promise<void>;
   private readonly waiting = new Set<string>();
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
@@ -39,18 +37,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     private readonly commands: CommandBus,
     private readonly queue: WebhookQueue,
     private readonly doorbell: LedgerDoorbell,
-    @Inject(REDIS) private readonly redis: Redis,
     private readonly repo: WebhooksRepository,
   ) {}
 
   onApplicationBootstrap(): void {
-    const sub = this.redis.duplicate();
-    this.subscriber = sub;
-    sub.on('error', (err) => this.logger.warn(`webhook doorbell: ${err.message}`));
-    sub.on('message', (_channel: string, message: string) => {
-      for (const walletId of walletsRung(message)) this.ring(walletId);
-    });
-    sub.subscribe(this.doorbell.channel).catch((err: Error) => this.logger.warn(`webhook doorbell subscribe: ${err.message}`));
+    this.stopListening = this.doorbell.listen(
+      'webhook',
+      (walletId) => this.ring(walletId),
+      (message) => this.logger.warn(message),
+    );
     this.queue.scheduleCatchUp().catch((err: Error) => this.logger.warn(`webhook catch-up not scheduled: ${err.message}`));
   }
 
@@ -77,9 +72,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     if (this.recheck) clearTimeout(this.recheck);
     this.stopped = true;
-    const sub = this.subscriber;
-    this.subscriber = undefined;
-    if (sub) await sub.quit().catch(() => sub.disconnect());
+    const stop = this.stopListening;
+    this.stopListening = undefined;
+    await stop?.();
   }
 
   /** Dispatches the wallet soon (once more after the current run when it is being dispatched). */
