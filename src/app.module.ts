@@ -7,6 +7,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import Redis from 'ioredis';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { EventMetricsModule } from './infrastructure/event-metrics.module';
 import { LoggingModule } from './infrastructure/logging.module';
 import { RedisModule, THROTTLER_REDIS } from './infrastructure/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -63,6 +64,7 @@ export class AppModule {
           }),
         }),
         HealthModule,
+        EventMetricsModule,
         UsersModule,
         AuthModule,
         WalletModule,

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { EVENTS_PRODUCED_METRIC } from '../../../infrastructure/event-metrics.module';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
@@ -29,6 +32,7 @@ export class StatusEventLog {
   constructor(
     @InjectModel(StatusEventDocument.name) private readonly events: Model<StatusEventDocument>,
     private readonly doorbell: LedgerDoorbell,
+    @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {}
 
   /** The last slot this process saw per user: only a starting point (a taken slot moves it on). */
@@ -58,6 +62,7 @@ export class StatusEventLog {
       if (await insertIfAbsent(this.events.collection, doc)) {
         this.remember(input.userId, doc.n);
         this.doorbell.ring(input.userId);
+        this.produced?.inc({ kind: input.type });
         return { event: doc, inserted: true };
       }
       const existing = await this.findByKey(input.key);

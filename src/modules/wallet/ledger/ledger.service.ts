@@ -1,6 +1,9 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { lastSlot } from '../../../common/util/last-slot';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { EVENTS_PRODUCED_METRIC } from '../../../infrastructure/event-metrics.module';
 import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
@@ -64,6 +67,7 @@ export class LedgerService {
     private readonly repo: LedgerRepository,
     private readonly config: AppConfig,
     @Optional() private readonly doorbell?: LedgerDoorbell,
+    @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {}
 
   /**
@@ -283,6 +287,7 @@ export class LedgerService {
    */
   private afterInsert(entry: LedgerEntry): void {
     this.doorbell?.ring(entry.wallet_id);
+    this.produced?.inc({ kind: entry.entry_type });
     if (entry.seq % HINT_INTERVAL !== 0) return;
     this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at).catch((err: Error) => {
       this.logger.warn(`head hint of ${entry.wallet_id} not advanced to ${entry.seq}: ${err.message}`);
