@@ -284,3 +284,28 @@ export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number 
   if (error) throw new ConfigError(`Invalid configuration: TRANSFER_CONCURRENCY ${error.message}`);
   return value as number;
 }
+
+/** Allocator options for the native modules that read them from the environment when they load. */
+const NATIVE_MEMORY_DEFAULTS: Record<string, string> = {
+  // `@node-rs/argon2` allocates through mimalloc, whose default keeps the 19 MiB of a PIN hash (the
+  // argon2 memory cost) on the libuv thread that computed it until that thread allocates again, 10 ms
+  // later at the earliest; threadpool threads sit idle between hashes, so each kept its last 19 MiB
+  // or more for good: 80 to 150 MB of RSS after a few logins on four threads. With 0 the pages go back
+  // to the kernel when a hash ends (docs/performance.md, Memory).
+  MIMALLOC_PURGE_DELAY: '0',
+};
+
+/**
+ * Runs `load` (a `require` of a native module) with `NATIVE_MEMORY_DEFAULTS` in the environment, for
+ * the options the environment does not set already, and takes them out again afterwards: the module
+ * reads them once, at load, and child processes do not inherit them.
+ */
+export function loadWithNativeMemoryDefaults<T>(load: () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const added = Object.keys(NATIVE_MEMORY_DEFAULTS).filter((name) => env[name] === undefined);
+  for (const name of added) env[name] = NATIVE_MEMORY_DEFAULTS[name];
+  try {
+    return load();
+  } finally {
+    for (const name of added) delete env[name];
+  }
+}
