@@ -2,6 +2,8 @@
 // Hot reads are `_id` lookups by design (see docs/ledger.md); secondary indexes serve uniqueness
 // (atomic on MongoDB and FerretDB alike) and the admin/maintenance queries.
 
+const { collectionsMigration } = require('./lib/collections');
+
 const collections = {
   users: [{ key: { phone_number: 1 }, name: 'phone_number_unique', unique: true }],
   user_phones: [],
@@ -20,24 +22,4 @@ const collections = {
   pending_transfers: [{ key: { created_at: 1 }, name: 'created_at' }],
 };
 
-async function ensureCollection(db, name) {
-  const existing = await db.listCollections({ name }, { nameOnly: true }).toArray();
-  if (existing.length === 0) await db.createCollection(name);
-}
-
-module.exports = {
-  async up(db) {
-    for (const [name, indexes] of Object.entries(collections)) {
-      await ensureCollection(db, name);
-      if (indexes.length) await db.collection(name).createIndexes(indexes);
-    }
-  },
-
-  async down(db) {
-    for (const [name, indexes] of Object.entries(collections)) {
-      for (const index of indexes) {
-        await db.collection(name).dropIndex(index.name).catch(() => undefined);
-      }
-    }
-  },
-};
+module.exports = collectionsMigration(collections);

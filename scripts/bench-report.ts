@@ -32,7 +32,10 @@ import 'reflect-metadata';
 import { hash } from '@node-rs/argon2';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { Db, MongoClient } from 'mongodb';
 import { AppModule } from '../src/app.module';
@@ -46,6 +49,8 @@ import { SLOT_READS_IN_FLIGHT } from '../src/modules/reports/persistence/mongo-l
 import { LedgerService } from '../src/modules/wallet/ledger/ledger.service';
 import { LedgerRepository } from '../src/modules/wallet/persistence/ledger.repository';
 import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKey, pageKeyOf, pageOf, runningAfter, storedTotals } from '../src/modules/wallet/domain/ledger-entry';
+import { compiledApp, REPO_ROOT } from '../test/fault/support/build';
+import { freePort, ServiceProcess, whenReady } from '../test/fault/support/cluster';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
@@ -156,6 +161,33 @@ async function scenario(name: string, shape: string, run: () => Promise<number>,
   return { name, shape, samples, rows };
 }
 
+/** A line of /proc/<pid>/status in bytes (`VmRSS`: resident now; `VmHWM`: the highest it has been). */
+function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+const rssOf = (pid: number) => procStatus(pid, 'VmRSS');
+/** CPU time of `pid` so far (user + system), in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+const highWaterOf = (pid: number) => procStatus(pid, 'VmHWM');
+
+/** The compiled API (`node main.js`, APP_ROLE=api) on a free port of 127.0.0.1, on the benchmark's database. */
+async function startApiProcess(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+  const compiled = compiledApp(out);
+  const port = await freePort();
+  const child = spawn(process.execPath, [compiled.main], { cwd: REPO_ROOT, env: { ...env, APP_ROLE: 'api', HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logDir = join(REPO_ROOT, '.local', 'process-logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = createWriteStream(join(logDir, `bench-report-api-${process.pid}.log`));
+  child.stderr!.pipe(log);
+  const proc = new ServiceProcess('bench-report-api', child, join(logDir, `bench-report-api-${process.pid}.log`), `http://127.0.0.1:${port}`);
+  await whenReady(proc, 'listening on');
+  return proc;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const dbName = testDatabaseName('bench');
@@ -164,6 +196,7 @@ async function main(): Promise<void> {
   const client = await MongoClient.connect(env.MONGODB_URI!);
   const db = client.db(dbName);
   let app: NestExpressApplication | undefined;
+  let exporter: ServiceProcess | undefined;
   try {
     out(`database ${dbName} on ${env.MONGODB_URI}`);
     await migrateDatabase(env.MONGODB_URI!, dbName);
@@ -329,34 +362,48 @@ async function main(): Promise<void> {
     const summed = ferret ? 'block reads, 8 in flight, 3 fields each' : '1 streamed range query, 2 fields each';
     results.push(await scenario('totals summed from 8,219 entries (the fallback for entries without running totals)', summed, async () => (await reader.totals({ walletId: big._id, lowest: 1, highest: 8219 })).reduce((n, b) => n + b.count, 0)));
 
-    const exporting = !ONLY || ONLY.test('CSV export');
-    if (exporting) out('CSV export of the whole big wallet:');
-    let peakRss = process.memoryUsage().rss;
-    const rssBefore = peakRss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-    const exportStart = process.hrtime.bigint();
-    let firstByteMs = 0;
-    const exported = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
-      if (!exporting) return resolve({ lines: ENTRIES + appended + 1, bytes: 0 });
-      http
-        .get(`${baseUrl}/transactions/export`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
-          if (res.statusCode !== 200) reject(new Error(`export answered ${res.statusCode}`));
-          let lines = 0;
-          let bytes = 0;
-          res.on('data', (chunk: Buffer) => {
-            if (!firstByteMs) firstByteMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
-            bytes += chunk.length;
-            for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-          });
-          res.on('end', () => resolve({ lines, bytes }));
-          res.on('error', reject);
-        })
-        .on('error', reject);
-    });
-    clearInterval(sampler);
-    const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
-    const rows = exported.lines - 1;
-    if (rows !== ENTRIES + appended) throw new Error(`export wrote ${rows} rows, expected ${ENTRIES + appended}`);
+    let exportTable: string[] = [];
+    if (!ONLY || ONLY.test('CSV export')) {
+      // The export is served by a separate API process (the compiled app, `node main.js`, APP_ROLE=api,
+      // as in production) so that its memory is the server's alone: this process holds the client, the
+      // seeding's leftovers and the in-process API of the scenarios above.
+      out('CSV export of the whole big wallet (a separate API process):');
+      exporter = await startApiProcess(env);
+      const rssBefore = rssOf(exporter.pid);
+      let peakRss = rssBefore;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(exporter!.pid))), 20);
+      const cpuBefore = cpuMsOf(exporter.pid);
+      const exportStart = process.hrtime.bigint();
+      let firstByteMs = 0;
+      const exported = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
+        http
+          .get(`${exporter!.baseUrl}/transactions/export`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
+            if (res.statusCode !== 200) reject(new Error(`export answered ${res.statusCode}`));
+            let lines = 0;
+            let bytes = 0;
+            res.on('data', (chunk: Buffer) => {
+              if (!firstByteMs) firstByteMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
+              bytes += chunk.length;
+              for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+            });
+            res.on('end', () => resolve({ lines, bytes }));
+            res.on('error', reject);
+          })
+          .on('error', reject);
+      });
+      clearInterval(sampler);
+      peakRss = Math.max(peakRss, rssOf(exporter.pid));
+      const highWater = highWaterOf(exporter.pid);
+      const apiCpuMs = cpuMsOf(exporter.pid) - cpuBefore;
+      const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
+      const rows = exported.lines - 1;
+      if (rows !== ENTRIES + appended) throw new Error(`export wrote ${rows} rows, expected ${ENTRIES + appended}`);
+      exportTable = [
+        '| export | rows | MB | first byte ms | total s | rows/s | API CPU s | API RSS before MB | API peak RSS MB | API VmHWM MB |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        `| ${ferret ? '1,000 `page_key` block reads, 4 in flight' : '1 streamed query, sort {seq: -1}, batches of 1,000'} | ${rows} | ${(exported.bytes / 1e6).toFixed(1)} | ${firstByteMs.toFixed(0)} | ${(exportMs / 1000).toFixed(1)} | ${Math.round(rows / (exportMs / 1000))} | ${(apiCpuMs / 1000).toFixed(1)} | ${(rssBefore / 1e6).toFixed(0)} | ${(peakRss / 1e6).toFixed(0)} | ${(highWater / 1e6).toFixed(0)} |`,
+      ];
+    }
 
     out();
     out(`## Report benchmark: ${ENTRIES} entries in one wallet, ${total} in the collection, ${backend}, ${process.platform} ${process.arch}, Node ${process.version}`);
@@ -367,14 +414,11 @@ async function main(): Promise<void> {
       out(`| ${r.name} | ${r.shape} | ${r.samples.length} | ${r.rows} | ${percentile(r.samples, 50).toFixed(1)} | ${percentile(r.samples, 99).toFixed(1)} | ${r.samples[r.samples.length - 1].toFixed(1)} |`);
     }
     out();
-    if (exporting) out(`| export | rows | MB | first byte ms | total s | rows/s | RSS before MB | peak RSS MB |`);
-    if (exporting) out('|---|---:|---:|---:|---:|---:|---:|---:|');
-    if (exporting) out(
-      `| ${ferret ? '1,000 `page_key` block reads, 4 in flight' : '1 streamed query, sort {seq: -1}, batches of 1,000'} | ${rows} | ${(exported.bytes / 1e6).toFixed(1)} | ${firstByteMs.toFixed(0)} | ${(exportMs / 1000).toFixed(1)} | ${Math.round(rows / (exportMs / 1000))} | ${(rssBefore / 1e6).toFixed(0)} | ${(peakRss / 1e6).toFixed(0)} |`,
-    );
+    for (const line of exportTable) out(line);
     out();
     out(`total run ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
+    await exporter?.kill('SIGTERM');
     await app?.close().catch(() => undefined);
     await db.dropDatabase().catch(() => undefined);
     await client.close();

@@ -429,7 +429,7 @@ const FOLDERS: Folder[] = [
   },
   {
     name: '9. Admin',
-    description: 'Signs in as the configured admin (`adminPhone` / `adminPin`), manages a user it creates and reads the fresh user\'s report.',
+    description: 'Signs in as the configured admin (`adminPhone` / `adminPin`), manages a user it creates, reads the fresh user\'s report and registers, lists and deletes a webhook endpoint.',
     steps: [
       {
         name: 'Admin logs in',
@@ -486,6 +486,39 @@ const FOLDERS: Folder[] = [
         status: 200,
         test: ["pm.test('a header and seven rows', () => pm.expect(pm.response.text().trim().split('\\n')).to.have.lengthOf(8));"],
       },
+      { name: 'An ordinary user may not register a webhook: 403', operation: 'post /webhooks', auth: 'receiver', body: { url: 'https://192.0.2.10/dompet-hooks', event_types: ['*'] }, status: 403, test: code('FORBIDDEN') },
+      {
+        // 192.0.2.0/24 is a documentation range (TEST-NET-1): public for the SSRF guard, never answered, so the
+        // deliveries it gets are retried until the endpoint is deleted below.
+        name: 'Register a webhook endpoint',
+        operation: 'post /webhooks',
+        auth: 'admin',
+        body: { url: 'https://192.0.2.10/dompet-hooks', event_types: ['transfer.received', 'topup.succeeded'], description: 'Postman workflow' },
+        status: 201,
+        test: ["pm.test('the signing secret, shown once', () => pm.expect(body.result.secret).to.match(/^whsec_/));", "pm.collectionVariables.set('webhookId', body.result.webhook_id);"],
+      },
+      { name: 'Register a webhook with an ftp URL: 400', operation: 'post /webhooks', auth: 'admin', body: { url: 'ftp://192.0.2.10/x', event_types: ['*'] }, status: 400, test: code('VALIDATION_FAILED') },
+      {
+        name: 'List the webhook endpoints',
+        operation: 'get /webhooks',
+        auth: 'admin',
+        status: 200,
+        test: [
+          "pm.test('lists it', () => pm.expect(body.result.map((w) => w.webhook_id)).to.include(pm.collectionVariables.get('webhookId')));",
+          "pm.test('without secrets', () => pm.expect(body.result.every((w) => w.secret === undefined)).to.eql(true));",
+        ],
+      },
+      { name: 'Its delivery log', operation: 'get /webhooks/{id}/deliveries', params: { id: '{{webhookId}}' }, auth: 'admin', query: [['limit', '10']], status: 200 },
+      {
+        name: 'Redeliver a delivery it never had: 404',
+        operation: 'post /webhooks/{id}/deliveries/{deliveryId}/redeliver',
+        params: { id: '{{webhookId}}', deliveryId: '{{webhookId}}:{{userId}}:000000000001' },
+        auth: 'admin',
+        status: 404,
+        test: code('WEBHOOK_DELIVERY_NOT_FOUND'),
+      },
+      { name: 'Delete the webhook endpoint', operation: 'delete /webhooks/{id}', params: { id: '{{webhookId}}' }, auth: 'admin', status: 200, test: ["pm.test('deleted', () => pm.expect(body.result.deleted).to.eql(true));"] },
+      { name: 'Delete it again: 404', operation: 'delete /webhooks/{id}', params: { id: '{{webhookId}}' }, auth: 'admin', status: 404, test: code('WEBHOOK_NOT_FOUND') },
       { name: 'Admin logs out', operation: 'post /logout', auth: 'admin', status: 200 },
     ],
   },

@@ -7,6 +7,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import Redis from 'ioredis';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { EventMetricsModule } from './infrastructure/event-metrics.module';
 import { LoggingModule } from './infrastructure/logging.module';
 import { RedisModule, THROTTLER_REDIS } from './infrastructure/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -17,6 +18,7 @@ import { ReportsModule } from './modules/reports/reports.module';
 import { QueueDashboardModule } from './modules/transfers/dashboard/queue-dashboard.module';
 import { TransfersModule } from './modules/transfers/transfers.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 
 /**
@@ -62,13 +64,16 @@ export class AppModule {
           }),
         }),
         HealthModule,
+        EventMetricsModule,
         UsersModule,
         AuthModule,
         WalletModule,
         TransfersModule.forRoot({ worker: config.runsWorker }),
         HoldsModule.forRoot({ worker: config.runsWorker }),
         ReportsModule,
-        ...(config.runsApi ? [EventsModule] : []),
+        // Every role: the worker reads events (the events module's query) to dispatch webhooks.
+        EventsModule,
+        WebhooksModule.forRoot({ worker: config.runsWorker }),
         ...(config.runsApi ? [QueueDashboardModule] : []),
       ],
     };

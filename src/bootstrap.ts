@@ -18,6 +18,7 @@ export const OPENAPI_TAGS: Array<{ name: string; description: string }> = [
   { name: 'transfers', description: 'Transfers to another user: debited at once, credited in the background; their state.' },
   { name: 'holds', description: 'Payment holds: money held at once, then captured (in full or in part) or released; voided automatically at `expires_at`. Exactly one outcome per hold.' },
   { name: 'events', description: 'Live wallet events: a Server-Sent Events stream of every change to the wallet (resumable with `Last-Event-ID`), and single-use stream tickets for browsers.' },
+  { name: 'webhooks', description: 'Signed event deliveries to integrators (administrators): endpoints, the delivery log and manual redelivery. See docs/webhooks.md.' },
   { name: 'reports', description: 'The transaction report: paged and filtered listing, period totals and CSV export.' },
   { name: 'health', description: 'Liveness, readiness and Prometheus metrics (no authentication).' },
 ];

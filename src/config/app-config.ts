@@ -51,6 +51,13 @@ const schema = Joi.object({
   EVENTS_HEARTBEAT_SECONDS: Joi.number().integer().min(1).max(300).default(15),
   EVENTS_MAX_STREAMS_PER_USER: Joi.number().integer().min(1).max(100).default(5),
   EVENTS_MAX_STREAMS_PER_PROCESS: Joi.number().integer().min(1).max(100_000).default(1000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Joi.boolean().truthy('1').falsy('0').optional(),
+  WEBHOOK_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(10_000),
+  WEBHOOK_MAX_RESPONSE_BYTES: Joi.number().integer().min(0).max(10 * 1024 * 1024).default(64 * 1024),
+  WEBHOOK_BACKOFF_MS: Joi.number().integer().min(10).default(30_000),
+  WEBHOOK_BACKOFF_MAX_MS: Joi.number().integer().min(10).default(3_600_000),
+  WEBHOOK_RETRY_WINDOW_SECONDS: Joi.number().integer().min(0).max(30 * 24 * 3600).default(24 * 3600),
+  WEBHOOK_CATCHUP_MS: Joi.number().integer().min(100).default(300_000),
 
   TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
   TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),
@@ -86,6 +93,17 @@ export interface AppConfigValues {
   eventsHeartbeatSeconds: number;
   eventsMaxStreamsPerUser: number;
   eventsMaxStreamsPerProcess: number;
+  /** Webhook URLs may point at private, loopback or link-local addresses (default: only outside production). */
+  webhookAllowPrivateTargets: boolean;
+  /** Whole-delivery time limit (connect, send, response) and the most response bytes read. */
+  webhookTimeoutMs: number;
+  webhookMaxResponseBytes: number;
+  /** First retry delay of a failed delivery (doubling each time, at most `webhookBackoffMaxMs`), and how long retries go on. */
+  webhookBackoffMs: number;
+  webhookBackoffMaxMs: number;
+  webhookRetryWindowSeconds: number;
+  /** How often the worker's catch-up looks for wallet events the doorbell did not announce. */
+  webhookCatchUpMs: number;
   pinLockSeconds: number;
   throttleTtlSeconds: number;
   throttleLimit: number;
@@ -140,6 +158,13 @@ export class AppConfig implements AppConfigValues {
   readonly eventsHeartbeatSeconds!: number;
   readonly eventsMaxStreamsPerUser!: number;
   readonly eventsMaxStreamsPerProcess!: number;
+  readonly webhookAllowPrivateTargets!: boolean;
+  readonly webhookTimeoutMs!: number;
+  readonly webhookMaxResponseBytes!: number;
+  readonly webhookBackoffMs!: number;
+  readonly webhookBackoffMaxMs!: number;
+  readonly webhookRetryWindowSeconds!: number;
+  readonly webhookCatchUpMs!: number;
   readonly pinLockSeconds!: number;
   readonly throttleTtlSeconds!: number;
   readonly throttleLimit!: number;
@@ -223,6 +248,13 @@ export class AppConfig implements AppConfigValues {
       eventsHeartbeatSeconds: v.EVENTS_HEARTBEAT_SECONDS,
       eventsMaxStreamsPerUser: v.EVENTS_MAX_STREAMS_PER_USER,
       eventsMaxStreamsPerProcess: v.EVENTS_MAX_STREAMS_PER_PROCESS,
+      webhookAllowPrivateTargets: v.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? v.NODE_ENV !== 'production',
+      webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
+      webhookMaxResponseBytes: v.WEBHOOK_MAX_RESPONSE_BYTES,
+      webhookBackoffMs: v.WEBHOOK_BACKOFF_MS,
+      webhookBackoffMaxMs: v.WEBHOOK_BACKOFF_MAX_MS,
+      webhookRetryWindowSeconds: v.WEBHOOK_RETRY_WINDOW_SECONDS,
+      webhookCatchUpMs: v.WEBHOOK_CATCHUP_MS,
       transferAttempts: v.TRANSFER_ATTEMPTS,
       transferBackoffMs: v.TRANSFER_BACKOFF_MS,
       enqueueTimeoutMs: v.ENQUEUE_TIMEOUT_MS,
@@ -251,4 +283,29 @@ export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number 
   const { error, value } = schema.extract('TRANSFER_CONCURRENCY').validate(env.TRANSFER_CONCURRENCY, { convert: true });
   if (error) throw new ConfigError(`Invalid configuration: TRANSFER_CONCURRENCY ${error.message}`);
   return value as number;
+}
+
+/** Allocator options for the native modules that read them from the environment when they load. */
+const NATIVE_MEMORY_DEFAULTS: Record<string, string> = {
+  // `@node-rs/argon2` allocates through mimalloc, whose default keeps the 19 MiB of a PIN hash (the
+  // argon2 memory cost) on the libuv thread that computed it until that thread allocates again, 10 ms
+  // later at the earliest; threadpool threads sit idle between hashes, so each kept its last 19 MiB
+  // or more for good: 80 to 150 MB of RSS after a few logins on four threads. With 0 the pages go back
+  // to the kernel when a hash ends (docs/performance.md, Memory).
+  MIMALLOC_PURGE_DELAY: '0',
+};
+
+/**
+ * Runs `load` (a `require` of a native module) with `NATIVE_MEMORY_DEFAULTS` in the environment, for
+ * the options the environment does not set already, and takes them out again afterwards: the module
+ * reads them once, at load, and child processes do not inherit them.
+ */
+export function loadWithNativeMemoryDefaults<T>(load: () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const added = Object.keys(NATIVE_MEMORY_DEFAULTS).filter((name) => env[name] === undefined);
+  for (const name of added) env[name] = NATIVE_MEMORY_DEFAULTS[name];
+  try {
+    return load();
+  } finally {
+    for (const name of added) delete env[name];
+  }
 }

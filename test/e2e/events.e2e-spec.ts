@@ -66,6 +66,12 @@ describe('events: live wallet events over Server-Sent Events', () => {
     expect(metrics).toMatch(/^dompet_event_streams_open \d+/m);
     expect(metrics).toMatch(/^dompet_events_sent_total\{type="transfer\.received"\} [1-9]/m);
     expect(metrics).toMatch(/^dompet_events_sent_total\{type="transfer\.succeeded"\} [1-9]/m);
+    // Produced (in-process, this process wrote them): one per ledger entry by entry type, one per status event by type.
+    if (t.inProcess) {
+      expect(metrics).toMatch(/^dompet_events_produced_total\{kind="TRANSFER_OUT"\} [1-9]/m);
+      expect(metrics).toMatch(/^dompet_events_produced_total\{kind="TRANSFER_IN"\} [1-9]/m);
+      expect(metrics).toMatch(/^dompet_events_produced_total\{kind="transfer\.succeeded"\} [1-9]/m);
+    }
   });
 
   it('gives one wallet.frozen and one wallet.unfrozen per status change by an admin, repeats and races included', async () => {

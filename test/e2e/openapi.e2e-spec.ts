@@ -133,11 +133,14 @@ function mirrorProblems(field: string, schema: Schema | undefined, rules: Valida
       case 'isInt':
         if (schema.type !== 'integer') problems.push(`${field}: @IsInt but type is ${schema.type}`);
         break;
-      case 'isIn':
-        if (JSON.stringify([...(schema.enum ?? [])].sort()) !== JSON.stringify([...(c0 as unknown[])].sort())) {
-          problems.push(`${field}: @IsIn(${JSON.stringify(c0)}) but enum is ${JSON.stringify(schema.enum)}`);
+      case 'isIn': {
+        // `{ each: true }` on an array: every item is one of the values, so the items carry the enum.
+        const values = rule.each && schema.type === 'array' ? schema.items?.enum : schema.enum;
+        if (JSON.stringify([...(values ?? [])].sort()) !== JSON.stringify([...(c0 as unknown[])].sort())) {
+          problems.push(`${field}: @IsIn(${JSON.stringify(c0)}) but enum is ${JSON.stringify(values)}`);
         }
         break;
+      }
       case 'isUuid':
         if (schema.format !== 'uuid') problems.push(`${field}: @IsUUID but format is ${schema.format}`);
         break;
@@ -225,7 +228,7 @@ describe('OpenAPI document: complete enough to build a front end from', () => {
       else seen.set(op.operationId, key);
     }
     expect(offenders).toEqual([]);
-    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'holds', 'events', 'reports', 'health']);
+    expect(doc.tags.map((tag) => tag.name)).toEqual(['auth', 'users', 'wallet', 'transfers', 'holds', 'events', 'webhooks', 'reports', 'health']);
   });
 
   it('documents a 2xx answer with its schema (JSON, or the explicit CSV/text media type)', () => {

@@ -3,6 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Queue } from 'bull';
 import { ExecuteTransferCommand } from '../../src/modules/transfers/commands/execute-transfer/execute-transfer.command';
 import { RecoverPendingTransfersCommand } from '../../src/modules/transfers/commands/recover-pending-transfers/recover-pending-transfers.command';
+import { debitEntryOf } from '../../src/modules/transfers/domain/transfer-legs';
+import type { TransferDocument } from '../../src/modules/transfers/persistence/transfer.schemas';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
@@ -60,6 +62,10 @@ describe('transfers: accepted now, executed in the background', () => {
     expect(credit).toMatchObject({ entry_type: 'TRANSFER_IN', transaction_type: 'CREDIT', amount: 30000, status: 'SUCCESS' });
     const debit = await t.db.collection<LedgerEntry>('ledger_entries').findOne({ wallet_id: a.userId, ref_id: id });
     expect(debit).toMatchObject({ entry_type: 'TRANSFER_OUT', status: 'SUCCESS' });
+    // The record describes its debit entry exactly (settling and the sender's events need no read of it).
+    const record = await t.db.collection<TransferDocument>('transfers').findOne({ _id: id });
+    const { running: _running, ...stored } = debit!;
+    expect(debitEntryOf(record!)).toEqual({ ...stored, status: 'PENDING' });
   });
 
   it('hides a transfer from anyone but its sender and receiver', async () => {

@@ -1,4 +1,6 @@
-import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
+import { ValidationFailedError } from '../errors';
+import type { ErrorExample } from './api-error-examples';
 
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,4 +20,21 @@ export class LowerCaseUuidParamsPipe implements PipeTransform {
     }
     return value;
   }
+}
+
+/** The 400 of a malformed UUID `:id` (`parseIdPipe`), naming the id it should be (`hold_id`, `webhook_id`, …). */
+function badIdMessage(idName: string): { message: string; errors: Record<string, string[]> } {
+  return { message: `Validation failed: id must be a ${idName} (UUID)`, errors: { id: ['id must be a UUID'] } };
+}
+
+/** The pipe of a UUID `:id`: a malformed id is 400 VALIDATION_FAILED before any lookup. */
+export function parseIdPipe(idName: string): ParseUUIDPipe {
+  const { message, errors } = badIdMessage(idName);
+  return new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailedError(message, errors) });
+}
+
+/** The documented example of `parseIdPipe`'s 400. */
+export function badIdExample(idName: string): ErrorExample {
+  const { message, errors } = badIdMessage(idName);
+  return { summary: 'The id is not a UUID', value: { message, code: 'VALIDATION_FAILED', errors } };
 }

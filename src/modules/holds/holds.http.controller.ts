@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
-import { ValidationFailedError } from '../../common/errors';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample, IDEMPOTENT_REPLAYED_HEADER, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
+import { badIdExample, parseIdPipe } from '../../common/http/uuid-params';
 import { IdempotencyKey, IdempotencyKeyHeader } from '../wallet/wallet.http.controller';
 import { CaptureHoldCommand } from './commands/capture-hold/capture-hold.command';
 import { CaptureHoldRequestDto } from './commands/capture-hold/capture-hold.request.dto';
@@ -51,10 +51,7 @@ class HoldViewDto {
 }
 
 const { unauthenticated, unavailable, malformedJson } = COMMON_ERROR_EXAMPLES;
-const badHoldId: ErrorExample = {
-  summary: 'The id is not a UUID',
-  value: { message: 'Validation failed: id must be a hold_id (UUID)', code: 'VALIDATION_FAILED', errors: { id: ['id must be a UUID'] } },
-};
+const badHoldId = badIdExample('hold_id');
 const holdNotFound: ErrorExample = { summary: 'Unknown hold, or another user’s', value: { message: 'Hold not found', code: 'HOLD_NOT_FOUND' } };
 const holdExpired: ErrorExample = { summary: 'The hold expired first (its money was released): nothing moved', value: { message: 'This hold has expired; its money was released', code: 'HOLD_EXPIRED' } };
 const alreadyCaptured: ErrorExample = { summary: 'The hold was already captured (by another request)', value: { message: 'This hold was already captured', code: 'HOLD_ALREADY_CAPTURED' } };
@@ -68,8 +65,7 @@ const badStatus: ErrorExample = {
   value: { message: 'Validation failed: status must be one of PENDING, CAPTURED, VOIDED, EXPIRED', code: 'VALIDATION_FAILED', errors: { status: ['status must be one of PENDING, CAPTURED, VOIDED, EXPIRED'] } },
 };
 
-const holdIdPipe = () =>
-  new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailedError('Validation failed: id must be a hold_id (UUID)', { id: ['id must be a UUID'] }) });
+const holdIdPipe = () => parseIdPipe('hold_id');
 const holdIdParam = () => ApiParam({ name: 'id', format: 'uuid', example: HOLD_ID.example, description: 'hold_id answered by POST /holds' });
 
 @ApiTags('holds')

@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { EVENTS_PRODUCED_METRIC } from '../../../infrastructure/event-metrics.module';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
+import { lastSlot } from '../../../common/util/last-slot';
 import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
 import type { StatusEventType } from '../domain/wallet-event';
 import { StatusEventDocument, statusEventId } from './status-event.schema';
@@ -28,16 +32,27 @@ export class StatusEventLog {
   constructor(
     @InjectModel(StatusEventDocument.name) private readonly events: Model<StatusEventDocument>,
     private readonly doorbell: LedgerDoorbell,
+    @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {}
 
-  /** Records the event under its key unless it exists; returns the event that exists and whether this call wrote it. */
+  /** The last slot this process saw per user: only a starting point (a taken slot moves it on). */
+  private readonly last = new Map<string, number>();
+
+  /**
+   * Records the event under its key unless it exists; returns the event that exists and whether this
+   * call wrote it. The first try goes for the slot after the one this process last saw for the user,
+   * without reading; a taken slot is then either this change (its key exists: recorded already) or
+   * another event (the next try goes for the slot after it, and a second conflict walks the sequence).
+   */
   async record(input: StatusEventInput): Promise<{ event: StatusEventDocument; inserted: boolean }> {
+    let n = this.last.get(input.userId);
+    let conflicts = 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const n = (await this.lastN(input.userId)) + 1;
+      if (n === undefined || conflicts > 1) n = await this.lastN(input.userId, n ?? 0);
       const doc: StatusEventDocument = {
-        _id: statusEventId(input.userId, n),
+        _id: statusEventId(input.userId, n + 1),
         user_id: input.userId,
-        n,
+        n: n + 1,
         key: input.key,
         type: input.type,
         after_seq: input.afterSeq,
@@ -45,11 +60,16 @@ export class StatusEventLog {
         data: input.data as Record<string, unknown>,
       };
       if (await insertIfAbsent(this.events.collection, doc)) {
+        this.remember(input.userId, doc.n);
         this.doorbell.ring(input.userId);
+        this.produced?.inc({ kind: input.type });
         return { event: doc, inserted: true };
       }
       const existing = await this.findByKey(input.key);
       if (existing) return { event: existing, inserted: false };
+      n += 1;
+      conflicts++;
+      this.remember(input.userId, n);
     }
     throw new Error(`could not record status event ${input.key}: its user's sequence kept moving`);
   }
@@ -69,9 +89,15 @@ export class StatusEventLog {
     return out;
   }
 
-  /** The last slot of the user's sequence (0 when none). A stale answer only makes the insert fail and retry. */
-  private async lastN(userId: string): Promise<number> {
-    const last = await this.events.findOne({ user_id: userId }, { n: 1 }).sort({ n: -1 }).lean<Pick<StatusEventDocument, 'n'>>().exec();
-    return last?.n ?? 0;
+  /** The last slot of the user's sequence (0 when none), from a known lower bound: `_id` reads, galloping. */
+  private async lastN(userId: string, from: number): Promise<number> {
+    const last = await lastSlot({ n: from, value: null }, (n) => this.events.findOne({ _id: statusEventId(userId, n) }, { _id: 1 }).lean().exec());
+    this.remember(userId, last.n);
+    return last.n;
+  }
+
+  private remember(userId: string, n: number): void {
+    if (this.last.size > 50_000) this.last.clear();
+    if ((this.last.get(userId) ?? 0) < n) this.last.set(userId, n);
   }
 }

@@ -1,13 +1,11 @@
-import { BeforeApplicationShutdown, HttpStatus, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, HttpStatus, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Request, Response } from 'express';
-import Redis from 'ioredis';
 import type { Counter, Gauge } from 'prom-client';
 import { DomainError } from '../../../common/errors';
 import { AppConfig } from '../../../config/app-config';
-import { REDIS } from '../../../infrastructure/redis.module';
-import { LedgerDoorbell, walletsRung } from '../../wallet/ledger/ledger-doorbell';
+import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
 import { SessionValidator } from '../../auth/services/session-validator.service';
 import { EventCursor, parseCursor } from '../domain/event-cursor';
 import type { WalletEvent } from '../domain/wallet-event';
@@ -45,7 +43,7 @@ export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, On
   private readonly open = new Set<() => void>();
   /** The wake-up of each open stream, by user: the doorbell rings them when the user's wallet moves. */
   private readonly wakers = new Map<string, Set<() => void>>();
-  private subscriber?: Redis;
+  private stopListening?: () => Promise<void>;
 
   constructor(
     private readonly queries: QueryBus,
@@ -53,25 +51,24 @@ export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, On
     private readonly config: AppConfig,
     @InjectMetric(STREAMS_OPEN_METRIC) private readonly openGauge: Gauge<string>,
     @InjectMetric(EVENTS_SENT_METRIC) private readonly sent: Counter<string>,
-    @Inject(REDIS) private readonly redis: Redis,
     private readonly doorbell: LedgerDoorbell,
   ) {}
 
   /** Listens to the ledger's doorbell (Redis pub/sub); a lost message only waits for the next re-read. */
   onModuleInit(): void {
-    const sub = this.redis.duplicate();
-    this.subscriber = sub;
-    sub.on('error', (err) => this.logger.warn(`events doorbell: ${err.message}`));
-    sub.on('message', (_channel: string, message: string) => {
-      for (const walletId of walletsRung(message)) for (const wake of this.wakers.get(walletId) ?? []) wake();
-    });
-    sub.subscribe(this.doorbell.channel).catch((err: Error) => this.logger.warn(`events doorbell subscribe: ${err.message}`));
+    this.stopListening = this.doorbell.listen(
+      'events',
+      (walletId) => {
+        for (const wake of this.wakers.get(walletId) ?? []) wake();
+      },
+      (message) => this.logger.warn(message),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const sub = this.subscriber;
-    this.subscriber = undefined;
-    if (sub) await sub.quit().catch(() => sub.disconnect());
+    const stop = this.stopListening;
+    this.stopListening = undefined;
+    await stop?.();
   }
 
   get openCount(): number {

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { CsvExport } from '../queries/export-transactions/export-transactions.query';
 
-const FLUSH_BYTES = 64 * 1024;
 const CSV_HEADERS = ['Content-Type', 'Content-Disposition', 'Cache-Control'];
 const logger = new Logger('CsvExport');
 
@@ -20,29 +19,27 @@ function drained(res: Response): Promise<void> {
 }
 
 /**
- * Streams a CSV export to the client: lines are gathered into ~64 KB chunks and written as they
- * are produced, waiting for `drain` when the client reads slower than the database. A client that
- * goes away stops the read (leaving the loop closes the database cursor). A failure before any
- * byte was sent is rethrown (the usual JSON error answers it); after that, the connection is
- * aborted so a truncated file is never mistaken for a complete one.
+ * Streams a CSV export to the client: each chunk (about 64 KB of whole lines) is written as the next
+ * one is produced, waiting for `drain` when the client reads slower than the database. A client that goes
+ * away stops the read (leaving the loop closes the database cursor). A failure before any byte was
+ * sent is rethrown (the usual JSON error answers it); after that, the connection is aborted so a
+ * truncated file is never mistaken for a complete one.
  */
 export async function sendCsv(res: Response, file: CsvExport): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
   res.setHeader('Cache-Control', 'no-store');
-  let buffer = '';
+  // One chunk is held back until the next one exists, so the last goes out with `end`: an export of
+  // a single chunk is answered whole, with a Content-Length.
+  let held: string | null = null;
   try {
-    for await (const line of file.lines) {
+    for await (const chunk of file.chunks) {
       if (res.destroyed) return;
-      buffer += line;
-      if (buffer.length >= FLUSH_BYTES) {
-        const chunk = buffer;
-        buffer = '';
-        if (!res.write(chunk)) await drained(res);
-      }
+      if (held !== null && !res.write(held)) await drained(res);
+      held = chunk;
     }
-    if (!res.destroyed) res.end(buffer);
+    if (!res.destroyed) res.end(held ?? '');
   } catch (err) {
     if (!res.headersSent) {
       for (const header of CSV_HEADERS) res.removeHeader(header);

@@ -9,6 +9,7 @@ import { AuthModule } from '../../auth/auth.module';
 import { SessionValidator } from '../../auth/services/session-validator.service';
 import { TokenService } from '../../auth/services/token.service';
 import { HOLD_QUEUE } from '../../holds/queue/hold-queue';
+import { WEBHOOK_QUEUE } from '../../webhooks/queue/webhook-queue';
 import { TRANSFER_QUEUE } from '../queue/transfer-queue';
 import { QUEUE_DASHBOARD_ROUTE, QueueDashboardAccess } from './queue-dashboard.access';
 
@@ -40,7 +41,7 @@ export { QUEUE_DASHBOARD_ROUTE } from './queue-dashboard.access';
         middleware: new QueueDashboardAccess(tokens, sessions, commands, config, throttle).middleware,
       }),
     }),
-    BullBoardModule.forFeature({ name: TRANSFER_QUEUE, adapter: BullAdapter }, { name: HOLD_QUEUE, adapter: BullAdapter }),
+    BullBoardModule.forFeature({ name: TRANSFER_QUEUE, adapter: BullAdapter }, { name: HOLD_QUEUE, adapter: BullAdapter }, { name: WEBHOOK_QUEUE, adapter: BullAdapter }),
   ],
 })
 export class QueueDashboardModule {}

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../../wallet/domain/ledger-entry';
+import { LedgerEntry, pageKeyOf, seqOfEntryId } from '../../wallet/domain/ledger-entry';
 import type { Posting } from '../../wallet/ledger/ledger.service';
 
 export type TransferLeg = 'DEBIT' | 'CREDIT' | 'REFUND';
@@ -42,4 +42,32 @@ export function transferLeg(leg: TransferLeg, t: TransferFacts, legacy = false):
 /** A transfer's facts as its debit entry holds them (to rebuild a record lost after the debit). */
 export function transferFacts(debit: Pick<LedgerEntry, 'ref_id' | 'wallet_id' | 'counterparty_id' | 'amount' | 'remarks'>): TransferFacts {
   return { _id: debit.ref_id, sender_id: debit.wallet_id, receiver_id: debit.counterparty_id ?? '', amount: debit.amount, remarks: debit.remarks };
+}
+
+/**
+ * The sender's debit entry as the transfer record describes it (`debit_entry_id` and the balances around
+ * it, written from the entry when the transfer was accepted), so settling needs no read of it. Null for a
+ * record that does not carry them (written by an earlier version).
+ */
+export function debitEntryOf(t: TransferFacts & { debit_entry_id?: string; debit_balance_before?: number; debit_balance_after?: number; created_at: Date }): LedgerEntry | null {
+  if (!t.debit_entry_id || t.debit_balance_before === undefined || t.debit_balance_after === undefined) return null;
+  const leg = transferLeg('DEBIT', t);
+  const seq = seqOfEntryId(t.debit_entry_id);
+  return {
+    _id: t.debit_entry_id,
+    wallet_id: leg.walletId,
+    seq,
+    page_key: pageKeyOf(leg.walletId, seq),
+    op_id: leg.opId,
+    entry_type: leg.entryType,
+    transaction_type: leg.direction,
+    amount: leg.amount,
+    balance_before: t.debit_balance_before,
+    balance_after: t.debit_balance_after,
+    remarks: leg.remarks ?? '',
+    ref_id: leg.refId,
+    counterparty_id: leg.counterpartyId ?? null,
+    status: leg.status ?? 'PENDING',
+    created_at: t.created_at,
+  };
 }

@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { LedgerEntry } from '../../wallet/domain/ledger-entry';
 
 export type TransferStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 /**
@@ -23,15 +24,31 @@ export class TransferDocument {
   @Prop({ type: Date, default: null }) completed_at!: Date | null;
   /** The sender's debit entry (`<wallet>:<seq>`): the proof the transfer was accepted, read by `_id`. Absent on records of earlier versions. */
   @Prop({ type: String }) debit_entry_id?: string;
+  /** The sender's balance before and after the debit, as its entry holds them (for the sender's events). */
+  @Prop({ type: Number }) debit_balance_before?: number;
+  @Prop({ type: Number }) debit_balance_after?: number;
   /** Set once its refund is held (the sender's wallet had no room): later executions refund, never credit. */
   @Prop({ type: String }) hold_reason?: string;
 }
 export const TransferSchema = SchemaFactory.createForClass(TransferDocument);
 
 /** The record of a transfer just accepted by its debit entry. */
-export function transferRecord(t: Pick<TransferDocument, '_id' | 'sender_id' | 'receiver_id' | 'amount' | 'remarks'>, debit: { _id: string; created_at: Date }): TransferDocument {
+export function transferRecord(
+  t: Pick<TransferDocument, '_id' | 'sender_id' | 'receiver_id' | 'amount' | 'remarks'>,
+  debit: Pick<LedgerEntry, '_id' | 'created_at' | 'balance_before' | 'balance_after'>,
+): TransferDocument {
   const at = debit.created_at;
-  return { ...t, status: 'PENDING', failure_reason: null, created_at: at, updated_at: at, completed_at: null, debit_entry_id: debit._id };
+  return {
+    ...t,
+    status: 'PENDING',
+    failure_reason: null,
+    created_at: at,
+    updated_at: at,
+    completed_at: null,
+    debit_entry_id: debit._id,
+    debit_balance_before: debit.balance_before,
+    debit_balance_after: debit.balance_after,
+  };
 }
 
 /**

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
+import { loadWithNativeMemoryDefaults } from '../../../config/app-config';
+
+// mimalloc (inside @node-rs/argon2) reads its options from the environment when the module loads.
+const { hash, verify } = loadWithNativeMemoryDefaults(() => require('@node-rs/argon2') as typeof import('@node-rs/argon2'));
 
 /**
  * Argon2id parameters (OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane). The salt and the

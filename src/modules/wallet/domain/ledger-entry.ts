@@ -97,6 +97,11 @@ export function entryId(walletId: string, seq: number): string {
   return `${walletId}:${String(seq).padStart(SEQ_DIGITS, '0')}`;
 }
 
+/** The seq an entry id names (`entryId` read back). */
+export function seqOfEntryId(id: string): number {
+  return Number(id.slice(-SEQ_DIGITS));
+}
+
 /**
  * Entries per `page_key`: entries `seq` 1…100 of a wallet share page 0, 101…200 page 1, and so on.
  * Fixed for good: it is written into every entry (and by migration 20261122000100, which repeats it).

@@ -27,6 +27,22 @@ export class LedgerDoorbell {
     this.channel = keys.key('events', 'doorbell');
   }
 
+  /**
+   * Listens on its own Redis connection: `onWallet` is called for every wallet id of every message
+   * (`what` names the listener in warnings). Returns how to stop listening.
+   */
+  listen(what: string, onWallet: (walletId: string) => void, warn: (message: string) => void): () => Promise<void> {
+    const sub = this.redis.duplicate();
+    sub.on('error', (err) => warn(`${what} doorbell: ${err.message}`));
+    sub.on('message', (_channel: string, message: string) => {
+      for (const walletId of walletsRung(message)) onWallet(walletId);
+    });
+    sub.subscribe(this.channel).catch((err: Error) => warn(`${what} doorbell subscribe: ${err.message}`));
+    return async () => {
+      await sub.quit().catch(() => sub.disconnect());
+    };
+  }
+
   ring(walletId: string): void {
     this.rung.add(walletId);
     if (this.scheduled) return;

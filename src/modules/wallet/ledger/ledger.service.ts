@@ -1,5 +1,9 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
+import { lastSlot } from '../../../common/util/last-slot';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { EVENTS_PRODUCED_METRIC } from '../../../infrastructure/event-metrics.module';
 import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
@@ -63,6 +67,7 @@ export class LedgerService {
     private readonly repo: LedgerRepository,
     private readonly config: AppConfig,
     @Optional() private readonly doorbell?: LedgerDoorbell,
+    @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {}
 
   /**
@@ -282,6 +287,7 @@ export class LedgerService {
    */
   private afterInsert(entry: LedgerEntry): void {
     this.doorbell?.ring(entry.wallet_id);
+    this.produced?.inc({ kind: entry.entry_type });
     if (entry.seq % HINT_INTERVAL !== 0) return;
     this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at).catch((err: Error) => {
       this.logger.warn(`head hint of ${entry.wallet_id} not advanced to ${entry.seq}: ${err.message}`);
@@ -290,27 +296,17 @@ export class LedgerService {
 
   /**
    * Finds the real head of the chain from the best known lower bound (this process's last head or the
-   * stored hint). Slots are claimed in order and never removed, so the chain has no gaps: the walk
-   * gallops (`_id` reads of slot +1, +1, +2, +4, … from the last one found) until a slot is empty, then bisects between the last
-   * slot found and that one. One read past a head that is still current, O(log n) reads when it is
-   * n entries behind.
+   * stored hint). Slots are claimed in order and never removed, so the chain has no gaps: `lastSlot`
+   * gallops and bisects with `_id` reads, one past a head that is still current, O(log n) when it is n
+   * entries behind.
    */
   private async head(walletId: string): Promise<WalletHead> {
-    let head = await this.headHint(walletId);
-    let step = 1;
-    let probesFound = 0;
-    let missing = Infinity;
-    while (missing - head.seq > 1) {
-      const probe = Math.min(head.seq + step, missing - 1);
-      const found = await this.repo.findEntry(entryId(walletId, probe));
-      if (found) {
-        head = headOf(found);
-        if (missing === Infinity && ++probesFound > 1) step *= 2;
-      } else {
-        missing = probe;
-      }
-      if (missing !== Infinity) step = Math.max(1, Math.floor((missing - head.seq) / 2));
-    }
+    const known = await this.headHint(walletId);
+    const last = await lastSlot<WalletHead>({ n: known.seq, value: known }, async (seq) => {
+      const entry = await this.repo.findEntry(entryId(walletId, seq));
+      return entry ? headOf(entry) : null;
+    });
+    const head = last.value ?? known;
     this.remember(walletId, head);
     return head;
   }

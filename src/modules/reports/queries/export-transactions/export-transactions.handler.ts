@@ -10,10 +10,16 @@ import { PeriodLocator } from '../../services/period-locator';
 import { ReportSubjects } from '../../services/report-subject';
 import { CsvExport, ExportTransactionsQuery } from './export-transactions.query';
 
+/** Characters of CSV gathered before a chunk is handed to the response (whole lines, so a chunk may be a line longer). */
+export const CSV_CHUNK_CHARS = 64 * 1024;
+
 /**
  * Validates and locates everything before the first byte is sent (so a bad request is still a JSON
  * 400), then streams the range (`LedgerReader.stream`: batches or blocks of entries, never the
- * whole period) and yields one CSV line per entry: memory stays flat whatever the size of the export.
+ * whole period) and yields the CSV in chunks of about `CSV_CHUNK_CHARS` (whole lines, the header
+ * first): what it keeps stays flat whatever the size of the export. One step of the async iteration
+ * per chunk rather than per line, so the steps' promises and result objects are allocated per chunk
+ * (docs/performance.md, Memory).
  */
 @QueryHandler(ExportTransactionsQuery)
 export class ExportTransactionsHandler implements IQueryHandler<ExportTransactionsQuery, CsvExport> {
@@ -35,16 +41,23 @@ export class ExportTransactionsHandler implements IQueryHandler<ExportTransactio
     const label = periodFileLabel(period, timeZone, new Date());
     return {
       filename: `transactions-${label.from}-${label.to}.csv`,
-      lines: this.lines({ walletId, lowest, highest }, filter, period),
+      chunks: this.lines({ walletId, lowest, highest }, filter, period),
     };
   }
 
   private async *lines(range: SeqRange, filter: EntryFilter, period: Period): AsyncGenerator<string> {
-    yield csvLine(REPORT_COLUMNS);
-    if (range.highest < range.lowest) return;
-    for await (const entry of this.reader.stream(range, { filter, period })) {
-      const row = toReportRow(entry, this.config.timeZone) as unknown as Record<string, unknown>;
-      yield csvLine(REPORT_COLUMNS.map((column) => row[column]));
+    const timeZone = this.config.timeZone;
+    let chunk = csvLine(REPORT_COLUMNS);
+    if (range.highest >= range.lowest) {
+      for await (const entry of this.reader.stream(range, { filter, period })) {
+        const row = toReportRow(entry, timeZone) as unknown as Record<string, unknown>;
+        chunk += csvLine(REPORT_COLUMNS.map((column) => row[column]));
+        if (chunk.length >= CSV_CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
     }
+    if (chunk) yield chunk;
   }
 }

@@ -8,7 +8,7 @@ import { LedgerEntry } from '../../../wallet/domain/ledger-entry';
 import { BalanceLimitExceededError } from '../../../wallet/domain/wallet.errors';
 import { LedgerService } from '../../../wallet/ledger/ledger.service';
 import { RefundHeldError } from '../../domain/transfer.errors';
-import { transferFacts, transferLeg, transferOpId } from '../../domain/transfer-legs';
+import { debitEntryOf, transferFacts, transferLeg, transferOpId } from '../../domain/transfer-legs';
 import { TransferCompletedEvent, TransferFailedEvent } from '../../domain/transfer.events';
 import { TransferDocument, TransferOutcomeDocument, transferRecord } from '../../persistence/transfer.schemas';
 import { TransfersRepository } from '../../persistence/transfers.repository';
@@ -87,7 +87,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     const credited = entry.entry_type === 'TRANSFER_IN';
     if (credited) {
       // The event shows the sender's debit as the report does: read it when only its id is known.
-      const debitEntry = 'seq' in debit ? (debit as LedgerEntry) : await this.ledger.findEntry(debit._id);
+      const debitEntry = 'seq' in debit ? (debit as LedgerEntry) : (debitEntryOf(transfer) ?? (await this.ledger.findEntry(debit._id)));
       if (!debitEntry) throw new Error(`transfer ${transfer._id}: debit entry ${debit._id} not found`);
       await this.statusEvents.record({
         userId: transfer.sender_id,

@@ -1,0 +1,11 @@
+import { Command } from '@nestjs/cqrs';
+import type { RedeliveryDto } from '../../webhook.views';
+
+export class RedeliverWebhookCommand extends Command<RedeliveryDto> {
+  constructor(
+    readonly webhookId: string,
+    readonly deliveryId: string,
+  ) {
+    super();
+  }
+}
