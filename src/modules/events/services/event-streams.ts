@@ -4,6 +4,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Request, Response } from 'express';
 import type { Counter, Gauge } from 'prom-client';
 import { DomainError } from '../../../common/errors';
+import { drained } from '../../../common/http/drained';
 import { AppConfig } from '../../../config/app-config';
 import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
 import { SessionValidator } from '../../auth/services/session-validator.service';
@@ -131,15 +132,7 @@ export class EventStreams implements OnModuleInit, BeforeApplicationShutdown, On
       if (ended) return;
       if (!res.write(chunk)) {
         waitingForDrain = true;
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
+        await drained(res);
         waitingForDrain = false;
       }
     };

@@ -1,22 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { drained } from '../../../common/http/drained';
 import type { CsvExport } from '../queries/export-transactions/export-transactions.query';
 
 const CSV_HEADERS = ['Content-Type', 'Content-Disposition', 'Cache-Control'];
 const logger = new Logger('CsvExport');
-
-/** Resolves when the response can take more data again, or is gone. */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /**
  * Streams a CSV export to the client: each chunk (about 64 KB of whole lines) is written as the next
