@@ -1,3 +1,4 @@
+import { MongoBulkWriteError } from 'mongodb';
 import { dependencyOf } from './dependency-errors';
 
 /** A server error as the MongoDB driver raises it (`MongoServerError`), with FerretDB's fields. */
@@ -30,6 +31,16 @@ describe('dependencyOf', () => {
     ['connection reset mid-insert', '[msg_insert.go:168 handler.(*Handler).MsgInsert] read tcp 127.0.0.1:38336->127.0.0.1:34963: read: connection reset by peer'],
   ])('recognises FerretDB without its PostgreSQL backend (%s) as the database being down', (_what, message) => {
     expect(dependencyOf(serverError(message))).toBe('database');
+  });
+
+  it.each([
+    ['connection refused', REFUSED],
+    ['postmaster killed', '[msg_insert.go:168 handler.(*Handler).MsgInsert] FATAL: terminating connection due to unexpected postmaster exit (SQLSTATE 57P01)'],
+  ])('recognises the same under insertMany, which the driver raises as MongoBulkWriteError with no write errors (%s)', (_what, message) => {
+    // Captured from insertMany({ ordered: true | false }) against FerretDB 1.24 while its PostgreSQL was killed (-9) and restarted.
+    const error = new MongoBulkWriteError({ message, code: 1, codeName: 'InternalError', writeErrors: [] } as never, {} as never);
+    expect(error.name).toBe('MongoBulkWriteError');
+    expect(dependencyOf(error)).toBe('database');
   });
 
   it('recognises driver timeouts and unreachable servers', () => {

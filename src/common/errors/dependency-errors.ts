@@ -24,7 +24,8 @@ const FERRETDB_BACKEND_DOWN = new RegExp(
 
 function isFerretDbBackendDown(e: { name?: string; code?: unknown; codeName?: string; message?: string }): boolean {
   return (
-    e.name === 'MongoServerError' &&
+    // insertMany raises the same server answer as a MongoBulkWriteError (a MongoServerError subclass) with no write errors
+    (e.name === 'MongoServerError' || e.name === 'MongoBulkWriteError') &&
     e.code === 1 &&
     (e.codeName === undefined || e.codeName === 'InternalError') &&
     FERRETDB_BACKEND_DOWN.test(e.message ?? '')
