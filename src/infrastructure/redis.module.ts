@@ -2,9 +2,10 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
-export const REDIS = Symbol('REDIS');
-/** A second client whose every key starts with `<REDIS_PREFIX>:throttle:`, for the rate limiter's storage. */
-export const THROTTLER_REDIS = Symbol('THROTTLER_REDIS');
+import { CacheRepairs } from './cache-repairs';
+import { REDIS, THROTTLER_REDIS } from './redis.constants';
+
+export { REDIS, THROTTLER_REDIS };
 
 /** Builds keys under the configured prefix so several deployments (or test runs) can share one Redis. */
 @Injectable()
@@ -59,8 +60,9 @@ class RedisCloser implements OnApplicationShutdown {
     },
     RedisKeys,
     RedisCloser,
+    CacheRepairs,
   ],
-  exports: [REDIS, THROTTLER_REDIS, RedisKeys],
+  exports: [REDIS, THROTTLER_REDIS, RedisKeys, CacheRepairs],
 })
 export class RedisModule {}
 

@@ -6,6 +6,13 @@ import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, login, newUser, TestUser } from '../support/users';
 
 const UNAUTHENTICATED = { message: 'Unauthenticated', code: 'UNAUTHENTICATED' };
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const sessionOf = (accessToken: string) => JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).sid as string;
 
 describe('security: a logged-out session ends at once', () => {
@@ -116,6 +123,28 @@ describeInProcess('redis', 'security: revoked tokens stay revoked when Redis los
     }
     await login(t, changer.phone, newPin);
   });
+
+  it('POST /logout while this process is reconnecting to Redis, which kept its data: the cached OPEN is not used afterwards', async () => {
+    const user = await fundedUser();
+    const sid = sessionOf(user.accessToken);
+    await t.http().get('/profile').set(user.auth).expect(200);
+    expect(await redis.get(`${t.config.redisPrefix}:auth:session:${sid}`)).toBe('OPEN');
+    // The app's main Redis connection drops (the rate limiter's own connection stays up, as after a
+    // Redis restart where one client reconnected first): the revocation cannot be published now.
+    redis.disconnect(false);
+    try {
+      await t.http().post('/logout').set(user.auth).expect(200);
+    } finally {
+      await redis.connect();
+    }
+    expect(redis.status).toBe('ready');
+    expect((await t.http().get('/profile').set(user.auth).expect(401)).body).toEqual(UNAUTHENTICATED);
+    await t.http().post('/pay').set(user.auth).send({ amount: 1_000, remarks: 'after logout' }).expect(401);
+    await waitFor(async () => (await redis.get(`${t.config.redisPrefix}:auth:session:${sid}`)) === 'LOGOUT');
+    // Once repaired, the cache is used again: an open session answers from it.
+    const other = await fundedUser();
+    await t.http().get('/profile').set(other.auth).expect(200);
+  }, 60_000);
 
   it('an open session answers from Redis once cached, and from MongoDB after the cache is lost', async () => {
     const user = await newUser(t);

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../../config/app-config';
-import { assertRedisReady, REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { CacheRepairs } from '../../../infrastructure/cache-repairs';
+import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
 import type { SessionDocument } from './session.schemas';
+import { SessionsRepository } from './sessions.repository';
 
 export type SessionState = 'OPEN' | 'REVOKED';
 
@@ -18,17 +20,25 @@ const REVOKED_SLACK_SECONDS = 60;
  * `REFRESH_TOKEN_REUSE`; kept one access-token lifetime plus slack, after which every token of the
  * session has expired anyway). A revocation writes MongoDB first and then overwrites the entry;
  * readers that missed fill it with SET NX, so an `OPEN` read before the revocation can never
- * replace it.
+ * replace it. A revocation Redis did not take (down, reconnecting) is published again by
+ * `CacheRepairs` once Redis is back, and after every disconnection the revocations of the last
+ * access-token lifetime are re-published before the copies are trusted again.
  */
 @Injectable()
-export class SessionStateCache {
+export class SessionStateCache implements OnModuleInit {
   private readonly logger = new Logger(SessionStateCache.name);
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
+    private readonly repairs: CacheRepairs,
+    private readonly sessions: SessionsRepository,
   ) {}
+
+  onModuleInit(): void {
+    this.repairs.addStanding(() => this.republishRecentRevocations());
+  }
 
   key(sessionId: string): string {
     return this.keys.key('auth', 'session', sessionId);
@@ -56,15 +66,30 @@ export class SessionStateCache {
     }
   }
 
-  /** Called after MongoDB recorded the revocation: every instance refuses the session's tokens at once. */
+  /**
+   * Called after MongoDB recorded the revocation: every instance refuses the session's tokens at once.
+   * If Redis does not take it now, it is published again as soon as Redis is back; meanwhile this
+   * process checks sessions against MongoDB, which says revoked.
+   */
   async publishRevoked(sessionId: string, reason: string): Promise<void> {
-    try {
-      assertRedisReady(this.redis);
-      await this.redis.set(this.key(sessionId), reason, 'EX', this.revokedSeconds());
-    } catch (err) {
-      // The entry may still say OPEN for up to SESSION_CACHE_SECONDS; without Redis the check reads MongoDB, which says revoked.
-      this.logger.warn(`could not publish the revocation of session ${sessionId}: ${(err as Error).message}`);
+    const key = this.key(sessionId);
+    await this.repairs.publish(key, async () => {
+      await this.redis.set(key, reason, 'EX', this.revokedSeconds());
+    });
+  }
+
+  /** Every revocation whose tokens may still be unexpired, written again (covers publishes a crashed process lost). */
+  private async republishRecentRevocations(): Promise<void> {
+    const seconds = this.revokedSeconds();
+    const revoked = await this.sessions.findRevokedSince(new Date(Date.now() - seconds * 1000));
+    for (let i = 0; i < revoked.length; i += 500) {
+      const batch = this.redis.pipeline();
+      for (const s of revoked.slice(i, i + 500)) batch.set(this.key(s._id), s.revoked_reason ?? 'REVOKED', 'EX', seconds);
+      const results = (await batch.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
     }
+    if (revoked.length) this.logger.log(`re-published ${revoked.length} session revocation(s) to Redis`);
   }
 
   private revokedSeconds(): number {

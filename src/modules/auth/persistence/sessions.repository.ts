@@ -21,6 +21,11 @@ export class SessionsRepository {
     return this.sessions.findOne({ _id: sessionId }).lean<SessionDocument>().exec();
   }
 
+  /** Sessions revoked at or after `since` (index `revoked_at`), for re-publishing their revocation. */
+  findRevokedSince(since: Date): Promise<Array<Pick<SessionDocument, '_id' | 'revoked_reason'>>> {
+    return this.sessions.find({ revoked_at: { $gte: since } }, { _id: 1, revoked_reason: 1 }).lean<Array<Pick<SessionDocument, '_id' | 'revoked_reason'>>>().exec();
+  }
+
   /** Marks the session revoked (keeps the first revocation's time and reason if it already was). */
   async revokeSession(sessionId: string, reason: string, now: Date): Promise<void> {
     const session = await this.findSession(sessionId);

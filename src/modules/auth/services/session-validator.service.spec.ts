@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { UnauthenticatedError } from '../../../common/errors';
 import type { AppConfig } from '../../../config/app-config';
+import type { CacheRepairs } from '../../../infrastructure/cache-repairs';
 import { RedisKeys } from '../../../infrastructure/redis.module';
 import { UserAuthStateCache } from '../../users/persistence/user-auth-state.cache';
 import type { UserRecord, UsersRepository } from '../../users/persistence/users.repository';
@@ -29,14 +30,17 @@ function setup(options: { status?: string; mget?: () => Promise<(string | null)[
     findSession: jest.fn(async () => (options.session === undefined ? { _id: SESSION_ID, user_id: USER_ID, revoked_at: null } : options.session)),
   };
   const keys = new RedisKeys(config);
-  const cache = new UserAuthStateCache(redis as unknown as Redis, keys, config);
-  const sessionStates = new SessionStateCache(redis as unknown as Redis, keys, config);
+  // Copies are trusted whenever Redis is connected (CacheRepairs has nothing left to repair).
+  const repairs = { trusted: () => redis.status === 'ready' } as unknown as CacheRepairs;
+  const cache = new UserAuthStateCache(redis as unknown as Redis, keys, config, repairs);
+  const sessionStates = new SessionStateCache(redis as unknown as Redis, keys, config, repairs, sessions as unknown as SessionsRepository);
   const validator = new SessionValidator(
     redis as unknown as Redis,
     cache,
     users as unknown as UsersRepository,
     sessions as unknown as SessionsRepository,
     sessionStates,
+    repairs,
   );
   return { validator, redis, users, sessions };
 }

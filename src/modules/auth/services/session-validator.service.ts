@@ -5,6 +5,7 @@ import { UnauthenticatedError } from '../../../common/errors';
 import { REDIS } from '../../../infrastructure/redis.module';
 import { authStateOf, UserAuthState, UserAuthStateCache } from '../../users/persistence/user-auth-state.cache';
 import { UsersRepository } from '../../users/persistence/users.repository';
+import { CacheRepairs } from '../../../infrastructure/cache-repairs';
 import { SessionState, SessionStateCache } from '../persistence/session-state.cache';
 import { SessionsRepository } from '../persistence/sessions.repository';
 import type { AccessClaims } from './token.service';
@@ -34,6 +35,7 @@ export class SessionValidator {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly sessionStates: SessionStateCache,
+    private readonly repairs: CacheRepairs,
   ) {}
 
   async validate(claims: AccessClaims): Promise<AuthUser> {
@@ -45,7 +47,8 @@ export class SessionValidator {
 
   private async currentState(userId: string, sessionId: string): Promise<CurrentState> {
     let cached: [string | null, string | null] | null = null;
-    if (this.redis.status === 'ready') {
+    // Only while the copies are known good: connected, and no publish of this process still missing there.
+    if (this.repairs.trusted()) {
       try {
         cached = (await this.redis.mget(this.cache.key(userId), this.sessionStates.key(sessionId))) as [string | null, string | null];
       } catch (err) {

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Role } from '../../../common/decorators/auth.decorators';
 import { AppConfig } from '../../../config/app-config';
-import { assertRedisReady, REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { CacheRepairs } from '../../../infrastructure/cache-repairs';
+import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
 import type { UserStatus } from './user.schema';
 import type { UserRecord } from './users.repository';
 
@@ -23,7 +24,8 @@ export function authStateOf(user: Pick<UserRecord, 'status' | 'token_version' | 
  *
  * Writers change MongoDB first and then `publish()` (an unconditional overwrite); readers that
  * missed fill the entry with `remember()` (SET NX), so a reader holding an older copy can never
- * overwrite what a writer just published.
+ * overwrite what a writer just published. A publish Redis did not take is written again by
+ * `CacheRepairs` once Redis is back, before this process trusts the copies again.
  */
 @Injectable()
 export class UserAuthStateCache {
@@ -33,6 +35,7 @@ export class UserAuthStateCache {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
+    private readonly repairs: CacheRepairs,
   ) {}
 
   key(userId: string): string {
@@ -69,15 +72,11 @@ export class UserAuthStateCache {
    */
   async publish(user: UserRecord): Promise<void> {
     const key = this.key(user._id);
-    try {
-      assertRedisReady(this.redis);
-      if (this.config.sessionCacheSeconds <= 0) {
-        await this.redis.del(key);
-      } else {
-        await this.redis.set(key, this.encode(authStateOf(user)), 'EX', this.config.sessionCacheSeconds);
-      }
-    } catch (err) {
-      this.logger.warn(`could not publish the auth state of user ${user._id}: ${(err as Error).message}`);
-    }
+    const state = this.encode(authStateOf(user));
+    // If Redis does not take it now, CacheRepairs writes it once Redis is back; this process reads MongoDB meanwhile.
+    await this.repairs.publish(key, async () => {
+      if (this.config.sessionCacheSeconds <= 0) await this.redis.del(key);
+      else await this.redis.set(key, state, 'EX', this.config.sessionCacheSeconds);
+    });
   }
 }
