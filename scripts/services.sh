@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Local servers for Dompet: FerretDB (MongoDB wire protocol) and Redis, plus a
-# private PostgreSQL cluster when FerretDB uses its postgresql handler.
+# Local servers for Dompet: FerretDB (MongoDB wire protocol) on a private
+# PostgreSQL cluster, and Redis.
 #
-# Usage: bash scripts/services.sh COMMAND [--state DIR] [--handler sqlite|postgresql]
+# Usage: bash scripts/services.sh COMMAND [--state DIR]
 #
 #   start        start (or reuse) the servers, write DIR/env, print export lines
 #   stop         stop everything this state folder started
@@ -10,7 +10,7 @@
 #   env          print DIR/env (eval "$(bash scripts/services.sh env)")
 #   redis-stop   stop only Redis (data and port are kept)
 #   redis-start  start only Redis again on the same port with the same data
-#   pg-stop, pg-start          the same for FerretDB's PostgreSQL (postgresql handler)
+#   pg-stop, pg-start          the same for FerretDB's PostgreSQL
 #   ferretdb-stop, ferretdb-start  the same for FerretDB
 #   ferretdb-pause, ferretdb-resume  freeze FerretDB (SIGSTOP: it keeps its port and
 #                connections but answers nothing) and let it run again (SIGCONT)
@@ -19,10 +19,8 @@
 # State folder: .local/ in the repository unless --state is given. Every server
 # keeps its data, logs and pidfile there. If MONGODB_URI and REDIS_URL are both
 # set, nothing is started and those are written to DIR/env instead.
-# FerretDB handler: --handler, else $FERRETDB_HANDLER, else the one already
-# running in this state folder, else postgresql, backed by a private cluster
-# in DIR/postgres (see docs/ferretdb-handlers.md for why; sqlite needs no
-# PostgreSQL at all).
+# FerretDB runs its postgresql handler on a private cluster in DIR/postgres
+# (docs/ferretdb-handlers.md says why).
 # Database settings (each on by default; turned off only to measure it): FERRETDB_PG_GIN=off (no GIN
 # companion indexes), FERRETDB_PG_GIN_FASTUPDATE=on, FERRETDB_GOGC=100.
 # FerretDB binary: $FERRETDB_BIN, else built once into
@@ -43,13 +41,10 @@ usage() {
 CMD="${1:-}"
 [ -n "$CMD" ] && shift
 STATE=""
-HANDLER_ARG=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --state) [ $# -ge 2 ] || dompet_die "--state needs a directory"; STATE="$2"; shift 2 ;;
     --state=*) STATE="${1#*=}"; shift ;;
-    --handler) [ $# -ge 2 ] || dompet_die "--handler needs sqlite or postgresql"; HANDLER_ARG="$2"; shift 2 ;;
-    --handler=*) HANDLER_ARG="${1#*=}"; shift ;;
     -h | --help) usage; exit 0 ;;
     *) dompet_die "unknown argument '$1' (try --help)" ;;
   esac
@@ -69,7 +64,6 @@ case "$STATE" in
   / | "$HOME" | "$REPO_ROOT") dompet_die "refusing to use $STATE as the state folder; pick a dedicated folder." ;;
 esac
 
-DEFAULT_HANDLER=postgresql
 RUN_DIR="$STATE/run"
 LOG_DIR="$STATE/logs"
 CONF="$STATE/run/services.conf"
@@ -182,7 +176,7 @@ find_pg() {
 
 ensure_pg() {
   find_pg && return 0
-  dompet_apt_install "PostgreSQL (needed for --handler postgresql)" postgresql
+  dompet_apt_install "PostgreSQL (FerretDB's backend)" postgresql
   find_pg || dompet_die "PostgreSQL server binaries are still missing after installing them."
 }
 
@@ -322,16 +316,8 @@ start_ferretdb() {
   mkdir -p "$STATE/ferretdb-state"
   args=(--listen-addr="127.0.0.1:$FERRETDB_PORT" --telemetry=disable
     --state-dir="$STATE/ferretdb-state" --debug-addr=- --log-level=warn)
-  case "$handler" in
-    sqlite)
-      mkdir -p "$STATE/ferretdb-sqlite"
-      args+=(--handler=sqlite --sqlite-url="file:$STATE/ferretdb-sqlite/")
-      ;;
-    postgresql)
-      start_pg
-      args+=(--handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb")
-      ;;
-  esac
+  start_pg
+  args+=(--handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb")
   printf '\n==== %s starting %s %s\n' "$(date -Is)" "$DOMPET_FERRETDB_BIN" "${args[*]}" >>"$log"
   # FerretDB spends about a quarter of a read in Go's garbage collector (it decodes every document
   # from JSON): a larger heap target (GOGC=400, default 100) served 15-25% more `page_key` block
@@ -389,23 +375,14 @@ cmd_start() {
     return 0
   fi
   rm -f "$EXTERNAL_MARK"
-  local handler="${HANDLER_ARG:-${FERRETDB_HANDLER:-}}"
-  if [ -z "$handler" ]; then
-    if ferret_alive && [ -n "$HANDLER" ]; then handler="$HANDLER"; else handler="$DEFAULT_HANDLER"; fi
-  fi
-  case "$handler" in
-    sqlite | postgresql) ;;
-    *) dompet_die "unknown FerretDB handler '$handler' (use sqlite or postgresql)" ;;
-  esac
   local t0; t0="$(dompet_now)"
   start_redis
-  start_ferretdb "$handler"
-  if [ "$handler" != postgresql ] && pg_running; then stop_pg; fi
+  start_ferretdb postgresql
   write_env "mongodb://127.0.0.1:$FERRETDB_PORT/" "redis://127.0.0.1:$REDIS_PORT"
   dompet_log "ready in $(dompet_elapsed "$t0"):"
-  dompet_log "  MongoDB API (FerretDB, $handler): mongodb://127.0.0.1:$FERRETDB_PORT/"
-  dompet_log "  Redis:                            redis://127.0.0.1:$REDIS_PORT"
-  [ "$handler" = postgresql ] && dompet_log "  PostgreSQL (FerretDB backend):    postgres://postgres@127.0.0.1:$PG_PORT/ferretdb"
+  dompet_log "  MongoDB API (FerretDB):        mongodb://127.0.0.1:$FERRETDB_PORT/"
+  dompet_log "  Redis:                         redis://127.0.0.1:$REDIS_PORT"
+  dompet_log "  PostgreSQL (FerretDB backend): postgres://postgres@127.0.0.1:$PG_PORT/ferretdb"
   dompet_log "  state and logs: $STATE   env file: $ENV_FILE"
   cat "$ENV_FILE"
 }
@@ -515,7 +492,7 @@ cmd_wipe() {
     rm -rf "$PG_DATA"
     case "$PG_DATA" in /var/tmp/dompet-pg-*) rm -rf "$(dirname "$PG_DATA")" ;; esac
   fi
-  rm -rf "$STATE/redis" "$STATE/ferretdb-sqlite" "$STATE/ferretdb-state" "$STATE/postgres" \
+  rm -rf "$STATE/redis" "$STATE/ferretdb-state" "$STATE/postgres" \
     "$STATE/logs" "$ENV_FILE" "$CONF" "$EXTERNAL_MARK"
   dompet_log "wiped the data of $STATE"
 }

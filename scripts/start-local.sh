@@ -4,7 +4,7 @@
 #
 # Ctrl-C stops the API only; the servers keep running (and keep their data)
 # until `npm run services -- stop`. Environment: PORT (default 3000),
-# NODE_ENV (default development), FERRETDB_HANDLER (sqlite|postgresql),
+# NODE_ENV (default development),
 # MONGODB_URI + REDIS_URL (use those servers instead of starting any).
 set -euo pipefail
 

@@ -2,7 +2,7 @@ import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
 import { waitUntil } from './support/checks';
 import { Account, createAccount, Reply } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';
-import { services, usesPostgresql } from './support/services';
+import { services } from './support/services';
 
 const TOP_UP = 100_000;
 /** Readiness must tell within this long that the database is gone (its own ping timeout is 1.5 s). */
@@ -35,9 +35,7 @@ async function timedCall(baseUrl: string, method: string, path: string, options:
 }
 
 describe('fault: the database goes away (PostgreSQL behind FerretDB stopped, FerretDB frozen) and comes back', () => {
-  // With FerretDB's sqlite handler there is no PostgreSQL: the outage is then FerretDB itself stopped.
-  const postgresql = usesPostgresql();
-  const [backendStop, backendStart] = postgresql ? (['pg-stop', 'pg-start'] as const) : (['ferretdb-stop', 'ferretdb-start'] as const);
+  const [backendStop, backendStart] = ['pg-stop', 'pg-start'] as const;
   let cluster: ServiceCluster;
   let api: ServiceProcess;
   let payer: Account;
@@ -99,7 +97,7 @@ describe('fault: the database goes away (PostgreSQL behind FerretDB stopped, Fer
     await cluster?.destroy();
   }, 60_000);
 
-  it(`${postgresql ? 'PostgreSQL' : 'FerretDB'} stopped: money routes, profile and login answer 503 (never 500), readiness 503 at once; all well after the restart`, async () => {
+  it(`PostgreSQL stopped: money routes, profile and login answer 503 (never 500), readiness 503 at once; all well after the restart`, async () => {
     // An account whose PIN this test knows (for POST /login).
     const pin = '135790';
     const phone = `089${String(Date.now()).slice(-9)}`;

@@ -87,7 +87,6 @@ export class PrivateServers {
     const env = { ...process.env };
     delete env.MONGODB_URI;
     delete env.REDIS_URL;
-    delete env.FERRETDB_HANDLER;
     return env;
   }
 

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './build';
 
@@ -18,15 +17,6 @@ export function servicesState(): string {
   const state = process.env.DOMPET_SERVICES_STATE;
   if (!state) throw new Error('DOMPET_SERVICES_STATE is not set: run this suite through `npm test` (scripts/test.sh), which owns the servers.');
   return state;
-}
-
-/** True when the test servers run FerretDB on a PostgreSQL of their own (services.sh `--handler postgresql`). */
-export function usesPostgresql(): boolean {
-  try {
-    return /^HANDLER=postgresql$/m.test(readFileSync(join(servicesState(), 'run', 'services.conf'), 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 /** Runs `bash scripts/services.sh <command> --state $DOMPET_SERVICES_STATE` (bounded); rejects with its output on failure. */
