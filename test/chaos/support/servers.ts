@@ -91,7 +91,7 @@ export class PrivateServers {
   }
 
   private async services(command: string, timeoutMs = 180_000): Promise<CommandResult> {
-    const r = await run('bash', [SERVICES, command, '--state', this.stateDir, ...(command === 'start' ? ['--handler', 'postgresql'] : [])], { env: this.env(), timeoutMs });
+    const r = await run('bash', [SERVICES, command, '--state', this.stateDir], { env: this.env(), timeoutMs });
     if (r.code !== 0) throw new Error(`services.sh ${command} --state ${this.stateDir} failed (${r.code}):\n${r.stderr.split('\n').slice(-15).join('\n')}`);
     return r;
   }
