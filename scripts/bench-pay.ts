@@ -23,7 +23,7 @@ import { MongoClient } from 'mongodb';
 import { AppModule } from '../src/app.module';
 import { newId } from '../src/common/util/ids';
 import { AppConfig } from '../src/config/app-config';
-import { verifyLedger } from '../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../src/modules/reconciliation';
 import { LedgerService } from '../src/modules/wallet/ledger/ledger.service';
 import { payLoad } from '../test/fault/support/bench';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';

@@ -29,7 +29,7 @@
  * --settle-seconds (default 240) to settle them.
  */
 import { cpus, loadavg } from 'node:os';
-import { verifyLedger } from '../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../src/modules/reconciliation';
 import { commandLine, databaseBackend, ensureServices, PRODUCTION_QUEUE_ENV, runTransfers, TransferLoad } from '../test/fault/support/bench';
 import { compiledApp } from '../test/fault/support/build';
 import { ServiceCluster } from '../test/fault/support/cluster';

@@ -3,7 +3,7 @@
 // are checked against MAX_BALANCE as the service reads it (the typed config, its default when unset).
 import { MongoClient } from 'mongodb';
 import { AppConfig } from '../src/config/app-config';
-import { verifyLedger } from '../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../src/modules/reconciliation';
 
 async function main(): Promise<number> {
   const uri = process.env.MONGODB_URI;

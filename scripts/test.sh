@@ -3,6 +3,8 @@
 #
 #   bash scripts/test.sh [jest arguments...]
 #
+# First checks the module boundaries (`npm run lint:deps`, .dependency-cruiser.cjs); a violation fails
+# the run (exit code 1) before anything starts.
 # Starts FerretDB and Redis with their state in .local/test (wiped first, so
 # each run starts from empty databases; $DOMPET_TEST_STATE overrides the
 # folder), unless MONGODB_URI and REDIS_URL are both set, in which case those
@@ -33,6 +35,14 @@ if [ ! -d node_modules ]; then
   dompet_log "node_modules is missing: npm ci"
   npm ci --no-audit --no-fund || dompet_die "installing node packages failed."
   dompet_log "npm ci took $(dompet_elapsed "$t")"
+fi
+
+# Module boundaries first (.dependency-cruiser.cjs): a violation fails the run before any server starts.
+t="$(dompet_now)"
+if npm run --silent lint:deps -- --output-type err-long >&2; then
+  dompet_log "module boundaries (npm run lint:deps) hold, checked in $(dompet_elapsed "$t")"
+else
+  dompet_die "module boundaries violated (npm run lint:deps, rules in .dependency-cruiser.cjs): see above."
 fi
 
 STATE="${DOMPET_TEST_STATE:-$REPO_ROOT/.local/test}"

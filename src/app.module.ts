@@ -10,16 +10,15 @@ import { AppConfigModule } from './config/config.module';
 import { EventMetricsModule } from './infrastructure/event-metrics.module';
 import { LoggingModule } from './infrastructure/logging.module';
 import { RedisModule, THROTTLER_REDIS } from './infrastructure/redis.module';
-import { AuthModule } from './modules/auth/auth.module';
-import { EventsModule } from './modules/events/events.module';
-import { HealthModule } from './modules/health/health.module';
-import { HoldsModule } from './modules/holds/holds.module';
-import { ReportsModule } from './modules/reports/reports.module';
-import { QueueDashboardModule } from './modules/transfers/dashboard/queue-dashboard.module';
-import { TransfersModule } from './modules/transfers/transfers.module';
-import { UsersModule } from './modules/users/users.module';
-import { WebhooksModule } from './modules/webhooks/webhooks.module';
-import { WalletModule } from './modules/wallet/wallet.module';
+import { AuthModule } from './modules/auth';
+import { EventsModule } from './modules/events';
+import { HealthModule } from './modules/health';
+import { HoldsModule } from './modules/holds';
+import { ReportsModule } from './modules/reports';
+import { QueueDashboardModule, TransfersModule } from './modules/transfers';
+import { UsersModule } from './modules/users';
+import { WebhooksModule } from './modules/webhooks';
+import { WalletModule } from './modules/wallet';
 
 /**
  * The root module. `role` decides what this process does: `all` (HTTP API and queue worker, the

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitForSettled } from '../support/transfers';
 import { newUser, TestUser } from '../support/users';

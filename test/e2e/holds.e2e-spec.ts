@@ -5,7 +5,7 @@ import { ExpireHoldCommand } from '../../src/modules/holds/commands/expire-hold/
 import { RecoverDueHoldsCommand } from '../../src/modules/holds/commands/recover-due-holds/recover-due-holds.command';
 import { HOLD_QUEUE } from '../../src/modules/holds/queue/hold-queue';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { describeInProcess, itWithDatabase } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, newUser, TestUser } from '../support/users';

@@ -5,7 +5,7 @@ import { MongoClient } from 'mongodb';
 import { ExecuteTransferCommand } from '../../src/modules/transfers/commands/execute-transfer/execute-transfer.command';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { itInProcess } from '../support/modes';
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';

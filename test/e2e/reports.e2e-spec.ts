@@ -8,7 +8,7 @@ import { LedgerReader, Selection, TotalsBucket } from '../../src/modules/reports
 import { MongoLedgerReader, NEW_SLOT_READS } from '../../src/modules/reports/persistence/mongo-ledger.reader';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { entryId, EntryType, LedgerEntry, pageKeyOf } from '../../src/modules/wallet/domain/ledger-entry';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { LedgerService } from '../../src/modules/wallet/ledger/ledger.service';
 import { LedgerRepository } from '../../src/modules/wallet/persistence/ledger.repository';
 import { AppConfig } from '../../src/config/app-config';

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { PinHasher } from '../../src/modules/users/domain/pin-hasher';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { describeInProcess } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 import { login as loginOk, newUser, registerUser } from '../support/users';

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { REDIS } from '../../src/infrastructure/redis.module';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { describeInProcess } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, login, newUser, TestUser } from '../support/users';

@@ -7,7 +7,7 @@ import { debitEntryOf } from '../../src/modules/transfers/domain/transfer-legs';
 import type { TransferDocument } from '../../src/modules/transfers/persistence/transfer.schemas';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { itInProcess, itWithDatabase } from '../support/modes';
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';

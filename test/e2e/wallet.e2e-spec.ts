@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { itInProcess, itWithDatabase } from '../support/modes';
 import { createTestApp, TestApp, testDatabaseName } from '../support/test-app';
 import { newUser, TestUser } from '../support/users';

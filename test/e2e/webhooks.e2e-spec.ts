@@ -7,7 +7,7 @@ import type { Queue } from 'bull';
 import { DeliverWebhookCommand } from '../../src/modules/webhooks/commands/deliver-webhook/deliver-webhook.command';
 import { DispatchWalletEventsCommand } from '../../src/modules/webhooks/commands/dispatch-wallet-events/dispatch-wallet-events.command';
 import { WEBHOOK_QUEUE } from '../../src/modules/webhooks/queue/webhook-queue';
-import { LedgerDoorbell } from '../../src/modules/wallet/ledger/ledger-doorbell';
+import { LedgerDoorbell } from '../../src/infrastructure/ledger-doorbell';
 import { describeInProcess, itInProcess } from '../support/modes';
 import { openSse } from '../support/sse';
 import { createTestApp, TestApp } from '../support/test-app';

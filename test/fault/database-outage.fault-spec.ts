@@ -1,4 +1,4 @@
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { waitUntil } from './support/checks';
 import { Account, createAccount, Reply } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';

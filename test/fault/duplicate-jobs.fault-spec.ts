@@ -1,6 +1,6 @@
 import type { Job } from 'bull';
 import { EXECUTE_TRANSFER_JOB } from '../../src/modules/transfers/queue/transfer-queue';
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { eventProblems, exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
 import { Account, balanceOf, createAccount, mapLimit, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';

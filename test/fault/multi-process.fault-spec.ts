@@ -1,4 +1,4 @@
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { countStatus, eventProblems, exactlyOnceProblems, waitUntil } from './support/checks';
 import { Account, balanceOf, call, createAccount, login, mapLimit, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';

@@ -1,4 +1,4 @@
-import { verifyLedger } from '../../src/modules/wallet/ledger/ledger-verifier';
+import { verifyLedger } from '../../src/modules/reconciliation';
 import { countStatus, eventProblems, exactlyOnceProblems, Settled, statusCounts, waitUntil } from './support/checks';
 import { Account, balanceOf, createAccount, mapLimit, Reply, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';

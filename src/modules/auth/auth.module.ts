@@ -5,7 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../../config/app-config';
-import { UsersModule } from '../users/users.module';
+import { UsersModule } from '../users';
 import { AuthHttpController } from './auth.http.controller';
 import { ChangePinHandler } from './commands/change-pin/change-pin.handler';
 import { LoginHandler } from './commands/login/login.handler';

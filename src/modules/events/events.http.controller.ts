@@ -7,8 +7,7 @@ import { UnauthenticatedError, ValidationFailedError } from '../../common/errors
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
-import { SessionValidator } from '../auth/services/session-validator.service';
-import { TokenService } from '../auth/services/token.service';
+import { SessionValidator, TokenService } from '../auth';
 import { IssueStreamTicketCommand } from './commands/issue-stream-ticket/issue-stream-ticket.command';
 import { CURSOR_PATTERN, parseCursor } from './domain/event-cursor';
 import { EVENT_DTOS, WalletStatusDto } from './events.views';

@@ -1,15 +1,15 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
-import { AuthModule } from '../auth/auth.module';
-import { WalletModule } from '../wallet/wallet.module';
+import { AuthModule } from '../auth';
+import { WalletModule } from '../wallet';
 import { IssueStreamTicketHandler } from './commands/issue-stream-ticket/issue-stream-ticket.handler';
 import { EventsHttpController } from './events.http.controller';
 import { LIVE_PAGE_ROUTE, LivePageMiddleware } from './examples/live-page.middleware';
 import { ReadEventsHandler } from './queries/read-events/read-events.handler';
 import { EVENTS_SENT_METRIC, EventStreams, STREAMS_OPEN_METRIC } from './services/event-streams';
 import { StreamTickets } from './services/stream-tickets';
-import { StatusEventsModule } from './status-events.module';
+import { StatusEventsModule } from '../status-events';
 
 /** Live wallet events: the ledger and the status-event log as the outbox, pushed over Server-Sent Events (`GET /events`). */
 @Module({

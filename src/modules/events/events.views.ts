@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { HoldEntryDto, PaymentEntryDto, TopUpEntryDto, TransferEntryDto } from '../reports/http/report.response.dto';
+import { HoldEntryDto, PaymentEntryDto, TopUpEntryDto, TransferEntryDto } from '../reports';
 import { EVENT_TYPES, WalletEventType } from './domain/wallet-event';
 
 const DATE = { example: '2021-04-01 22:23:20', pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$' };

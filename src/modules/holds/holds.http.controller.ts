@@ -6,7 +6,7 @@ import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample, IDEMPOTENT_REPLA
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
 import { badIdExample, parseIdPipe } from '../../common/http/uuid-params';
-import { IdempotencyKey, IdempotencyKeyHeader } from '../wallet/wallet.http.controller';
+import { IdempotencyKey, IdempotencyKeyHeader } from '../idempotency';
 import { CaptureHoldCommand } from './commands/capture-hold/capture-hold.command';
 import { CaptureHoldRequestDto } from './commands/capture-hold/capture-hold.request.dto';
 import { CreateHoldCommand } from './commands/create-hold/create-hold.command';

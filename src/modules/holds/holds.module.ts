@@ -2,7 +2,8 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
-import { WalletModule } from '../wallet/wallet.module';
+import { IdempotencyModule } from '../idempotency';
+import { WalletModule } from '../wallet';
 import { CaptureHoldHandler } from './commands/capture-hold/capture-hold.handler';
 import { CreateHoldHandler } from './commands/create-hold/create-hold.handler';
 import { ExpireHoldHandler } from './commands/expire-hold/expire-hold.handler';
@@ -31,6 +32,7 @@ export class HoldsModule {
       imports: [
         CqrsModule,
         WalletModule,
+        IdempotencyModule,
         BullModule.registerQueue({ name: HOLD_QUEUE }),
         MongooseModule.forFeature([
           { name: HoldDocument.name, schema: HoldSchema },

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig } from '../../config/app-config';
-import { UsersModule } from '../users/users.module';
-import { WalletModule } from '../wallet/wallet.module';
+import { UsersModule } from '../users';
+import { WalletModule } from '../wallet';
 import { ReportCursorCodec } from './domain/report-cursor';
 import { LedgerReader } from './persistence/ledger-reader';
 import { MongoLedgerReader } from './persistence/mongo-ledger.reader';

@@ -6,7 +6,7 @@ import { ValidationFailedError } from '../../common/errors';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample, IDEMPOTENT_REPLAYED_HEADER, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
-import { IdempotencyKey, IdempotencyKeyHeader } from '../wallet/wallet.http.controller';
+import { IdempotencyKey, IdempotencyKeyHeader } from '../idempotency';
 import { CreateTransferCommand } from './commands/create-transfer/create-transfer.command';
 import { CreateTransferRequestDto } from './commands/create-transfer/create-transfer.request.dto';
 import { GetTransferQuery } from './queries/get-transfer/get-transfer.query';

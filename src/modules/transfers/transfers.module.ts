@@ -3,9 +3,10 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
-import { StatusEventsModule } from '../events/status-events.module';
-import { UsersModule } from '../users/users.module';
-import { WalletModule } from '../wallet/wallet.module';
+import { IdempotencyModule } from '../idempotency';
+import { StatusEventsModule } from '../status-events';
+import { UsersModule } from '../users';
+import { WalletModule } from '../wallet';
 import { CreateTransferHandler } from './commands/create-transfer/create-transfer.handler';
 import { ExecuteTransferHandler } from './commands/execute-transfer/execute-transfer.handler';
 import { RecoverPendingTransfersHandler } from './commands/recover-pending-transfers/recover-pending-transfers.handler';
@@ -39,6 +40,7 @@ export class TransfersModule {
         CqrsModule,
         UsersModule,
         WalletModule,
+        IdempotencyModule,
         StatusEventsModule,
         BullModule.registerQueue({ name: TRANSFER_QUEUE }),
         MongooseModule.forFeature([

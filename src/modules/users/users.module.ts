@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
-import { StatusEventsModule } from '../events/status-events.module';
+import { StatusEventsModule } from '../status-events';
 import { CreateUserHandler } from './commands/create-user/create-user.handler';
 import { DeactivateUserHandler } from './commands/deactivate-user/deactivate-user.handler';
 import { FreezeUserWalletHandler } from './commands/freeze-user-wallet/freeze-user-wallet.handler';

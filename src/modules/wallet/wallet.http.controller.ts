@@ -1,10 +1,11 @@
-import { Body, Controller, createParamDecorator, ExecutionContext, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
 import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, IDEMPOTENT_REPLAYED_HEADER, MONEY_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
+import { IdempotencyKey, IdempotencyKeyHeader } from '../idempotency';
 import { PayCommand } from './commands/pay/pay.command';
 import { PayRequestDto } from './commands/pay/pay.request.dto';
 import { TopUpCommand } from './commands/top-up/top-up.command';
@@ -26,28 +27,6 @@ class PayResultDto {
   @ApiProperty({ type: 'integer', example: 400000 }) balance_after!: number;
   @ApiProperty({ example: '2021-04-01 22:22:00', pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$' }) created_date!: string;
 }
-
-/**
- * The raw `Idempotency-Key` request header (a custom parameter decorator rather than `@Headers`, which
- * Swagger would document a second time under its lower-case name).
- */
-export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined =>
-  ctx.switchToHttp().getRequest<{ get(name: string): string | undefined }>().get('Idempotency-Key'),
-);
-
-/**
- * The optional `Idempotency-Key` request header, without an example value on purpose: Swagger UI would
- * prefill it, and executing twice would silently replay the first answer.
- */
-export const IdempotencyKeyHeader = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'Optional; a new random UUID per operation (any 1-128 characters `[A-Za-z0-9_.:-]` are accepted), reused only to retry that same operation. ' +
-      'A retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) and moves no money; the same key with another body is 409. Keys are remembered for IDEMPOTENCY_TTL_SECONDS (24 h by default).',
-    schema: { type: 'string', format: 'uuid', pattern: '^[A-Za-z0-9_.:-]{1,128}$', minLength: 1, maxLength: 128 },
-  });
 
 @ApiTags('wallet')
 @ApiBearerAuth('bearer')

@@ -1,22 +1,15 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
-import { UsersModule } from '../users/users.module';
+import { LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
+import { IdempotencyModule } from '../idempotency';
+import { UsersModule } from '../users';
 import { PayHandler } from './commands/pay/pay.handler';
 import { TopUpHandler } from './commands/top-up/top-up.handler';
 import { WalletAccess } from './domain/wallet-access';
-import { IdempotencyService } from './idempotency/idempotency.service';
-import { LedgerDoorbell } from './ledger/ledger-doorbell';
 import { LedgerService } from './ledger/ledger.service';
 import { LedgerRepository } from './persistence/ledger.repository';
-import {
-  IdempotencyKeyDocument,
-  IdempotencyKeySchema,
-  LedgerEntryDocument,
-  LedgerEntrySchema,
-  WalletHeadDocument,
-  WalletHeadSchema,
-} from './persistence/ledger.schemas';
+import { LedgerEntryDocument, LedgerEntrySchema, WalletHeadDocument, WalletHeadSchema } from './persistence/ledger.schemas';
 import { GetWalletBalanceHandler } from './queries/get-wallet-balance/get-wallet-balance.handler';
 import { WalletHttpController } from './wallet.http.controller';
 
@@ -24,14 +17,14 @@ import { WalletHttpController } from './wallet.http.controller';
   imports: [
     CqrsModule,
     UsersModule,
+    IdempotencyModule,
     MongooseModule.forFeature([
       { name: LedgerEntryDocument.name, schema: LedgerEntrySchema },
       { name: WalletHeadDocument.name, schema: WalletHeadSchema },
-      { name: IdempotencyKeyDocument.name, schema: IdempotencyKeySchema },
     ]),
   ],
   controllers: [WalletHttpController],
-  providers: [LedgerRepository, LedgerDoorbell, LedgerService, IdempotencyService, WalletAccess, TopUpHandler, PayHandler, GetWalletBalanceHandler],
-  exports: [LedgerDoorbell, LedgerService, LedgerRepository, IdempotencyService, WalletAccess],
+  providers: [LedgerRepository, LedgerDoorbell, LedgerService, WalletAccess, TopUpHandler, PayHandler, GetWalletBalanceHandler],
+  exports: [LedgerDoorbell, LedgerService, LedgerRepository, WalletAccess],
 })
 export class WalletModule {}

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { formatDateTime } from '../../common/util/time';
-import { EVENT_TYPES } from '../events/domain/wallet-event';
+import { EVENT_TYPES } from '../events';
 import type { AttemptOutcome, WebhookAttemptDocument, WebhookEndpointDocument } from './persistence/webhook.schemas';
 
 /** What an endpoint may subscribe to: every event type, or `*` (all, including types added later). */

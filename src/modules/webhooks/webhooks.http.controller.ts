@@ -7,7 +7,7 @@ import { ApiErrorExamples, COMMON_ERROR_EXAMPLES, ErrorExample } from '../../com
 import { ApiEnvelope } from '../../common/http/api-responses';
 import { success } from '../../common/http/envelope';
 import { badIdExample, parseIdPipe } from '../../common/http/uuid-params';
-import { EVENT_TYPES } from '../events/domain/wallet-event';
+import { EVENT_TYPES } from '../events';
 import { DeleteWebhookCommand } from './commands/delete-webhook/delete-webhook.command';
 import { RedeliverWebhookCommand } from './commands/redeliver-webhook/redeliver-webhook.command';
 import { RegisterWebhookCommand } from './commands/register-webhook/register-webhook.command';

@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { AppConfig } from '../../config/app-config';
-import { WalletModule } from '../wallet/wallet.module';
+import { WalletModule } from '../wallet';
 import { CatchUpWebhookDispatchHandler } from './commands/catch-up-webhook-dispatch/catch-up-webhook-dispatch.handler';
 import { DeleteWebhookHandler } from './commands/delete-webhook/delete-webhook.handler';
 import { DeliverWebhookHandler, WEBHOOK_DELIVERIES_METRIC } from './commands/deliver-webhook/deliver-webhook.handler';

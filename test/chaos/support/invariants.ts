@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { LedgerReport, verifyLedger } from '../../../src/modules/wallet/ledger/ledger-verifier';
+import { LedgerReport, verifyLedger } from '../../../src/modules/reconciliation';
 import { Answer, definitive, describe } from './http';
 import { History, MoneyKind, MoneyOp } from './history';
 

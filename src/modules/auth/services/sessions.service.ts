@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../../../common/util/ids';
 import { AppConfig } from '../../../config/app-config';
-import type { UserRecord } from '../../users/persistence/users.repository';
+import type { UserRecord } from '../../users';
 import type { TokenPairDto } from '../auth.views';
 import { SessionDocument } from '../persistence/session.schemas';
 import { SessionStateCache } from '../persistence/session-state.cache';

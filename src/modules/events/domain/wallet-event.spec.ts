@@ -1,5 +1,5 @@
 import { redactUrl } from '../../../infrastructure/logging.module';
-import type { LedgerEntry } from '../../wallet/domain/ledger-entry';
+import type { LedgerEntry } from '../../wallet';
 import { sseMessage } from '../services/event-streams';
 import { toWalletEvent } from './wallet-event';
 

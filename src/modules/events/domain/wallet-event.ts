@@ -1,16 +1,11 @@
-import type { EntryType, LedgerEntry } from '../../wallet/domain/ledger-entry';
-import { ReportRow, toReportRow } from '../../reports/domain/report-row';
+import type { EntryType, LedgerEntry } from '../../wallet';
+import { ReportRow, toReportRow } from '../../reports';
+import { STATUS_EVENT_TYPES, WalletStatusData } from '../../status-events';
 
 /** The event types derived from ledger entries (one per entry: the ledger is the outbox). */
 export const LEDGER_EVENT_TYPES = ['topup.succeeded', 'payment.succeeded', 'transfer.pending', 'transfer.received', 'transfer.failed', 'hold.created', 'hold.released'] as const;
-/**
- * The event types of changes that are not an entry of the user's own wallet: recorded in
- * `status_events` (a per-user sequence of its own, claimed by insert under a key unique per change).
- */
-export const STATUS_EVENT_TYPES = ['transfer.succeeded', 'wallet.frozen', 'wallet.unfrozen'] as const;
 export const EVENT_TYPES = [...LEDGER_EVENT_TYPES, ...STATUS_EVENT_TYPES] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
-export type StatusEventType = (typeof STATUS_EVENT_TYPES)[number];
 export type WalletEventType = (typeof EVENT_TYPES)[number];
 
 const TYPE_OF: Record<EntryType, LedgerEventType> = {
@@ -22,14 +17,6 @@ const TYPE_OF: Record<EntryType, LedgerEventType> = {
   HOLD: 'hold.created',
   HOLD_RELEASE: 'hold.released',
 };
-
-/** The payload of `wallet.frozen` / `wallet.unfrozen`: `version` counts the wallet's status changes (1, 2, …). */
-export interface WalletStatusData {
-  user_id: string;
-  wallet_frozen: boolean;
-  version: number;
-  updated_date: string;
-}
 
 /**
  * One event of a user. `id` is its position in the user's stream (the cursor to resume after it:
@@ -55,16 +42,6 @@ export function toWalletEvent(entry: LedgerEntry, timeZone: string): WalletEvent
   const row = toReportRow(entry, timeZone);
   row.status = entry.entry_type === 'TRANSFER_OUT' || entry.entry_type === 'HOLD' ? 'PENDING' : 'SUCCESS';
   return { id: String(entry.seq), event_id: entry._id, type: TYPE_OF[entry.entry_type], user_id: entry.wallet_id, created_date: row.created_date, data: row };
-}
-
-/** The key that makes the sender's `transfer.succeeded` exist once, whoever records it. */
-export function transferSucceededKey(transferId: string): string {
-  return `${transferId}:SUCCEEDED`;
-}
-
-/** The key of the `version`-th status change of a user's wallet (freeze or unfreeze): one event per change. */
-export function walletStatusKey(userId: string, version: number): string {
-  return `${userId}:wallet-status:${version}`;
 }
 
 /** The payload of the sender's `transfer.succeeded`: the debit's report row, settled. */

@@ -1,4 +1,4 @@
-import type { AccessClaims } from '../../auth/services/token.service';
+import type { AccessClaims } from '../../auth';
 
 /** What opens a stream: the claims of the access token and its expiry (seconds since the epoch). */
 export interface StreamCredential {

@@ -1,4 +1,4 @@
-import { NO_TOTALS, runningAfter, storedTotals, totalsOf } from '../../wallet/domain/ledger-entry';
+import { NO_TOTALS, runningAfter, storedTotals, totalsOf } from '../../wallet';
 import { captureAnswer, claimAt, holdDebit, holdOpId, holdRelease, settlementOf, statusOf, voidAnswer } from './hold';
 
 describe('holds: pure rules', () => {

@@ -1,4 +1,4 @@
-import type { Posting } from '../../wallet/ledger/ledger.service';
+import type { Posting } from '../../wallet';
 
 /** A hold as the API shows it: `PENDING` until exactly one of capture, void and expiry decides it. */
 export type HoldStatus = 'PENDING' | 'CAPTURED' | 'VOIDED' | 'EXPIRED';

@@ -1,6 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HoldOutcomeKind, StoredHoldStatus } from '../domain/hold';
 
+/** Collections read (never written) by the ledger reconciliation. */
+export const HOLDS_COLLECTION = 'holds';
+export const HOLD_OUTCOMES_COLLECTION = 'hold_outcomes';
+
 /**
  * A payment hold (`_id` = the public `hold_id`, also its Bull job id). Written before its debit; the
  * debit entry (`HOLD:<id>:DEBIT`) is what makes it exist, and its outcome document what decides it. The
@@ -8,7 +12,7 @@ import type { HoldOutcomeKind, StoredHoldStatus } from '../domain/hold';
  * every leg of the outcome is written, `due_at` is when the sweep should look at it (`expires_at` while
  * pending, the time of the claim once decided).
  */
-@Schema({ collection: 'holds', versionKey: false, _id: false })
+@Schema({ collection: HOLDS_COLLECTION, versionKey: false, _id: false })
 export class HoldDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) user_id!: string;
@@ -28,7 +32,7 @@ export class HoldDocument {
 export const HoldSchema = SchemaFactory.createForClass(HoldDocument);
 
 /** The one decision about a hold's money (`_id` = hold id): claimed by an insert, never changed. */
-@Schema({ collection: 'hold_outcomes', versionKey: false, _id: false })
+@Schema({ collection: HOLD_OUTCOMES_COLLECTION, versionKey: false, _id: false })
 export class HoldOutcomeDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ type: String, required: true }) outcome!: HoldOutcomeKind;

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LedgerEntry } from '../../wallet/domain/ledger-entry';
-import { BalanceLimitExceededError } from '../../wallet/domain/wallet.errors';
-import { LedgerService } from '../../wallet/ledger/ledger.service';
+import { LedgerEntry, BalanceLimitExceededError, LedgerService } from '../../wallet';
 import { HoldOutcomeKind, holdOpId, holdRelease, settlementOf, statusOf } from '../domain/hold';
 import { HoldDocument, HoldOutcomeDocument } from '../persistence/hold.schemas';
 import { HoldState, HoldsRepository } from '../persistence/holds.repository';

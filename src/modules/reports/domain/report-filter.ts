@@ -1,4 +1,4 @@
-import type { EntryStatus, EntryType, TransactionType } from '../../wallet/domain/ledger-entry';
+import type { EntryStatus, EntryType, TransactionType } from '../../wallet';
 
 export const REPORT_KINDS = ['TOP_UP', 'PAYMENT', 'TRANSFER', 'HOLD'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

@@ -1,5 +1,5 @@
 import { formatDateTime } from '../../../common/util/time';
-import type { EntryStatus, LedgerEntry, TransactionType } from '../../wallet/domain/ledger-entry';
+import type { EntryStatus, LedgerEntry, TransactionType } from '../../wallet';
 
 /**
  * One line of a transaction report, as the API shows it. Exactly one of `top_up_id`, `payment_id`,

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { parseZonedDateTime } from '../../../common/util/time';
-import type { EntryStatus, TransactionType } from '../../wallet/domain/ledger-entry';
+import type { EntryStatus, TransactionType } from '../../wallet';
 import { ENTRY_STATUSES, REPORT_KINDS, ReportKind, TRANSACTION_TYPES } from '../domain/report-filter';
 
 const DATE_FORMATS = '`YYYY-MM-DD`, `YYYY-MM-DD HH:mm:ss` (configured time zone, default Asia/Jakarta) or ISO 8601 with an offset';

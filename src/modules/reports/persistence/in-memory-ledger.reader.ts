@@ -1,4 +1,4 @@
-import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, storedTotals } from '../../wallet/domain/ledger-entry';
+import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, storedTotals } from '../../wallet';
 import { LedgerReader, matches, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
 /** The reports' read port over an in-memory ledger (unit tests); it counts the reads it serves. */

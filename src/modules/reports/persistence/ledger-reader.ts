@@ -1,4 +1,4 @@
-import type { EntryType, LedgerEntry } from '../../wallet/domain/ledger-entry';
+import type { EntryType, LedgerEntry } from '../../wallet';
 import type { EntryFilter, Period } from '../domain/report-filter';
 
 /** Inclusive range of sequence numbers of one wallet. */

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Document, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { LedgerEntry, PAGE_KEY_SIZE, entryId, pageKey, pageOf } from '../../wallet/domain/ledger-entry';
-import { LedgerService } from '../../wallet/ledger/ledger.service';
+import { LEDGER_ENTRIES_COLLECTION, LedgerEntry, PAGE_KEY_SIZE, entryId, pageKey, pageOf, LedgerService } from '../../wallet';
 import { LedgerReader, matches, SeqRange, Selection, TotalsBucket } from './ledger-reader';
 
-/** The wallet module's collection, read here and never written. */
-export const LEDGER_ENTRIES = 'ledger_entries';
+/** The wallet module's collection (named by its public surface), read here and never written. */
+export const LEDGER_ENTRIES = LEDGER_ENTRIES_COLLECTION;
 /** Entries fetched per round trip by a streamed read (export). */
 export const STREAM_BATCH_SIZE = 1000;
 /** Entries per round trip when summing a period (two small fields each). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LedgerEntry } from '../../wallet/domain/ledger-entry';
+import type { LedgerEntry } from '../../wallet';
 import type { Period } from '../domain/report-filter';
 import { LedgerReader } from '../persistence/ledger-reader';
 

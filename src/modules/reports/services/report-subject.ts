@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../../common/errors';
-import { UsersRepository } from '../../users/persistence/users.repository';
+import { UsersRepository } from '../../users';
 
 /**
  * Whose report a query reads. A user reads their own wallet (wallet id = user id); an admin names

@@ -5,12 +5,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AuthUser } from '../../../common/decorators/auth.decorators';
 import { DomainError, dependencyOf } from '../../../common/errors';
 import { AppConfig } from '../../../config/app-config';
-import type { TokenPairDto } from '../../auth/auth.views';
-import { LoginCommand } from '../../auth/commands/login/login.command';
-import { LogoutCommand } from '../../auth/commands/logout/logout.command';
-import { SessionValidator } from '../../auth/services/session-validator.service';
-import { TokenService } from '../../auth/services/token.service';
-import { normalisePhone } from '../../users/domain/phone-number';
+import type { TokenPairDto } from '../../auth';
+import { LoginCommand, LogoutCommand, SessionValidator, TokenService } from '../../auth';
+import { normalisePhone } from '../../users';
 import { forbiddenPage, signInPage } from './queue-dashboard.pages';
 
 export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';

@@ -5,11 +5,9 @@ import { Module } from '@nestjs/common';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfig } from '../../../config/app-config';
-import { AuthModule } from '../../auth/auth.module';
-import { SessionValidator } from '../../auth/services/session-validator.service';
-import { TokenService } from '../../auth/services/token.service';
-import { HOLD_QUEUE } from '../../holds/queue/hold-queue';
-import { WEBHOOK_QUEUE } from '../../webhooks/queue/webhook-queue';
+import { AuthModule, SessionValidator, TokenService } from '../../auth';
+import { HOLD_QUEUE } from '../../holds';
+import { WEBHOOK_QUEUE } from '../../webhooks';
 import { TRANSFER_QUEUE } from '../queue/transfer-queue';
 import { QUEUE_DASHBOARD_ROUTE, QueueDashboardAccess } from './queue-dashboard.access';
 

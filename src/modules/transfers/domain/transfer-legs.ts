@@ -1,5 +1,5 @@
-import { LedgerEntry, pageKeyOf, seqOfEntryId } from '../../wallet/domain/ledger-entry';
-import type { Posting } from '../../wallet/ledger/ledger.service';
+import { LedgerEntry, pageKeyOf, seqOfEntryId } from '../../wallet';
+import type { Posting } from '../../wallet';
 
 export type TransferLeg = 'DEBIT' | 'CREDIT' | 'REFUND';
 

@@ -1,5 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { LedgerEntry } from '../../wallet/domain/ledger-entry';
+import type { LedgerEntry } from '../../wallet';
+
+/** Collections read (never written) by the ledger reconciliation. */
+export const TRANSFERS_COLLECTION = 'transfers';
+export const TRANSFER_OUTCOMES_COLLECTION = 'transfer_outcomes';
 
 export type TransferStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 /**
@@ -10,7 +14,7 @@ export type TransferStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 export type TransferOutcome = 'CREDIT' | 'REFUND' | 'REJECTED' | 'HOLD';
 
 /** A transfer between two users; `_id` is the public `transfer_id` (also the Bull job id). */
-@Schema({ collection: 'transfers', versionKey: false, _id: false })
+@Schema({ collection: TRANSFERS_COLLECTION, versionKey: false, _id: false })
 export class TransferDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) sender_id!: string;
@@ -56,7 +60,7 @@ export function transferRecord(
  * nothing (the debit never happened). Claimed once by an insert (`_id` = transfer id), so concurrent
  * or repeated executions can never both credit and refund.
  */
-@Schema({ collection: 'transfer_outcomes', versionKey: false, _id: false })
+@Schema({ collection: TRANSFER_OUTCOMES_COLLECTION, versionKey: false, _id: false })
 export class TransferOutcomeDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ type: String, required: true }) outcome!: TransferOutcome;

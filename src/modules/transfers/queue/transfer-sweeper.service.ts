@@ -4,8 +4,8 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config';
 import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
-import { RepairWalletStatusesCommand } from '../../users/commands/repair-wallet-statuses/repair-wallet-statuses.command';
-import { IdempotencyService } from '../../wallet/idempotency/idempotency.service';
+import { RepairWalletStatusesCommand } from '../../users';
+import { IdempotencyService } from '../../idempotency';
 import { RecoverPendingTransfersCommand } from '../commands/recover-pending-transfers/recover-pending-transfers.command';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { UnauthenticatedError } from '../../../common/errors';
-import { UsersRepository, UserRecord } from '../../users/persistence/users.repository';
+import { UsersRepository, UserRecord } from '../../users';
 import { AccountInactiveError, AmountTooLargeError, WalletFrozenError } from './wallet.errors';
 
 /** The checks every movement of a user's own money makes before it reaches the ledger. */

@@ -8,7 +8,7 @@ import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, Transact
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
-import { LedgerDoorbell } from './ledger-doorbell';
+import { LedgerDoorbell } from '../../../infrastructure/ledger-doorbell';
 
 export interface Posting {
   /** Unique id of this balance change; posting it again returns the first entry and moves nothing. */

@@ -1,6 +1,5 @@
-import { parseCursor } from '../../events/domain/event-cursor';
-import type { WalletEvent } from '../../events/domain/wallet-event';
-import type { ReadEventsQuery } from '../../events/queries/read-events/read-events.query';
+import { parseCursor } from '../../events';
+import type { WalletEvent, ReadEventsQuery } from '../../events';
 
 /**
  * How far the dispatcher has read a user's events: the `id` of the last event dispatched, kept as the

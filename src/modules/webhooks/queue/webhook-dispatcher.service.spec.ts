@@ -1,5 +1,5 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import type { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
+import type { LedgerDoorbell } from '../../../infrastructure/ledger-doorbell';
 import type { WebhooksRepository } from '../persistence/webhooks.repository';
 import type { WebhookQueue } from './webhook-queue';
 import { WebhookDispatcher } from './webhook-dispatcher.service';

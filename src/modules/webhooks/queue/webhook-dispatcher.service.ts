@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
+import { LedgerDoorbell } from '../../../infrastructure/ledger-doorbell';
 import { DispatchWalletEventsCommand } from '../commands/dispatch-wallet-events/dispatch-wallet-events.command';
 import { WebhooksRepository } from '../persistence/webhooks.repository';
 import { WebhookQueue } from './webhook-queue';

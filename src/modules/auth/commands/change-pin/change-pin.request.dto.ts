@@ -1,4 +1,4 @@
-import { PinField } from '../../../users/http/user-fields';
+import { PinField } from '../../../users';
 
 export class ChangePinRequestDto {
   @PinField('old_pin', '123456') old_pin!: string;

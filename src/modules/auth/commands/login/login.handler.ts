@@ -1,6 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PinHasher } from '../../../users/domain/pin-hasher';
-import { UserRecord, UsersRepository } from '../../../users/persistence/users.repository';
+import { PinHasher, UserRecord, UsersRepository } from '../../../users';
 import type { TokenPairDto } from '../../auth.views';
 import { AccountDeactivatedError, InvalidCredentialsError } from '../../domain/auth.errors';
 import { PinLockoutService } from '../../services/pin-lockout.service';

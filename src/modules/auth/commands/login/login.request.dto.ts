@@ -1,4 +1,4 @@
-import { PhoneNumberField, PinField } from '../../../users/http/user-fields';
+import { PhoneNumberField, PinField } from '../../../users';
 
 export class LoginRequestDto {
   @PhoneNumberField() phone_number!: string;

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UnauthenticatedError } from '../../../../common/errors';
 import { AppConfig } from '../../../../config/app-config';
-import { UsersRepository } from '../../../users/persistence/users.repository';
+import { UsersRepository } from '../../../users';
 import type { TokenPairDto } from '../../auth.views';
 import { SessionsRepository } from '../../persistence/sessions.repository';
 import { SessionsService } from '../../services/sessions.service';

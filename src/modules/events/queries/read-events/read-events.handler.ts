@@ -1,11 +1,10 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { formatDateTime } from '../../../../common/util/time';
-import { entryId } from '../../../wallet/domain/ledger-entry';
-import { LedgerRepository } from '../../../wallet/persistence/ledger.repository';
+import { entryId, LedgerRepository } from '../../../wallet';
 import { LedgerItem, mergeEvents, StatusItem } from '../../domain/event-cursor';
 import { toWalletEvent, WalletEvent } from '../../domain/wallet-event';
-import { StatusEventLog } from '../../persistence/status-event-log';
+import { StatusEventLog } from '../../../status-events';
 import { ReadEventsQuery } from './read-events.query';
 
 /**

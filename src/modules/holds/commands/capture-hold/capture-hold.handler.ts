@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
-import { WalletAccess } from '../../../wallet/domain/wallet-access';
-import { IdempotencyService } from '../../../wallet/idempotency/idempotency.service';
+import { WalletAccess } from '../../../wallet';
+import { IdempotencyService } from '../../../idempotency';
 import { captureAnswer, claimAt } from '../../domain/hold';
 import { CaptureExceedsHoldError, HoldAlreadyCapturedError, HoldExpiredError, HoldNotFoundError, HoldVoidedError } from '../../domain/hold.errors';
 import { HoldsRepository } from '../../persistence/holds.repository';

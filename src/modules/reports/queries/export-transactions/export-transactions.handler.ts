@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
-import { LedgerService } from '../../../wallet/ledger/ledger.service';
+import { LedgerService } from '../../../wallet';
 import { csvLine } from '../../domain/csv';
 import { entryFilter, EntryFilter, Period } from '../../domain/report-filter';
 import { parsePeriod, periodFileLabel } from '../../domain/report-period';

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../../../config/app-config';
-import type { LedgerService } from '../../../wallet/ledger/ledger.service';
-import type { UsersRepository } from '../../../users/persistence/users.repository';
+import type { LedgerService } from '../../../wallet';
+import type { UsersRepository } from '../../../users';
 import { buildChain, ChainItem, InMemoryLedgerReader } from '../../persistence/in-memory-ledger.reader';
 import { PeriodLocator } from '../../services/period-locator';
 import { ReportSubject, ReportSubjects } from '../../services/report-subject';

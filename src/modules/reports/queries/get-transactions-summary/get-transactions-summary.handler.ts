@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
-import { EntryType, NO_TOTALS, RunningTotals, totalsBetween, totalsOf } from '../../../wallet/domain/ledger-entry';
-import { LedgerService } from '../../../wallet/ledger/ledger.service';
+import { EntryType, NO_TOTALS, RunningTotals, totalsBetween, totalsOf, LedgerService } from '../../../wallet';
 import { DIRECTION_OF } from '../../domain/report-filter';
 import { describePeriod, parsePeriod } from '../../domain/report-period';
 import { LedgerReader } from '../../persistence/ledger-reader';

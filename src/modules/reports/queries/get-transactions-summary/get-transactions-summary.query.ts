@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { EntryType } from '../../../wallet/domain/ledger-entry';
+import type { EntryType } from '../../../wallet';
 import type { ReportSubject } from '../../services/report-subject';
 import type { GetTransactionsSummaryRequestDto } from './get-transactions-summary.request.dto';
 

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
-import type { LedgerEntry } from '../../../wallet/domain/ledger-entry';
-import { LedgerService } from '../../../wallet/ledger/ledger.service';
+import type { LedgerEntry } from '../../../wallet';
+import { LedgerService } from '../../../wallet';
 import { CursorPosition, ReportCursorCodec } from '../../domain/report-cursor';
 import { describeSelection, entryFilter, isSelective } from '../../domain/report-filter';
 import { parsePeriod } from '../../domain/report-period';

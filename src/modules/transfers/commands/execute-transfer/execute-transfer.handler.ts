@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
-import { transferSucceededData, transferSucceededKey } from '../../../events/domain/wallet-event';
-import { StatusEventLog } from '../../../events/persistence/status-event-log';
-import { UsersRepository } from '../../../users/persistence/users.repository';
-import { LedgerEntry } from '../../../wallet/domain/ledger-entry';
-import { BalanceLimitExceededError } from '../../../wallet/domain/wallet.errors';
-import { LedgerService } from '../../../wallet/ledger/ledger.service';
+import { transferSucceededData } from '../../../events';
+import { transferSucceededKey, StatusEventLog } from '../../../status-events';
+import { UsersRepository } from '../../../users';
+import { LedgerEntry, BalanceLimitExceededError, LedgerService } from '../../../wallet';
 import { RefundHeldError } from '../../domain/transfer.errors';
 import { debitEntryOf, transferFacts, transferLeg, transferOpId } from '../../domain/transfer-legs';
 import { TransferCompletedEvent, TransferFailedEvent } from '../../domain/transfer.events';

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { UnauthenticatedError } from '../../../../common/errors';
 import { AppConfig } from '../../../../config/app-config';
-import { GetWalletBalanceQuery } from '../../../wallet/queries/get-wallet-balance/get-wallet-balance.query';
+import { GetWalletBalanceQuery } from './get-wallet-balance.query';
 import { UsersRepository } from '../../persistence/users.repository';
 import { ProfileDto, toProfile } from '../../user.views';
 import { GetProfileQuery } from './get-profile.query';

@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { formatDateTime } from '../../../../common/util/time';
 import { WalletAccess } from '../../domain/wallet-access';
-import { IdempotencyService } from '../../idempotency/idempotency.service';
+import { IdempotencyService } from '../../../idempotency';
 import { LedgerService } from '../../ledger/ledger.service';
 import { TopUpCommand, TopUpResult } from './top-up.command';
 

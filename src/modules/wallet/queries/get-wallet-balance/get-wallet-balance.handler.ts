@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { LedgerService } from '../../ledger/ledger.service';
-import { GetWalletBalanceQuery } from './get-wallet-balance.query';
+import { GetWalletBalanceQuery } from '../../../users';
 
 @QueryHandler(GetWalletBalanceQuery)
 export class GetWalletBalanceHandler implements IQueryHandler<GetWalletBalanceQuery, { balance: number }> {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
-import { ListUsersQuery } from '../../../users/queries/list-users/list-users.query';
+import { ListUsersQuery } from '../../../users';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { DispatchWalletEventsCommand } from '../dispatch-wallet-events/dispatch-wallet-events.command';
 import { CatchUpWebhookDispatchCommand } from './catch-up-webhook-dispatch.command';

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
-import type { StatusEventType } from '../domain/wallet-event';
+import type { StatusEventType } from './status-event';
 
 /**
  * An event of a user that is not an entry of the user's wallet (`transfer.succeeded` for the sender,

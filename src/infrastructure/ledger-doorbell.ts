@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { REDIS, RedisKeys } from './redis.module';
 
 /** The wallet ids one doorbell message names (space-separated). */
 export function walletsRung(message: string): string[] {

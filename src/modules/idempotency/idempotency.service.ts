@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { createHash } from 'node:crypto';
-import { AppConfig } from '../../../config/app-config';
-import { insertIfAbsent } from '../../../common/database/mongo-errors';
-import { ConflictError, DomainError, ValidationFailedError } from '../../../common/errors';
-import { markIdempotentReplay } from '../../../common/http/idempotent-replay';
-import { newId } from '../../../common/util/ids';
-import { IdempotencyKeyDocument, StoredResponse } from '../persistence/ledger.schemas';
+import { AppConfig } from '../../config/app-config';
+import { insertIfAbsent } from '../../common/database/mongo-errors';
+import { ConflictError, DomainError, ValidationFailedError } from '../../common/errors';
+import { markIdempotentReplay } from '../../common/http/idempotent-replay';
+import { newId } from '../../common/util/ids';
+import { IdempotencyKeyDocument, StoredResponse } from './idempotency-key.schema';
 
 const KEY_FORMAT = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** How long a request waits for the answer of an earlier request with the same key that is still at work. */

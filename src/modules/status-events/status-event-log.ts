@@ -1,13 +1,13 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { EVENTS_PRODUCED_METRIC } from '../../../infrastructure/event-metrics.module';
+import { EVENTS_PRODUCED_METRIC } from '../../infrastructure/event-metrics.module';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertIfAbsent } from '../../../common/database/mongo-errors';
-import { lastSlot } from '../../../common/util/last-slot';
-import { LedgerDoorbell } from '../../wallet/ledger/ledger-doorbell';
-import type { StatusEventType } from '../domain/wallet-event';
+import { insertIfAbsent } from '../../common/database/mongo-errors';
+import { lastSlot } from '../../common/util/last-slot';
+import { LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
+import type { StatusEventType } from './status-event';
 import { StatusEventDocument, statusEventId } from './status-event.schema';
 
 export interface StatusEventInput {

@@ -1,5 +1,19 @@
 import type { Db } from 'mongodb';
-import { entryId, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, sameTotals, storedTotals, totalsOf } from '../domain/ledger-entry';
+import { HOLD_OUTCOMES_COLLECTION, HOLDS_COLLECTION } from '../holds';
+import { TRANSFER_OUTCOMES_COLLECTION, TRANSFERS_COLLECTION } from '../transfers';
+import {
+  entryId,
+  LEDGER_ENTRIES_COLLECTION,
+  LedgerEntry,
+  NO_TOTALS,
+  pageKeyOf,
+  RunningTotals,
+  runningAfter,
+  sameTotals,
+  storedTotals,
+  totalsOf,
+  WALLET_HEADS_COLLECTION,
+} from '../wallet';
 
 export interface LedgerReport {
   wallets: number;
@@ -36,7 +50,7 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   let topUps = 0;
   let payments = 0;
 
-  const cursor = db.collection<LedgerEntry>('ledger_entries').find({}).sort({ _id: 1 }).batchSize(2000);
+  const cursor = db.collection<LedgerEntry>(LEDGER_ENTRIES_COLLECTION).find({}).sort({ _id: 1 }).batchSize(2000);
   for await (const e of cursor) {
     entries++;
     const prev = state.get(e.wallet_id) ?? { seq: 0, balance: 0, running: NO_TOTALS };
@@ -73,16 +87,16 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
     }
   }
 
-  const ops = await db.collection('ledger_entries').aggregate([{ $group: { _id: '$op_id', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]).toArray();
+  const ops = await db.collection(LEDGER_ENTRIES_COLLECTION).aggregate([{ $group: { _id: '$op_id', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]).toArray();
   for (const op of ops) report(`operation ${op._id} applied ${op.n} times`);
 
-  for await (const h of db.collection<{ _id: string; seq: number; balance: number; running?: number[] }>('wallets').find({})) {
+  for await (const h of db.collection<{ _id: string; seq: number; balance: number; running?: number[] }>(WALLET_HEADS_COLLECTION).find({})) {
     const s = state.get(h._id);
     if (!s || h.seq > s.seq) {
       report(`wallet ${h._id}: hint points past the head (${h.seq})`);
       continue;
     }
-    const at = await db.collection<LedgerEntry>('ledger_entries').findOne({ _id: entryId(h._id, h.seq) });
+    const at = await db.collection<LedgerEntry>(LEDGER_ENTRIES_COLLECTION).findOne({ _id: entryId(h._id, h.seq) });
     if (at && at.balance_after !== h.balance) report(`wallet ${h._id}: cached balance ${h.balance} != ${at.balance_after} at seq ${h.seq}`);
     const hinted = totalsOf(h.running);
     const atTotals = totalsOf(at?.running);
@@ -91,8 +105,8 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
 
   let inFlight = 0;
   const outcomes = new Map<string, string>();
-  for await (const o of db.collection<{ _id: string; outcome: string }>('transfer_outcomes').find({})) outcomes.set(o._id, o.outcome);
-  for await (const t of db.collection<{ _id: string; amount: number; status: string }>('transfers').find({})) {
+  for await (const o of db.collection<{ _id: string; outcome: string }>(TRANSFER_OUTCOMES_COLLECTION).find({})) outcomes.set(o._id, o.outcome);
+  for await (const t of db.collection<{ _id: string; amount: number; status: string }>(TRANSFERS_COLLECTION).find({})) {
     const set = legs.get(t._id) ?? new Set<string>();
     const outcome = outcomes.get(t._id);
     if (set.has('TRANSFER_IN') && set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: both credited and refunded`);
@@ -112,8 +126,8 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   // (claimed once) decides how much that is. Money held and not yet captured or released is in flight.
   let captured = 0;
   const holdOutcomes = new Map<string, { outcome: string; captured_amount: number }>();
-  for await (const o of db.collection<{ _id: string; outcome: string; captured_amount: number }>('hold_outcomes').find({})) holdOutcomes.set(o._id, o);
-  for await (const h of db.collection<{ _id: string; user_id: string; amount: number; status: string; settled: boolean }>('holds').find({})) {
+  for await (const o of db.collection<{ _id: string; outcome: string; captured_amount: number }>(HOLD_OUTCOMES_COLLECTION).find({})) holdOutcomes.set(o._id, o);
+  for await (const h of db.collection<{ _id: string; user_id: string; amount: number; status: string; settled: boolean }>(HOLDS_COLLECTION).find({})) {
     const { debit, release } = holdLegs.get(h._id) ?? {};
     holdLegs.delete(h._id);
     const outcome = holdOutcomes.get(h._id);

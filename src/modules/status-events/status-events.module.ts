@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { LedgerDoorbell } from '../wallet/ledger/ledger-doorbell';
-import { StatusEventLog } from './persistence/status-event-log';
-import { StatusEventDocument, StatusEventSchema } from './persistence/status-event.schema';
+import { LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
+import { StatusEventLog } from './status-event-log';
+import { StatusEventDocument, StatusEventSchema } from './status-event.schema';
 
 /**
  * The status-event log (`status_events`), on its own so that the modules that record status changes

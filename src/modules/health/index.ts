@@ -1,0 +1,2 @@
+// Public surface of the health module (readiness, liveness, /metrics).
+export { HealthModule } from './health.module';
