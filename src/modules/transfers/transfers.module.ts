@@ -1,12 +1,12 @@
 import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { CqrsModule, EventBus } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
-import { IdempotencyModule } from '../idempotency';
-import { StatusEventsModule } from '../status-events';
-import { UsersModule } from '../users';
-import { WalletModule } from '../wallet';
+import { IdempotencyModule, IdempotencyService } from '../idempotency';
+import { StatusEventLog, StatusEventsModule } from '../status-events';
+import { UsersModule, UsersRepository } from '../users';
+import { LedgerService, WalletModule } from '../wallet';
 import { CreateTransferHandler } from './commands/create-transfer/create-transfer.handler';
 import { ExecuteTransferHandler } from './commands/execute-transfer/execute-transfer.handler';
 import { RecoverPendingTransfersHandler } from './commands/recover-pending-transfers/recover-pending-transfers.handler';
@@ -20,11 +20,46 @@ import {
   TransferSchema,
 } from './persistence/transfer.schemas';
 import { TransfersRepository } from './persistence/transfers.repository';
+import {
+  TRANSFER_CLOCK,
+  TRANSFER_EVENTS,
+  TRANSFER_IDEMPOTENCY,
+  TRANSFER_JOBS,
+  TRANSFER_LEDGER,
+  TRANSFER_STATUS_EVENTS,
+  TRANSFER_STORE,
+  TRANSFER_USERS,
+  TransferEvents,
+  TransferIdempotency,
+  TransferJobs,
+  TransferLedger,
+  TransferStatusEvents,
+  TransferStore,
+  TransferUsers,
+  systemClock,
+} from './ports/transfer.ports';
 import { GetTransferHandler } from './queries/get-transfer/get-transfer.handler';
 import { TRANSFER_QUEUE, TransferQueue } from './queue/transfer-queue';
 import { TransferProcessor } from './queue/transfer.processor';
 import { TransferSweeper } from './queue/transfer-sweeper.service';
 import { TransfersHttpController } from './transfers.http.controller';
+
+/** Binds a port's token to the class that implements it (checked here, at compile time). */
+function port<T>(provide: symbol, useExisting: Type<T>): Provider {
+  return { provide, useExisting };
+}
+
+/** The transfer handlers depend on ports (ports/transfer.ports.ts); these are the real implementations. */
+const portProviders: Provider[] = [
+  port<TransferLedger>(TRANSFER_LEDGER, LedgerService),
+  port<TransferStore>(TRANSFER_STORE, TransfersRepository),
+  port<TransferUsers>(TRANSFER_USERS, UsersRepository),
+  port<TransferJobs>(TRANSFER_JOBS, TransferQueue),
+  port<TransferEvents>(TRANSFER_EVENTS, EventBus),
+  port<TransferStatusEvents>(TRANSFER_STATUS_EVENTS, StatusEventLog),
+  port<TransferIdempotency>(TRANSFER_IDEMPOTENCY, IdempotencyService),
+  { provide: TRANSFER_CLOCK, useValue: systemClock },
+];
 
 /**
  * Transfers: accepted by the API, executed by the Bull processor. `worker: false` (APP_ROLE=api)
@@ -53,6 +88,7 @@ export class TransfersModule {
       providers: [
         TransfersRepository,
         TransferQueue,
+        ...portProviders,
         CreateTransferHandler,
         ExecuteTransferHandler,
         RecoverPendingTransfersHandler,

@@ -1,15 +1,25 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { formatDateTime } from '../../../../common/util/time';
-import { UsersRepository } from '../../../users';
-import { WalletAccess, LedgerEntry, BalanceNotEnoughError, LedgerService } from '../../../wallet';
-import { IdempotencyService } from '../../../idempotency';
+import { WalletAccess, LedgerEntry, BalanceNotEnoughError } from '../../../wallet';
 import { ReceiverUnavailableError, SelfTransferError, TargetUserNotFoundError } from '../../domain/transfer.errors';
 import { TransferFacts, transferFacts, transferLeg, transferOpId } from '../../domain/transfer-legs';
-import { TransfersRepository } from '../../persistence/transfers.repository';
 import { transferRecord } from '../../persistence/transfer.schemas';
-import { TransferQueue } from '../../queue/transfer-queue';
+import {
+  TRANSFER_CLOCK,
+  TRANSFER_IDEMPOTENCY,
+  TRANSFER_JOBS,
+  TRANSFER_LEDGER,
+  TRANSFER_STORE,
+  TRANSFER_USERS,
+  TransferClock,
+  TransferIdempotency,
+  TransferJobs,
+  TransferLedger,
+  TransferStore,
+  TransferUsers,
+} from '../../ports/transfer.ports';
 import { CreateTransferCommand, CreateTransferResult } from './create-transfer.command';
 
 /**
@@ -24,13 +34,14 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
   private readonly logger = new Logger(CreateTransferHandler.name);
 
   constructor(
-    private readonly ledger: LedgerService,
-    private readonly idempotency: IdempotencyService,
+    @Inject(TRANSFER_LEDGER) private readonly ledger: TransferLedger,
+    @Inject(TRANSFER_IDEMPOTENCY) private readonly idempotency: TransferIdempotency,
     private readonly access: WalletAccess,
-    private readonly users: UsersRepository,
-    private readonly transfers: TransfersRepository,
-    private readonly queue: TransferQueue,
+    @Inject(TRANSFER_USERS) private readonly users: TransferUsers,
+    @Inject(TRANSFER_STORE) private readonly transfers: TransferStore,
+    @Inject(TRANSFER_JOBS) private readonly queue: TransferJobs,
     private readonly config: AppConfig,
+    @Inject(TRANSFER_CLOCK) private readonly clock: TransferClock,
   ) {}
 
   execute(cmd: CreateTransferCommand): Promise<CreateTransferResult> {
@@ -53,7 +64,7 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
       const facts = { _id: transferId, sender_id: cmd.senderId, receiver_id: receiver._id, amount: cmd.amount, remarks: cmd.remarks };
       // The pending marker first: if this process dies right after the debit, the recovery sweep finds
       // the transfer by it (and rebuilds its record from the debit entry).
-      const markedAt = Date.now();
+      const markedAt = this.clock.now();
       await this.transfers.markPending(transferId, new Date(markedAt));
       let debit;
       try {
@@ -66,7 +77,7 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
       }
       // The sweep leaves markers younger than SWEEP_MIN_AGE_MS alone, so one written less than half of
       // that ago cannot have been cleared while the debit was under way: no need to write it again.
-      return this.accepted(facts, debit, Date.now() - markedAt >= this.config.sweepMinAgeMs / 2);
+      return this.accepted(facts, debit, this.clock.now() - markedAt >= this.config.sweepMinAgeMs / 2);
     });
   }
 

@@ -1,15 +1,27 @@
-import { Logger } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { transferSucceededData } from '../../../events';
-import { transferSucceededKey, StatusEventLog } from '../../../status-events';
-import { UsersRepository } from '../../../users';
-import { LedgerEntry, BalanceLimitExceededError, LedgerService } from '../../../wallet';
+import { transferSucceededKey } from '../../../status-events';
+import { LedgerEntry, BalanceLimitExceededError } from '../../../wallet';
 import { RefundHeldError } from '../../domain/transfer.errors';
 import { debitEntryOf, transferFacts, transferLeg, transferOpId } from '../../domain/transfer-legs';
 import { TransferCompletedEvent, TransferFailedEvent } from '../../domain/transfer.events';
 import { TransferDocument, TransferOutcomeDocument, transferRecord } from '../../persistence/transfer.schemas';
-import { TransfersRepository } from '../../persistence/transfers.repository';
+import {
+  TRANSFER_CLOCK,
+  TRANSFER_EVENTS,
+  TRANSFER_LEDGER,
+  TRANSFER_STATUS_EVENTS,
+  TRANSFER_STORE,
+  TRANSFER_USERS,
+  TransferClock,
+  TransferEvents,
+  TransferLedger,
+  TransferStatusEvents,
+  TransferStore,
+  TransferUsers,
+} from '../../ports/transfer.ports';
 import { ExecuteTransferCommand } from './execute-transfer.command';
 
 /**
@@ -33,12 +45,13 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
   private readonly logger = new Logger(ExecuteTransferHandler.name);
 
   constructor(
-    private readonly transfers: TransfersRepository,
-    private readonly ledger: LedgerService,
-    private readonly users: UsersRepository,
-    private readonly events: EventBus,
-    private readonly statusEvents: StatusEventLog,
+    @Inject(TRANSFER_STORE) private readonly transfers: TransferStore,
+    @Inject(TRANSFER_LEDGER) private readonly ledger: TransferLedger,
+    @Inject(TRANSFER_USERS) private readonly users: TransferUsers,
+    @Inject(TRANSFER_EVENTS) private readonly events: TransferEvents,
+    @Inject(TRANSFER_STATUS_EVENTS) private readonly statusEvents: TransferStatusEvents,
     private readonly config: AppConfig,
+    @Inject(TRANSFER_CLOCK) private readonly clock: TransferClock,
   ) {}
 
   async execute(cmd: ExecuteTransferCommand): Promise<{ status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'MISSING' }> {
@@ -139,7 +152,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
       return await this.ledger.post({ ...leg, mayExist: true });
     } catch (err) {
       if (!(err instanceof BalanceLimitExceededError)) throw err;
-      await this.transfers.holdRefund(transfer, reason, new Date());
+      await this.transfers.holdRefund(transfer, reason, new Date(this.clock.now()));
       this.logger.warn(`transfer ${transfer._id}: refund held, the sender's wallet has no room for it (${reason})`);
       throw new RefundHeldError(transfer._id, "the refund waits for room in the sender's wallet");
     }
@@ -154,7 +167,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
 
   private async finish(transfer: TransferDocument, status: 'SUCCESS' | 'FAILED', reason: string | null, refunded: boolean) {
     if (transfer.status !== status) {
-      await this.transfers.setStatus(transfer._id, status, reason, new Date());
+      await this.transfers.setStatus(transfer._id, status, reason, new Date(this.clock.now()));
       if (status === 'SUCCESS') this.events.publish(new TransferCompletedEvent(transfer._id, transfer.amount));
       else this.events.publish(new TransferFailedEvent(transfer._id, transfer.amount, reason ?? 'UNKNOWN', refunded));
     }

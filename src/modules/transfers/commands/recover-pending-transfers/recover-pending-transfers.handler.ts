@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { TransfersRepository } from '../../persistence/transfers.repository';
-import { TransferQueue } from '../../queue/transfer-queue';
+import { TRANSFER_CLOCK, TRANSFER_JOBS, TRANSFER_STORE, TransferClock, TransferJobs, TransferStore } from '../../ports/transfer.ports';
 import { RecoverPendingTransfersCommand } from './recover-pending-transfers.command';
 
 const BATCH = 500;
@@ -15,12 +14,13 @@ export class RecoverPendingTransfersHandler implements ICommandHandler<RecoverPe
   private readonly logger = new Logger(RecoverPendingTransfersHandler.name);
 
   constructor(
-    private readonly transfers: TransfersRepository,
-    private readonly queue: TransferQueue,
+    @Inject(TRANSFER_STORE) private readonly transfers: TransferStore,
+    @Inject(TRANSFER_JOBS) private readonly queue: TransferJobs,
+    @Inject(TRANSFER_CLOCK) private readonly clock: TransferClock,
   ) {}
 
   async execute(cmd: RecoverPendingTransfersCommand): Promise<{ examined: number; enqueued: number }> {
-    const pending = await this.transfers.listPendingBefore(new Date(Date.now() - cmd.olderThanMs), BATCH);
+    const pending = await this.transfers.listPendingBefore(new Date(this.clock.now() - cmd.olderThanMs), BATCH);
     let enqueued = 0;
     for (const p of pending) {
       if (await this.queue.ensureQueued(p._id)) enqueued++;

@@ -1,0 +1,76 @@
+import type { StatusEventInput } from '../../status-events';
+import type { UserRecord } from '../../users';
+import type { EntryStatus, LedgerEntry, Posting } from '../../wallet';
+import type { TransferCompletedEvent, TransferFailedEvent } from '../domain/transfer.events';
+import type { PendingTransferDocument, TransferDocument, TransferOutcome, TransferOutcomeDocument, TransferStatus } from '../persistence/transfer.schemas';
+
+/**
+ * What the transfer use cases (create, execute, recover) need from the rest of the system, one small
+ * interface each. `transfers.module.ts` binds the real classes to these tokens (`useExisting`); the
+ * unit tests (test/unit/transfers) give the handlers in-memory versions instead.
+ */
+
+/** The wallet ledger (`LedgerService`): every balance change is an insert claiming a unique op id. */
+export interface TransferLedger {
+  /** Applies the posting at most once (by `opId`) and returns its entry; refuses below 0 or above the maximum balance. */
+  post(p: Posting): Promise<LedgerEntry>;
+  findByOp(opId: string): Promise<LedgerEntry | null>;
+  findEntry(entryId: string): Promise<LedgerEntry | null>;
+  setStatus(entry: Pick<LedgerEntry, '_id'> & { status?: EntryStatus }, status: EntryStatus): Promise<void>;
+}
+export const TRANSFER_LEDGER = Symbol('TransferLedger');
+
+/** Transfer records, pending markers, outcomes and holds (`TransfersRepository`). */
+export interface TransferStore {
+  findById(id: string): Promise<TransferDocument | null>;
+  markPending(id: string, now: Date): Promise<void>;
+  recordPending(transfer: TransferDocument, markAgain?: boolean): Promise<void>;
+  claimOutcome(id: string, outcome: TransferOutcome, reason: string | null): Promise<TransferOutcomeDocument>;
+  setStatus(id: string, status: TransferStatus, reason: string | null, now: Date): Promise<void>;
+  findDecisions(id: string): Promise<{ outcome: TransferOutcomeDocument | null; hold: TransferOutcomeDocument | null }>;
+  holdReason(transfer: TransferDocument): Promise<string | null>;
+  holdRefund(transfer: TransferDocument, reason: string, now: Date): Promise<void>;
+  clearPending(id: string): Promise<void>;
+  listPendingBefore(cutoff: Date, limit: number): Promise<PendingTransferDocument[]>;
+}
+export const TRANSFER_STORE = Symbol('TransferStore');
+
+/** Reads of users: the sender and receiver when accepting, the receiver's status when settling (`UsersRepository`). */
+export interface TransferUsers {
+  findById(userId: string): Promise<UserRecord | null>;
+  findByIds(userIds: string[]): Promise<Map<string, UserRecord>>;
+}
+export const TRANSFER_USERS = Symbol('TransferUsers');
+
+/** The execution queue (`TransferQueue`): the job id is the transfer id. */
+export interface TransferJobs {
+  enqueue(transferId: string): Promise<void>;
+  /** Enqueues unless a live job exists; true when a job was added. */
+  ensureQueued(transferId: string): Promise<boolean>;
+}
+export const TRANSFER_JOBS = Symbol('TransferJobs');
+
+/** In-process domain events of settled transfers (the CQRS `EventBus`). */
+export interface TransferEvents {
+  publish(event: TransferCompletedEvent | TransferFailedEvent): void;
+}
+export const TRANSFER_EVENTS = Symbol('TransferEvents');
+
+/** The users' status-event log (`StatusEventLog`): an idempotent insert under the event's key. */
+export interface TransferStatusEvents {
+  record(input: StatusEventInput): Promise<unknown>;
+}
+export const TRANSFER_STATUS_EVENTS = Symbol('TransferStatusEvents');
+
+/** The `Idempotency-Key` runner (`IdempotencyService`): the operation id the work runs under, and whether it may exist already. */
+export interface TransferIdempotency {
+  run<R>(req: { userId: string; scope: string; key?: string; body: unknown }, work: (opId: string, mayExist: boolean) => Promise<R>): Promise<R>;
+}
+export const TRANSFER_IDEMPOTENCY = Symbol('TransferIdempotency');
+
+/** The time, in milliseconds (`Date.now` in the service). */
+export interface TransferClock {
+  now(): number;
+}
+export const TRANSFER_CLOCK = Symbol('TransferClock');
+export const systemClock: TransferClock = { now: () => Date.now() };
