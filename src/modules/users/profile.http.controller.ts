@@ -8,7 +8,7 @@ import { success } from '../../common/http/envelope';
 import { UpdateProfileCommand } from './commands/update-profile/update-profile.command';
 import { UpdateProfileRequestDto } from './commands/update-profile/update-profile.request.dto';
 import { GetProfileQuery } from './queries/get-profile/get-profile.query';
-import { ProfileDto, ProfileUpdatedDto } from './user.views';
+import { ProfileDto, ProfileUpdatedDto } from './users.views';
 
 /** `/profile`: the signed-in user's own account. (`PUT /profile/pin` lives with the auth routes.) */
 @ApiTags('users')

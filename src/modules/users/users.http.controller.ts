@@ -20,7 +20,7 @@ import { GetUserQuery } from './queries/get-user/get-user.query';
 import { ListUserDirectoryQuery } from './queries/list-user-directory/list-user-directory.query';
 import { ListUsersQuery } from './queries/list-users/list-users.query';
 import { DEFAULT_PAGE_SIZE, ListUsersRequestDto } from './queries/list-users/list-users.request.dto';
-import { AdminUserDto, DirectoryEntryDto } from './user.views';
+import { AdminUserDto, DirectoryEntryDto } from './users.views';
 
 const { unauthenticated, forbidden, unavailable, malformedJson, userBusy } = COMMON_ERROR_EXAMPLES;
 const badId: ErrorExample = {

@@ -7,7 +7,7 @@ import { DeactivateUserHandler } from './commands/deactivate-user/deactivate-use
 import { FreezeUserWalletHandler } from './commands/freeze-user-wallet/freeze-user-wallet.handler';
 import { RepairWalletStatusesHandler } from './commands/repair-wallet-statuses/repair-wallet-statuses.handler';
 import { RegisterUserHandler } from './commands/register-user/register-user.handler';
-import { RegisterUserHttpController } from './commands/register-user/register-user.http.controller';
+import { RegisterUserHttpController } from './register.http.controller';
 import { UpdateProfileHandler } from './commands/update-profile/update-profile.handler';
 import { UpdateUserHandler } from './commands/update-user/update-user.handler';
 import { PinHasher } from './domain/pin-hasher';

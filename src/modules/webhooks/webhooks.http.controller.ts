@@ -15,7 +15,7 @@ import { RegisterWebhookRequestDto } from './commands/register-webhook/register-
 import { ListWebhookDeliveriesQuery } from './queries/list-webhook-deliveries/list-webhook-deliveries.query';
 import { ListWebhookDeliveriesRequestDto } from './queries/list-webhook-deliveries/list-webhook-deliveries.request.dto';
 import { ListWebhooksQuery } from './queries/list-webhooks/list-webhooks.query';
-import { CreatedWebhookDto, DeletedWebhookDto, RedeliveryDto, WebhookAttemptDto, WebhookDto } from './webhook.views';
+import { CreatedWebhookDto, DeletedWebhookDto, RedeliveryDto, WebhookAttemptDto, WebhookDto } from './webhooks.views';
 
 const { unauthenticated, forbidden, unavailable, malformedJson } = COMMON_ERROR_EXAMPLES;
 const adminOnly: ErrorExample = { ...forbidden, summary: 'Only administrators manage webhooks' };

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { UserRegistrationService } from '../../services/user-registration.service';
-import { AdminUserDto, toAdminUser } from '../../user.views';
+import { AdminUserDto, toAdminUser } from '../../users.views';
 import { CreateUserCommand } from './create-user.command';
 
 @CommandHandler(CreateUserCommand)

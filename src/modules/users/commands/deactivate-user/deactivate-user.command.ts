@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { AdminUserDto } from '../../user.views';
+import type { AdminUserDto } from '../../users.views';
 
 /**
  * An administrator deactivates a user (`DELETE /users/:id`): the account stays with its history,

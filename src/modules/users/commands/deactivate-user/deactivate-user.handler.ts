@@ -4,7 +4,7 @@ import { OwnAccountChangeError, UserNotFoundError } from '../../domain/user.erro
 import { UserAuthStateCache } from '../../persistence/user-auth-state.cache';
 import { UserWriteLock } from '../../persistence/user-write-lock';
 import { UsersRepository } from '../../persistence/users.repository';
-import { AdminUserDto, toAdminUser } from '../../user.views';
+import { AdminUserDto, toAdminUser } from '../../users.views';
 import { DeactivateUserCommand } from './deactivate-user.command';
 
 @CommandHandler(DeactivateUserCommand)

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { WalletStatusService } from '../../services/wallet-status.service';
-import { AdminUserDto, toAdminUser } from '../../user.views';
+import { AdminUserDto, toAdminUser } from '../../users.views';
 import { FreezeUserWalletCommand } from './freeze-user-wallet.command';
 
 /** Freezes or unfreezes a wallet: one numbered change, claimed by its event (see `WalletStatusService`). */

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { UserRegistrationService } from '../../services/user-registration.service';
-import { RegisteredUserDto, toRegisteredUser } from '../../user.views';
+import { RegisteredUserDto, toRegisteredUser } from '../../users.views';
 import { RegisterUserCommand } from './register-user.command';
 
 @CommandHandler(RegisterUserCommand)

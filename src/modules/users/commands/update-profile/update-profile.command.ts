@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ProfileUpdatedDto } from '../../user.views';
+import type { ProfileUpdatedDto } from '../../users.views';
 
 /** A user edits their own names and address. */
 export class UpdateProfileCommand extends Command<ProfileUpdatedDto> {

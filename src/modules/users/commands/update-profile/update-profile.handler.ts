@@ -3,7 +3,7 @@ import { UnauthenticatedError, ValidationFailedError } from '../../../../common/
 import { AppConfig } from '../../../../config/app-config';
 import { UserWriteLock } from '../../persistence/user-write-lock';
 import { UsersRepository } from '../../persistence/users.repository';
-import { ProfileUpdatedDto, toProfileUpdated } from '../../user.views';
+import { ProfileUpdatedDto, toProfileUpdated } from '../../users.views';
 import { UpdateProfileCommand } from './update-profile.command';
 
 @CommandHandler(UpdateProfileCommand)

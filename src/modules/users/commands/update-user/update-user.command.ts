@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Role } from '../../../../common/decorators/auth.decorators';
-import type { AdminUserDto } from '../../user.views';
+import type { AdminUserDto } from '../../users.views';
 
 export interface UserChanges {
   first_name?: string;

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UserNotFoundError } from '../../domain/user.errors';
 import { UsersRepository } from '../../persistence/users.repository';
-import { DirectoryEntryDto, toDirectoryEntry } from '../../user.views';
+import { DirectoryEntryDto, toDirectoryEntry } from '../../users.views';
 import { FindUserByPhoneQuery } from './find-user-by-phone.query';
 
 @QueryHandler(FindUserByPhoneQuery)

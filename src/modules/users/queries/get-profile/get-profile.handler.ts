@@ -3,7 +3,7 @@ import { UnauthenticatedError } from '../../../../common/errors';
 import { AppConfig } from '../../../../config/app-config';
 import { GetWalletBalanceQuery } from './get-wallet-balance.query';
 import { UsersRepository } from '../../persistence/users.repository';
-import { ProfileDto, toProfile } from '../../user.views';
+import { ProfileDto, toProfile } from '../../users.views';
 import { GetProfileQuery } from './get-profile.query';
 
 @QueryHandler(GetProfileQuery)

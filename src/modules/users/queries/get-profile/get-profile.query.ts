@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { ProfileDto } from '../../user.views';
+import type { ProfileDto } from '../../users.views';
 
 /** The signed-in user's own profile with their wallet balance. */
 export class GetProfileQuery extends Query<ProfileDto> {

@@ -2,7 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { UserNotFoundError } from '../../domain/user.errors';
 import { UsersRepository } from '../../persistence/users.repository';
-import { AdminUserDto, toAdminUser } from '../../user.views';
+import { AdminUserDto, toAdminUser } from '../../users.views';
 import { GetUserQuery } from './get-user.query';
 
 @QueryHandler(GetUserQuery)

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { AdminUserDto } from '../../user.views';
+import type { AdminUserDto } from '../../users.views';
 
 /** An administrator reads one user's full record (never the PIN hash). */
 export class GetUserQuery extends Query<AdminUserDto> {

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { decodeUserCursor, encodeUserCursor } from '../../domain/user-cursor';
 import { UsersRepository } from '../../persistence/users.repository';
-import { DirectoryEntryDto, Page, toDirectoryEntry } from '../../user.views';
+import { DirectoryEntryDto, Page, toDirectoryEntry } from '../../users.views';
 import { searchTerms } from '../list-users/search-terms';
 import { ListUserDirectoryQuery } from './list-user-directory.query';
 

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { DirectoryEntryDto, Page } from '../../user.views';
+import type { DirectoryEntryDto, Page } from '../../users.views';
 
 /**
  * The small directory an ordinary user sees to choose a transfer target: active users only (not the

@@ -2,7 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { decodeUserCursor, encodeUserCursor } from '../../domain/user-cursor';
 import { UsersRepository } from '../../persistence/users.repository';
-import { AdminUserDto, Page, toAdminUser } from '../../user.views';
+import { AdminUserDto, Page, toAdminUser } from '../../users.views';
 import { ListUsersQuery } from './list-users.query';
 import { searchTerms } from './search-terms';
 

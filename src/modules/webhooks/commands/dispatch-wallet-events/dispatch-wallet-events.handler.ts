@@ -8,7 +8,7 @@ import { ReadEventsQuery } from '../../../events';
 import { cursorAfter, DispatchCursor, readAfter, seqOfCursor, START_CURSOR } from '../../domain/dispatch-cursor';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { WebhookQueue } from '../../queue/webhook-queue';
-import { subscribes } from '../../webhook.views';
+import { subscribes } from '../../webhooks.views';
 import { DispatchWalletEventsCommand } from './dispatch-wallet-events.command';
 
 export const WEBHOOK_EVENTS_DISPATCHED_METRIC = 'dompet_webhook_events_dispatched_total';

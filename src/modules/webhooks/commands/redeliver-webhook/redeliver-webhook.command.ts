@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { RedeliveryDto } from '../../webhook.views';
+import type { RedeliveryDto } from '../../webhooks.views';
 
 export class RedeliverWebhookCommand extends Command<RedeliveryDto> {
   constructor(

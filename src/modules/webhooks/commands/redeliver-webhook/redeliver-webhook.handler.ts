@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { WebhookDeliveryNotFoundError, WebhookNotFoundError } from '../../domain/webhook.errors';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { WebhookQueue } from '../../queue/webhook-queue';
-import type { RedeliveryDto } from '../../webhook.views';
+import type { RedeliveryDto } from '../../webhooks.views';
 import { RedeliverWebhookCommand } from './redeliver-webhook.command';
 
 /** Queues one more attempt of a delivery of this endpoint: the same body and event id, a fresh signature. */

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CreatedWebhookView } from '../../webhook.views';
+import type { CreatedWebhookView } from '../../webhooks.views';
 
 export class RegisterWebhookCommand extends Command<CreatedWebhookView> {
   constructor(

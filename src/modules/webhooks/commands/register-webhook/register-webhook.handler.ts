@@ -4,7 +4,7 @@ import { AppConfig } from '../../../../config/app-config';
 import { newWebhookSecret } from '../../domain/webhook-signature';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { WebhookTargetGuard } from '../../services/webhook-target-guard';
-import { CreatedWebhookView, webhookView } from '../../webhook.views';
+import { CreatedWebhookView, webhookView } from '../../webhooks.views';
 import { RegisterWebhookCommand } from './register-webhook.command';
 
 /** Registers an endpoint after the SSRF guard; the secret is answered here only, never again. */

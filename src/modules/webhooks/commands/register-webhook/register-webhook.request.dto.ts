@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { SUBSCRIBABLE_TYPES } from '../../webhook.views';
+import { SUBSCRIBABLE_TYPES } from '../../webhooks.views';
 import { MAX_URL_LENGTH } from '../../domain/webhook-url';
 
 export class RegisterWebhookRequestDto {

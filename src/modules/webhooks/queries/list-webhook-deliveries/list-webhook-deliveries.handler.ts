@@ -3,7 +3,7 @@ import type { Pagination } from '../../../../common/http/envelope';
 import { AppConfig } from '../../../../config/app-config';
 import { WebhookNotFoundError } from '../../domain/webhook.errors';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
-import { attemptView, WebhookAttemptView } from '../../webhook.views';
+import { attemptView, WebhookAttemptView } from '../../webhooks.views';
 import { ListWebhookDeliveriesQuery } from './list-webhook-deliveries.query';
 
 /** The endpoint's delivery log: every attempt, newest first; paged by attempt id (UUID v7, time ordered). */

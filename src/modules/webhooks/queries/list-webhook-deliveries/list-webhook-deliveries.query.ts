@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Pagination } from '../../../../common/http/envelope';
-import type { WebhookAttemptView } from '../../webhook.views';
+import type { WebhookAttemptView } from '../../webhooks.views';
 
 export class ListWebhookDeliveriesQuery extends Query<{ items: WebhookAttemptView[]; pagination: Pagination }> {
   constructor(

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../../../../config/app-config';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
-import { WebhookView, webhookView } from '../../webhook.views';
+import { WebhookView, webhookView } from '../../webhooks.views';
 import { ListWebhooksQuery } from './list-webhooks.query';
 
 /** Every registered endpoint, oldest first, without its secret. */

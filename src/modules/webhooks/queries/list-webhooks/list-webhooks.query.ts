@@ -1,4 +1,4 @@
 import { Query } from '@nestjs/cqrs';
-import type { WebhookView } from '../../webhook.views';
+import type { WebhookView } from '../../webhooks.views';
 
 export class ListWebhooksQuery extends Query<WebhookView[]> {}

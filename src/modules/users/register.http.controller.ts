@@ -2,14 +2,14 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { Public } from '../../../../common/decorators/auth.decorators';
-import { ApiEnvelope } from '../../../../common/http/api-responses';
-import { ApiErrorExamples, COMMON_ERROR_EXAMPLES } from '../../../../common/http/api-error-examples';
-import { success } from '../../../../common/http/envelope';
-import { RegisteredUserDto } from '../../user.views';
-import { newUserFields } from '../../http/user-fields';
-import { RegisterUserCommand } from './register-user.command';
-import { RegisterUserRequestDto } from './register-user.request.dto';
+import { Public } from '../../common/decorators/auth.decorators';
+import { ApiEnvelope } from '../../common/http/api-responses';
+import { ApiErrorExamples, COMMON_ERROR_EXAMPLES } from '../../common/http/api-error-examples';
+import { success } from '../../common/http/envelope';
+import { RegisteredUserDto } from './users.views';
+import { newUserFields } from './http/user-fields';
+import { RegisterUserCommand } from './commands/register-user/register-user.command';
+import { RegisterUserRequestDto } from './commands/register-user/register-user.request.dto';
 
 @ApiTags('auth')
 @Controller()
