@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
+import { PeriodicJobsModule } from '../../infrastructure/periodic-jobs';
 import { WalletModule } from '../wallet/wallet.module';
 import { CaptureHoldHandler } from './commands/capture-hold/capture-hold.handler';
 import { CreateHoldHandler } from './commands/create-hold/create-hold.handler';
@@ -31,6 +32,7 @@ export class HoldsModule {
       imports: [
         CqrsModule,
         WalletModule,
+        PeriodicJobsModule,
         BullModule.registerQueue({ name: HOLD_QUEUE }),
         MongooseModule.forFeature([
           { name: HoldDocument.name, schema: HoldSchema },

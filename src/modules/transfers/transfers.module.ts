@@ -3,6 +3,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { PeriodicJobsModule } from '../../infrastructure/periodic-jobs';
 import { StatusEventsModule } from '../events/status-events.module';
 import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
@@ -40,6 +41,7 @@ export class TransfersModule {
         UsersModule,
         WalletModule,
         StatusEventsModule,
+        PeriodicJobsModule,
         BullModule.registerQueue({ name: TRANSFER_QUEUE }),
         MongooseModule.forFeature([
           { name: TransferDocument.name, schema: TransferSchema },
