@@ -122,6 +122,7 @@ export interface AppConfigValues {
   transferBackoffMs: number;
   /** How long `POST /transfer` waits for Redis to take the job before leaving it to the recovery sweep. */
   enqueueTimeoutMs: number;
+  /** Jobs a worker process runs at once on each queue (transfers, hold expiries, webhook deliveries). */
   transferConcurrency: number;
   sweepIntervalMs: number;
   sweepMinAgeMs: number;
@@ -273,16 +274,6 @@ export class AppConfig implements AppConfigValues {
     }
     return config;
   }
-}
-
-/**
- * `TRANSFER_CONCURRENCY`, validated by the same rule as the typed config, for the queue processors'
- * `@Process` decorators: they are evaluated when their module is imported, before any AppConfig exists.
- */
-export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number {
-  const { error, value } = schema.extract('TRANSFER_CONCURRENCY').validate(env.TRANSFER_CONCURRENCY, { convert: true });
-  if (error) throw new ConfigError(`Invalid configuration: TRANSFER_CONCURRENCY ${error.message}`);
-  return value as number;
 }
 
 /** Allocator options for the native modules that read them from the environment when they load. */

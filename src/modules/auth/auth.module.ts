@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../../config/app-config';
+import { PeriodicJobsModule } from '../../infrastructure/periodic-jobs';
 import { UsersModule } from '../users';
 import { AuthHttpController } from './auth.http.controller';
 import { ChangePinHandler } from './commands/change-pin/change-pin.handler';
@@ -38,6 +39,7 @@ export const AuthCommandHandlers = [LoginHandler, RefreshTokenHandler, LogoutHan
   imports: [
     CqrsModule,
     UsersModule,
+    PeriodicJobsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
+import { PeriodicJobsModule } from '../../infrastructure/periodic-jobs';
 import { IdempotencyModule } from '../idempotency';
 import { WalletModule } from '../wallet';
 import { CaptureHoldHandler } from './commands/capture-hold/capture-hold.handler';
@@ -33,6 +34,7 @@ export class HoldsModule {
         CqrsModule,
         WalletModule,
         IdempotencyModule,
+        PeriodicJobsModule,
         BullModule.registerQueue({ name: HOLD_QUEUE }),
         MongooseModule.forFeature([
           { name: HoldDocument.name, schema: HoldSchema },

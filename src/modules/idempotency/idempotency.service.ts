@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { createHash } from 'node:crypto';
+import { stringify } from 'safe-stable-stringify';
 import { AppConfig } from '../../config/app-config';
 import { insertIfAbsent } from '../../common/database/mongo-errors';
 import { ConflictError, DomainError, ValidationFailedError } from '../../common/errors';
@@ -46,7 +47,7 @@ export class IdempotencyService {
       });
     }
     const id = `${req.userId}:${req.scope}:${req.key}`;
-    const hash = createHash('sha256').update(stableJson(req.body)).digest('hex');
+    const hash = requestHash(req.body);
     const record = await this.claim(id, req, hash);
     if (record.request_hash !== hash) {
       throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
@@ -140,16 +141,9 @@ function replay<R>(stored: StoredResponse): R {
   throw new DomainError(stored.code, stored.message, stored.status, stored.details);
 }
 
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` hash alike. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
+/** SHA-256 of the body's JSON with object keys sorted, so `{a,b}` and `{b,a}` hash alike (the stored `request_hash`). */
+export function requestHash(body: unknown): string {
+  return createHash('sha256')
+    .update(stringify(body) ?? 'null')
+    .digest('hex');
 }

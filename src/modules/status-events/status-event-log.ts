@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { LRUCache } from 'lru-cache';
 import type { Counter } from 'prom-client';
 import { EVENTS_PRODUCED_METRIC } from '../../infrastructure/event-metrics.module';
 import { InjectModel } from '@nestjs/mongoose';
@@ -35,8 +36,8 @@ export class StatusEventLog {
     @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {}
 
-  /** The last slot this process saw per user: only a starting point (a taken slot moves it on). */
-  private readonly last = new Map<string, number>();
+  /** The last slot this process saw per user (the 50,000 users seen last): only a starting point (a taken slot moves it on). */
+  private readonly last = new LRUCache<string, number>({ max: 50_000 });
 
   /**
    * Records the event under its key unless it exists; returns the event that exists and whether this
@@ -97,7 +98,6 @@ export class StatusEventLog {
   }
 
   private remember(userId: string, n: number): void {
-    if (this.last.size > 50_000) this.last.clear();
     if ((this.last.get(userId) ?? 0) < n) this.last.set(userId, n);
   }
 }

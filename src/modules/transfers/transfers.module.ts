@@ -3,6 +3,7 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { CqrsModule, EventBus } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { PeriodicJobsModule } from '../../infrastructure/periodic-jobs';
 import { IdempotencyModule, IdempotencyService } from '../idempotency';
 import { StatusEventLog, StatusEventsModule } from '../status-events';
 import { UsersModule, UsersRepository } from '../users';
@@ -77,6 +78,7 @@ export class TransfersModule {
         WalletModule,
         IdempotencyModule,
         StatusEventsModule,
+        PeriodicJobsModule,
         BullModule.registerQueue({ name: TRANSFER_QUEUE }),
         MongooseModule.forFeature([
           { name: TransferDocument.name, schema: TransferSchema },

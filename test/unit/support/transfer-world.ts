@@ -98,7 +98,8 @@ export class TransferWorld {
     const job = this.queue.jobs.get(transferId)!;
     job.state = 'active';
     const bus = { execute: (cmd: ExecuteTransferCommand) => this.executeHandler().execute(cmd) } as unknown as CommandBus;
-    const processor = new TransferProcessor(bus);
+    // handle() is all a run uses: the queue and the config only matter when the processor registers itself with Bull.
+    const processor = new TransferProcessor(bus, null as never, this.config);
     const bullJob = { data: { transferId }, attemptsMade: job.attemptsMade, opts: { attempts: ATTEMPTS } } as unknown as Job<TransferJobData>;
     const run = await this.attempt(() => processor.handle(bullJob));
     if ('crashed' in run) return run;

@@ -1,50 +1,29 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config';
-import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
+import { PeriodicJobs } from '../../../infrastructure/periodic-jobs';
 import { RecoverDueHoldsCommand } from '../commands/recover-due-holds/recover-due-holds.command';
 
+export const HOLD_SWEEP_JOB = 'hold-sweep';
+
 /**
- * The recovery sweep of holds in worker processes: every `SWEEP_INTERVAL_MS`, one process at a time
- * (Redis `SET NX PX` lock), re-schedules holds due for longer than `SWEEP_MIN_AGE_MS` and not settled
- * whose job is gone (Redis flushed, a job failed for good, a crash before the enqueue).
+ * The recovery sweep of holds in worker processes, a `periodic` Bull job every `SWEEP_INTERVAL_MS`:
+ * re-schedules holds due for longer than `SWEEP_MIN_AGE_MS` and not settled whose job is gone (Redis
+ * flushed, a job failed for good, a crash before the enqueue). Safe to run twice or at the same time.
  */
 @Injectable()
-export class HoldSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(HoldSweeper.name);
-  private readonly owner = randomUUID();
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-
+export class HoldSweeper implements OnModuleInit {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    private readonly jobs: PeriodicJobs,
     private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onModuleInit(): void {
+    this.jobs.register({ name: HOLD_SWEEP_JOB, every: this.config.sweepIntervalMs, run: () => this.sweep() });
   }
 
   async sweep(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const locked = await this.redis.set(this.keys.key('hold-sweep-lock'), this.owner, 'PX', Math.max(this.config.sweepIntervalMs - 50, 50), 'NX');
-      if (locked !== 'OK') return;
-      await this.commands.execute(new RecoverDueHoldsCommand(this.config.sweepMinAgeMs));
-    } catch (err) {
-      this.logger.warn(`hold recovery sweep failed: ${(err as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+    await this.commands.execute(new RecoverDueHoldsCommand(this.config.sweepMinAgeMs));
   }
 }

@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfig } from '../../../config/app-config';
+import { PERIODIC_QUEUE } from '../../../infrastructure/periodic-jobs';
 import { AuthModule, SessionValidator, TokenService } from '../../auth';
 import { HOLD_QUEUE } from '../../holds';
 import { WEBHOOK_QUEUE } from '../../webhooks';
@@ -39,7 +40,7 @@ export { QUEUE_DASHBOARD_ROUTE } from './queue-dashboard.access';
         middleware: new QueueDashboardAccess(tokens, sessions, commands, config, throttle).middleware,
       }),
     }),
-    BullBoardModule.forFeature({ name: TRANSFER_QUEUE, adapter: BullAdapter }, { name: HOLD_QUEUE, adapter: BullAdapter }, { name: WEBHOOK_QUEUE, adapter: BullAdapter }),
+    BullBoardModule.forFeature({ name: TRANSFER_QUEUE, adapter: BullAdapter }, { name: HOLD_QUEUE, adapter: BullAdapter }, { name: WEBHOOK_QUEUE, adapter: BullAdapter }, { name: PERIODIC_QUEUE, adapter: BullAdapter }),
   ],
 })
 export class QueueDashboardModule {}

@@ -1,16 +1,32 @@
-import { Process, Processor } from '@nestjs/bull';
-import { workerConcurrency } from '../../../config/app-config';
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Job } from 'bull';
+import type { Job, Queue } from 'bull';
+import { AppConfig } from '../../../config/app-config';
 import { ExecuteTransferCommand } from '../commands/execute-transfer/execute-transfer.command';
 import { EXECUTE_TRANSFER_JOB, TRANSFER_QUEUE, TransferJobData } from './transfer-queue';
 
-/** Thin Bull processor: each job dispatches the execute-transfer command; the last failed attempt fails and refunds. */
-@Processor(TRANSFER_QUEUE)
-export class TransferProcessor {
-  constructor(private readonly commands: CommandBus) {}
+/**
+ * Thin Bull processor: each job dispatches the execute-transfer command; the last failed attempt fails
+ * and refunds. Registered at bootstrap rather than with `@Process`, whose concurrency is fixed when the
+ * class is loaded: it runs `TRANSFER_CONCURRENCY` jobs at once, read from the typed config.
+ */
+@Injectable()
+export class TransferProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TransferProcessor.name);
 
-  @Process({ name: EXECUTE_TRANSFER_JOB, concurrency: workerConcurrency() })
+  constructor(
+    private readonly commands: CommandBus,
+    @InjectQueue(TRANSFER_QUEUE) private readonly queue: Queue<TransferJobData>,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.queue
+      .process(EXECUTE_TRANSFER_JOB, this.config.transferConcurrency, (job) => this.handle(job))
+      .catch((err: Error) => this.logger.error(`transfer queue processing stopped: ${err.message}`));
+  }
+
   async handle(job: Job<TransferJobData>) {
     try {
       return await this.commands.execute(new ExecuteTransferCommand(job.data.transferId));

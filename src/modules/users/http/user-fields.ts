@@ -1,10 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { IsOmittable } from '../../../common/http/validation';
 import type { Role } from '../../../common/decorators/auth.decorators';
-import { NATIONAL_PHONE_PATTERN, normalisePhone, PHONE_INPUT_PATTERN, PHONE_RULE_MESSAGE } from '../domain/phone-number';
+import { isNationalPhone, normalisePhone, PHONE_INPUT_PATTERN, PHONE_RULE_MESSAGE } from '../domain/phone-number';
 
 /**
  * The validation and documentation of the user fields, shared by registration, admin creation,
@@ -62,7 +62,7 @@ export function PhoneNumberField() {
     }),
     Transform(({ value }) => (typeof value === 'string' ? (normalisePhone(value) ?? value) : value)),
     IsString({ message: 'phone_number must be a string' }),
-    Matches(NATIONAL_PHONE_PATTERN, { message: PHONE_RULE_MESSAGE }),
+    ValidateBy({ name: 'isIndonesianMobile', validator: { validate: isNationalPhone, defaultMessage: () => PHONE_RULE_MESSAGE } }),
   );
 }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { lastSlot } from '../../../common/util/last-slot';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { LRUCache } from 'lru-cache';
 import type { Counter } from 'prom-client';
 import { EVENTS_PRODUCED_METRIC } from '../../../infrastructure/event-metrics.module';
 import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
@@ -60,8 +61,8 @@ export class LedgerService {
   private readonly logger = new Logger(LedgerService.name);
   /** Postings waiting per wallet in this process, and whether a drain is under way (see `post`). */
   private readonly lanes = new Map<string, Waiting[]>();
-  /** Last head seen per wallet in this process: only a starting point, always walked forward. */
-  private readonly heads = new Map<string, WalletHead>();
+  /** Last head seen per wallet in this process: only a starting point, always walked forward (the 50,000 wallets used last). */
+  private readonly heads = new LRUCache<string, WalletHead>({ max: 50_000 });
 
   constructor(
     private readonly repo: LedgerRepository,
@@ -178,7 +179,7 @@ export class LedgerService {
    */
   noteHead(entry: Pick<LedgerEntry, 'wallet_id' | 'seq' | 'balance_after' | 'running'>): void {
     const known = this.heads.get(entry.wallet_id);
-    if (!known || known.seq < entry.seq) this.remember(entry.wallet_id, headOf(entry));
+    if (!known || known.seq < entry.seq) this.heads.set(entry.wallet_id, headOf(entry));
   }
 
   findEntry(entryId: string): Promise<LedgerEntry | null> {
@@ -277,7 +278,7 @@ export class LedgerService {
       return null;
     }
     // Another writer's entry: the chain reaches at least that far.
-    this.remember(p.walletId, headOf(slot));
+    this.heads.set(p.walletId, headOf(slot));
     return 'SLOT_TAKEN';
   }
 
@@ -307,7 +308,7 @@ export class LedgerService {
       return entry ? headOf(entry) : null;
     });
     const head = last.value ?? known;
-    this.remember(walletId, head);
+    this.heads.set(walletId, head);
     return head;
   }
 
@@ -319,11 +320,6 @@ export class LedgerService {
     if (head.running || head.seq === 0) return head.running ?? NO_TOTALS;
     const entry = await this.repo.findEntry(entryId(walletId, head.seq));
     return entry?.seq === head.seq && entry.balance_after === head.balance ? totalsOf(entry.running) : undefined;
-  }
-
-  private remember(walletId: string, head: WalletHead): void {
-    if (this.heads.size > 50_000) this.heads.clear();
-    this.heads.set(walletId, head);
   }
 }
 

@@ -1,23 +1,38 @@
-import { Process, Processor } from '@nestjs/bull';
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Job } from 'bull';
-import { workerConcurrency } from '../../../config/app-config';
+import type { Job, Queue } from 'bull';
+import { AppConfig } from '../../../config/app-config';
 import { CatchUpWebhookDispatchCommand } from '../commands/catch-up-webhook-dispatch/catch-up-webhook-dispatch.command';
 import { DeliverWebhookCommand } from '../commands/deliver-webhook/deliver-webhook.command';
 import { CATCH_UP_JOB, DELIVER_WEBHOOK_JOB, DeliverWebhookJobData, WEBHOOK_QUEUE } from './webhook-queue';
 
-/** Thin Bull processor of the `webhooks` queue: one delivery attempt per job run, and the periodic catch-up. */
-@Processor(WEBHOOK_QUEUE)
-export class WebhookProcessor {
-  constructor(private readonly commands: CommandBus) {}
+/**
+ * Thin Bull processor of the `webhooks` queue: one delivery attempt per job run (`TRANSFER_CONCURRENCY`
+ * at once, typed config, so registered at bootstrap), and the periodic catch-up.
+ */
+@Injectable()
+export class WebhookProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WebhookProcessor.name);
 
-  @Process({ name: DELIVER_WEBHOOK_JOB, concurrency: workerConcurrency() })
+  constructor(
+    private readonly commands: CommandBus,
+    @InjectQueue(WEBHOOK_QUEUE) private readonly queue: Queue<DeliverWebhookJobData>,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Both handlers are set before Bull fetches a job (it fails a job whose name has no handler).
+    const stopped = (err: Error) => this.logger.error(`webhook queue processing stopped: ${err.message}`);
+    this.queue.process(DELIVER_WEBHOOK_JOB, this.config.transferConcurrency, (job) => this.deliver(job)).catch(stopped);
+    this.queue.process(CATCH_UP_JOB, 1, () => this.catchUp()).catch(stopped);
+  }
+
   deliver(job: Job<DeliverWebhookJobData>) {
     const attempt = job.attemptsMade + 1;
     return this.commands.execute(new DeliverWebhookCommand(job.data.deliveryId, attempt, attempt >= (job.opts.attempts ?? 1), job.data.manual === true));
   }
 
-  @Process({ name: CATCH_UP_JOB, concurrency: 1 })
   catchUp() {
     return this.commands.execute(new CatchUpWebhookDispatchCommand());
   }
