@@ -94,7 +94,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     failReason: string | undefined | null,
     legacyOutcome: TransferOutcomeDocument | null,
   ) {
-    const { entry, reason } = legacyOutcome ? await this.settleLegacy(transfer, legacyOutcome) : await this.settle(transfer, failReason ?? undefined);
+    const { entry, reason, record } = legacyOutcome ? await this.settleLegacy(transfer, legacyOutcome) : await this.settle(transfer, failReason ?? undefined);
     const credited = entry.entry_type === 'TRANSFER_IN';
     if (credited) {
       // The event shows the sender's debit as the report does: read it when only its id is known.
@@ -110,11 +110,11 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
       });
     }
     await this.ledger.setStatus(debit, credited ? 'SUCCESS' : 'FAILED');
-    return this.finish(transfer, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
+    return this.finish(record ?? transfer, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
   }
 
   /** Posts the credit, or the refund when the receiver cannot take it; returns the settlement entry that exists. */
-  private async settle(transfer: TransferDocument, failReason?: string): Promise<{ entry: LedgerEntry; reason: string | null }> {
+  private async settle(transfer: TransferDocument, failReason?: string): Promise<{ entry: LedgerEntry; reason: string | null; record?: TransferDocument }> {
     // A transfer already found unable to credit (its refund held) is refunded, not tried again.
     let reason = failReason ?? (await this.receiverProblem(transfer));
     if (!reason) {
@@ -123,6 +123,8 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
         // Another execution may have refunded first: then the refund is what exists.
         if (entry.entry_type === 'TRANSFER_IN') return { entry, reason: null };
         const latest = await this.transfers.findById(transfer._id);
+        // That execution recorded the failure and its reason already: keep them (no second status write or event).
+        if (latest?.status === 'FAILED') return { entry, reason: latest.failure_reason ?? 'REFUNDED', record: latest };
         return { entry, reason: (latest && (await this.transfers.holdReason(latest))) ?? 'REFUNDED' };
       } catch (err) {
         if (!(err instanceof BalanceLimitExceededError)) throw err;
@@ -133,7 +135,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
   }
 
   /** A transfer whose outcome an earlier version claimed (`CREDIT` or `REFUND`, with their own op ids). */
-  private async settleLegacy(transfer: TransferDocument, outcome: TransferOutcomeDocument): Promise<{ entry: LedgerEntry; reason: string | null }> {
+  private async settleLegacy(transfer: TransferDocument, outcome: TransferOutcomeDocument): Promise<{ entry: LedgerEntry; reason: string | null; record?: TransferDocument }> {
     if (outcome.outcome === 'CREDIT') {
       try {
         return { entry: await this.ledger.post({ ...transferLeg('CREDIT', transfer, true), mayExist: true }), reason: null };
