@@ -1,6 +1,6 @@
-import { EntryStatus, LedgerEntry, entryId, pageKeyOf } from '../../../src/modules/wallet/domain/ledger-entry';
+import { EntryStatus, LedgerEntry, entryId } from '../../../src/modules/wallet/domain/ledger-entry';
 import { BalanceLimitExceededError, BalanceNotEnoughError } from '../../../src/modules/wallet/domain/wallet.errors';
-import type { Posting } from '../../../src/modules/wallet/ledger/ledger.service';
+import { entryAfter, type Posting } from '../../../src/modules/wallet/ledger/ledger.service';
 import type { TransferLedger } from '../../../src/modules/transfers/ports/transfer.ports';
 import { Faults } from './faults';
 
@@ -99,24 +99,8 @@ export class InMemoryLedger implements TransferLedger {
       if (existing) return this.copy(existing)!;
       throw after < 0 ? new BalanceNotEnoughError() : new BalanceLimitExceededError(this.maxBalance);
     }
-    const seq = (head?.seq ?? 0) + 1;
-    const entry: LedgerEntry = {
-      _id: entryId(p.walletId, seq),
-      wallet_id: p.walletId,
-      seq,
-      page_key: pageKeyOf(p.walletId, seq),
-      op_id: p.opId,
-      entry_type: p.entryType,
-      transaction_type: p.direction,
-      amount: p.amount,
-      balance_before: before,
-      balance_after: after,
-      remarks: p.remarks ?? '',
-      ref_id: p.refId,
-      counterparty_id: p.counterpartyId ?? null,
-      status: p.status ?? 'SUCCESS',
-      created_at: new Date(this.now()),
-    };
+    // The entry the real ledger would chain after this head (no running totals: the reports are not under test here).
+    const entry = entryAfter(p, { seq: head?.seq ?? 0, balance: before }, undefined, new Date(this.now()));
     try {
       this.insert(entry);
     } catch (err) {

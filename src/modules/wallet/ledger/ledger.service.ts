@@ -324,7 +324,7 @@ export class LedgerService {
 }
 
 /** The entry a posting makes when it is chained right after `head` (whose running totals are `before`, when known). */
-function entryAfter(p: Posting, head: WalletHead, before: RunningTotals | undefined): LedgerEntry {
+export function entryAfter(p: Posting, head: WalletHead, before: RunningTotals | undefined, createdAt = new Date()): LedgerEntry {
   const seq = head.seq + 1;
   const entry: LedgerEntry = {
     _id: entryId(p.walletId, seq),
@@ -341,7 +341,7 @@ function entryAfter(p: Posting, head: WalletHead, before: RunningTotals | undefi
     ref_id: p.refId,
     counterparty_id: p.counterpartyId ?? null,
     status: p.status ?? 'SUCCESS',
-    created_at: new Date(),
+    created_at: createdAt,
   };
   if (before) entry.running = storedTotals(runningAfter(before, entry));
   return entry;
