@@ -1,4 +1,4 @@
-// Unit tests live beside the code (src/**/*.spec.ts); e2e tests drive the HTTP API against real servers (test/e2e).
+// Unit tests live beside the code (src/**/*.spec.ts) or, with their test doubles, in test/unit; e2e tests drive the HTTP API against real servers (test/e2e).
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }]; // tsconfig sets isolatedModules: files are transpiled one by one, no type check
 
 module.exports = {
@@ -27,7 +27,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: '.',
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },
     {

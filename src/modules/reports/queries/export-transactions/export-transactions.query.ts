@@ -1,11 +1,12 @@
 import { Query } from '@nestjs/cqrs';
+import type { ReportRow } from '../../domain/report-row';
 import type { ReportSubject } from '../../services/report-subject';
 import type { ExportTransactionsRequestDto } from './export-transactions.request.dto';
 
-/** A CSV file to stream: its name and its text in chunks of whole lines (header first), produced as they are read. */
+/** A CSV file to stream: its name and its rows, newest first, produced as they are read. */
 export interface CsvExport {
   filename: string;
-  chunks: AsyncIterable<string>;
+  rows: AsyncIterable<ReportRow>;
 }
 
 /** Every entry of a wallet that matches the filters, newest first, as CSV. */

@@ -1,0 +1,63 @@
+import { stringify, Stringifier } from 'csv-stringify';
+import { Transform, TransformCallback } from 'node:stream';
+import { REPORT_COLUMNS } from '../domain/report-row';
+
+/**
+ * Text cells that a spreadsheet would evaluate (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return) are prefixed with `'`, so that it shows them as text (formula injection). Numbers are
+ * written as they are (amounts and balances are never negative).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * The export's CSV (RFC 4180): a header of `REPORT_COLUMNS`, then one record per row object (a key it
+ * lacks is an empty cell), CRLF after every record, cells holding `"`, `,`, CR or LF quoted with their
+ * quotes doubled, `true` written as `true`. An object-mode writable side, a text readable side.
+ */
+export function reportCsv(): Stringifier {
+  return stringify({
+    header: true,
+    columns: [...REPORT_COLUMNS],
+    delimiter: ',',
+    quote: '"',
+    escape: '"',
+    record_delimiter: '\r\n',
+    quote_record_delimiter: true, // also quote a cell holding a lone CR or LF
+    cast: {
+      string: (value) => (FORMULA_START.test(value) ? `'${value}` : value),
+      boolean: (value) => String(value),
+    },
+  });
+}
+
+/**
+ * Gathers the CSV text into chunks of at least `size` bytes (the last one shorter), so that the
+ * response is written in few large writes rather than one per record.
+ */
+export class Coalesce extends Transform {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(private readonly size: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
+    const part = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.parts.push(part);
+    this.bytes += part.length;
+    if (this.bytes >= this.size) this.release();
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.bytes > 0) this.release();
+    done();
+  }
+
+  private release(): void {
+    this.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.bytes));
+    this.parts = [];
+    this.bytes = 0;
+  }
+}
