@@ -16,7 +16,8 @@ function reference(rows: Array<Record<string, unknown>>): string {
 }
 
 async function csvOf(rows: Array<Record<string, unknown>>, chunk = 64 * 1024): Promise<{ text: string; chunks: number }> {
-  const out = pipeline(Readable.from(rows), reportCsv(), new Coalesce(chunk), () => undefined);
+  const cells = rows.map((row) => REPORT_COLUMNS.map((column) => row[column]));
+  const out = pipeline(Readable.from(cells), reportCsv(), new Coalesce(chunk), () => undefined);
   const parts: Buffer[] = [];
   for await (const part of out) parts.push(part as Buffer);
   return { text: Buffer.concat(parts).toString('utf8'), chunks: parts.length };

@@ -10,8 +10,9 @@ import { REPORT_COLUMNS } from '../domain/report-row';
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
- * The export's CSV (RFC 4180): a header of `REPORT_COLUMNS`, then one record per row object (a key it
- * lacks is an empty cell), CRLF after every record, cells holding `"`, `,`, CR or LF quoted with their
+ * The export's CSV (RFC 4180): a header of `REPORT_COLUMNS`, then one record per array of cells in
+ * that order (null and undefined are empty cells; arrays rather than objects spare the library a
+ * lookup by key per cell), CRLF after every record, cells holding `"`, `,`, CR or LF quoted with their
  * quotes doubled, `true` written as `true`. An object-mode writable side, a text readable side.
  */
 export function reportCsv(): Stringifier {

@@ -1,13 +1,13 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { periodFileLabel } from '../../domain/report-period';
-import { ReportRow, toReportRow } from '../../domain/report-row';
+import { REPORT_COLUMNS, toReportRow } from '../../domain/report-row';
 import { LedgerReader } from '../../persistence/ledger-reader';
 import { ReportWindow } from '../../services/report-window';
 import { CsvExport, ExportTransactionsQuery } from './export-transactions.query';
 
 /**
  * Validates and locates everything before the first byte is sent (so a bad request is still a JSON
- * 400), then hands out the rows of the range as they are read (`LedgerReader.stream`: batches or
+ * 400), then hands out the rows of the range as they are read, as cells in `REPORT_COLUMNS` order (`LedgerReader.stream`: batches or
  * blocks of entries, never the whole period); the HTTP layer writes them as CSV (`sendCsv`).
  */
 @QueryHandler(ExportTransactionsQuery)
@@ -23,8 +23,11 @@ export class ExportTransactionsHandler implements IQueryHandler<ExportTransactio
     const label = periodFileLabel(scope.selection.period, this.window.timeZone, new Date());
     const timeZone = this.window.timeZone;
     const reader = this.reader;
-    async function* rows(): AsyncGenerator<ReportRow> {
-      for await (const entry of reader.stream(range, scope.selection)) yield toReportRow(entry, timeZone);
+    async function* rows(): AsyncGenerator<unknown[]> {
+      for await (const entry of reader.stream(range, scope.selection)) {
+        const row = toReportRow(entry, timeZone) as unknown as Record<string, unknown>;
+        yield REPORT_COLUMNS.map((column) => row[column]);
+      }
     }
     return { filename: `transactions-${label.from}-${label.to}.csv`, rows: rows() };
   }

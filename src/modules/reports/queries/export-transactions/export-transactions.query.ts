@@ -1,12 +1,11 @@
 import { Query } from '@nestjs/cqrs';
-import type { ReportRow } from '../../domain/report-row';
 import type { ReportSubject } from '../../services/report-subject';
 import type { ExportTransactionsRequestDto } from './export-transactions.request.dto';
 
-/** A CSV file to stream: its name and its rows, newest first, produced as they are read. */
+/** A CSV file to stream: its name and its records (the cells of `REPORT_COLUMNS`), newest first, produced as they are read. */
 export interface CsvExport {
   filename: string;
-  rows: AsyncIterable<ReportRow>;
+  rows: AsyncIterable<unknown[]>;
 }
 
 /** Every entry of a wallet that matches the filters, newest first, as CSV. */
