@@ -314,7 +314,7 @@ async function main(): Promise<void> {
       appended++;
     };
     // The reader remembers the last head it saw, so both cases read the same way on FerretDB.
-    const onTop = ferret ? '1 round: `_id` of the two slots after the last head seen (the first one taken); the rest in memory' : newest;
+    const onTop = ferret ? '1 round: `_id` of the two slots after the last head seen (the first one taken; 2 rounds the first time); the rest in memory' : newest;
     const elsewhere = onTop;
     results.push(await scenario('first page, a top-up through this API before each request', onTop, () => page('/transactions?limit=100'), MIN_REQUESTS, topUpBy(app.get(LedgerService))));
     const otherProcess = new LedgerService(app.get(LedgerRepository), config);

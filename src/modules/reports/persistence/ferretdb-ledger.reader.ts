@@ -42,12 +42,12 @@ export interface HeadHints {
  * - per wallet, the **settled run of its open top block** (from the block's first slot to the first
  *   `PENDING` entry or gap) and the **last head seen**: the next newest page reads by `_id` only the
  *   slots past the run, up to the head and beyond it while they are taken — for a wallet that did not
- *   change, two `_id` lookups side by side.
+ *   change, one `_id` lookup (two side by side when it moved at its last page, as a busy wallet does).
  * Exports and sums read around the caches, so a long read does not push out what pages use.
  */
 export class FerretDbLedgerReader extends LedgerReader {
   private readonly sealed = new LRUCache<string, readonly LedgerEntry[]>({ max: SEALED_BLOCKS_KEPT });
-  private readonly open = new LRUCache<string, readonly LedgerEntry[]>({ max: OPEN_BLOCKS_KEPT });
+  private readonly open = new LRUCache<string, OpenBlock>({ max: OPEN_BLOCKS_KEPT });
   private readonly heads = new LRUCache<string, WalletHead>({ max: HEADS_KEPT });
 
   constructor(
@@ -103,41 +103,41 @@ export class FerretDbLedgerReader extends LedgerReader {
     for (let page = pageOf(head); page >= pageOf(lowest); page--) void read(page); // when the head moved past the one known
     const entries = slice((await Promise.all(blocks.values())).flat(), head, lowest);
     this.remember(walletId, headAt(entries[0]));
-    this.keepOpenBlock(walletId, pageOf(head), await read(pageOf(head)));
+    this.keepOpenBlock(walletId, pageOf(head), await read(pageOf(head)), head > known);
     return entries;
   }
 
   /**
    * The newest page from the kept open block of the wallet, when the known head is at most
    * `NEW_SLOT_READS` slots past its settled run, in the same block. In parallel: those slots by `_id`,
-   * the blocks below (usually sealed), and the slots after the known head by `_id`, two at a time
-   * while they are taken (another process, or this one, wrote them). Null when that does not apply or
-   * the chain left the block or went further than `NEW_SLOT_READS`: the caller reads blocks.
+   * the blocks below (usually sealed), and the slots after the known head by `_id` while they are taken
+   * (another process, or this one, wrote them): one at first when the wallet did not move at its last
+   * newest page (the usual answer is that the slot is free), else two at a time. Null when that does not
+   * apply or the chain left the block or went further than `NEW_SLOT_READS`: the caller reads blocks.
    */
   private async newestOnOpenBlock(walletId: string, count: number, known: number): Promise<LedgerEntry[] | null> {
-    const run = this.open.get(walletId);
+    const kept = this.open.get(walletId);
+    const run = kept?.run;
     const last = run?.[run.length - 1]?.seq;
-    if (!run || last === undefined || last > known || known - last > NEW_SLOT_READS || pageOf(last) !== pageOf(known)) return null;
+    if (!kept || !run || last === undefined || last > known || known - last > NEW_SLOT_READS || pageOf(last) !== pageOf(known)) return null;
     const unsettled = Promise.all(Array.from({ length: known - last }, (_, i) => this.entryAt(walletId, last + 1 + i)));
     const below: Array<Promise<readonly LedgerEntry[]>> = [];
     for (let page = pageOf(known) - 1; page >= pageOf(Math.max(1, known - count + 1)); page--) below.push(this.pageBlock(walletId, page));
     for (const read of [unsettled, ...below]) read.catch(() => undefined); // awaited below, unless we give up first
     const added: LedgerEntry[] = [];
-    for (let seq = known + 1; ; seq += 2) {
-      const pair = await Promise.all([this.entryAt(walletId, seq), this.entryAt(walletId, seq + 1)]);
-      const taken = pair[0] ? (pair[1] ? pair : [pair[0]]) : [];
-      for (const entry of taken as LedgerEntry[]) {
+    walk: for (let seq = known + 1, width = kept.moved ? 2 : 1; ; seq += width, width = 2) {
+      for (const entry of await Promise.all(Array.from({ length: width }, (_, i) => this.entryAt(walletId, seq + i)))) {
+        if (!entry) break walk;
         if (pageOf(entry.seq) !== pageOf(last) || entry.seq - last > NEW_SLOT_READS) return null;
         added.push(entry);
       }
-      if (taken.length < 2) break;
     }
     const slots = await unsettled;
     if (slots.some((e) => !e)) return null; // the chain is not what it was: read the blocks
     const top = [...run, ...(slots as LedgerEntry[]), ...added];
     const head = top[top.length - 1];
     this.remember(walletId, headAt(head));
-    this.keepOpenBlock(walletId, pageOf(head.seq), top);
+    this.keepOpenBlock(walletId, pageOf(head.seq), top, added.length > 0);
     return slice([...top, ...(await Promise.all(below)).flat()], head.seq, Math.max(1, head.seq - count + 1));
   }
 
@@ -183,14 +183,14 @@ export class FerretDbLedgerReader extends LedgerReader {
   }
 
   /** Keeps the settled run of a wallet's top block (from its first slot to the first gap or `PENDING` entry). */
-  private keepOpenBlock(walletId: string, page: number, block: readonly LedgerEntry[]): void {
+  private keepOpenBlock(walletId: string, page: number, block: readonly LedgerEntry[], moved: boolean): void {
     const run: LedgerEntry[] = [];
     for (const e of [...block].sort((a, b) => a.seq - b.seq)) {
       if (e.seq !== page * PAGE_KEY_SIZE + run.length + 1 || e.status === 'PENDING') break;
       run.push(Object.freeze(e));
     }
     if (run.length === 0) this.open.delete(walletId);
-    else this.open.set(walletId, Object.freeze(run));
+    else this.open.set(walletId, { run: Object.freeze(run), moved });
   }
 
   /**
@@ -235,6 +235,12 @@ export class FerretDbLedgerReader extends LedgerReader {
   private readBlock(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
     return this.entries.find({ page_key: pageKey(walletId, page) }, projection ? { projection } : {}).toArray();
   }
+}
+
+/** A wallet's open top block as a newest page last read it: its settled run, and whether the chain had moved since the page before. */
+interface OpenBlock {
+  run: readonly LedgerEntry[];
+  moved: boolean;
 }
 
 /** The entries of `found` with seqs from `highest` down to `lowest`, newest first. */
