@@ -5,13 +5,13 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { CsvExport } from '../queries/export-transactions/export-transactions.query';
 import { Coalesce, reportCsv } from './report-csv';
 
-/** Bytes of CSV gathered before they are handed to the response. */
-export const CSV_CHUNK_BYTES = 64 * 1024;
+/** Characters of CSV gathered before they are handed to the response. */
+export const CSV_CHUNK_CHARS = 64 * 1024;
 
 const logger = new Logger('CsvExport');
 
 /**
- * Streams a CSV export to the client: rows → `csv-stringify` → chunks of about `CSV_CHUNK_BYTES` →
+ * Streams a CSV export to the client: rows → `csv-stringify` → chunks of about `CSV_CHUNK_CHARS` →
  * the response, through `stream.pipeline`, which reads the next rows only as fast as the client takes
  * the bytes (back-pressure) and, when the client goes away, stops and closes the database read.
  *
@@ -20,8 +20,8 @@ const logger = new Logger('CsvExport');
  * A failure after that aborts the connection, so a truncated file is never taken for a complete one.
  */
 export async function sendCsv(res: Response, file: CsvExport): Promise<void> {
-  const csv = pipeline(Readable.from(file.rows), reportCsv(), new Coalesce(CSV_CHUNK_BYTES), () => undefined); // a failure surfaces in `chunks`
-  const chunks = csv[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const csv = pipeline(Readable.from(file.rows), reportCsv(), new Coalesce(CSV_CHUNK_CHARS), () => undefined); // a failure surfaces in `chunks`
+  const chunks = csv[Symbol.asyncIterator]() as AsyncIterator<Buffer>; // `Coalesce`'s text, as bytes
   const first = await chunks.next();
   const second = first.done ? first : await chunks.next();
   if (res.destroyed) {

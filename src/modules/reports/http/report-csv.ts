@@ -13,10 +13,12 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * The export's CSV (RFC 4180): a header of `REPORT_COLUMNS`, then one record per array of cells in
  * that order (null and undefined are empty cells; arrays rather than objects spare the library a
  * lookup by key per cell), CRLF after every record, cells holding `"`, `,`, CR or LF quoted with their
- * quotes doubled, `true` written as `true`. An object-mode writable side, a text readable side.
+ * quotes doubled, `true` written as `true`. Both sides in object mode: records in, one string per
+ * record out (no conversion to a Buffer per record; `Coalesce` gathers them).
  */
 export function reportCsv(): Stringifier {
   return stringify({
+    readableObjectMode: true,
     header: true,
     columns: [...REPORT_COLUMNS],
     delimiter: ',',
@@ -32,33 +34,29 @@ export function reportCsv(): Stringifier {
 }
 
 /**
- * Gathers the CSV text into chunks of at least `size` bytes (the last one shorter), so that the
- * response is written in few large writes rather than one per record.
+ * Gathers the CSV text (one string per record) into chunks of at least `size` characters (the last one
+ * shorter), so that the response is written in few large writes rather than one per record.
  */
 export class Coalesce extends Transform {
-  private parts: Buffer[] = [];
-  private bytes = 0;
+  private text = '';
 
   constructor(private readonly size: number) {
-    super();
+    super({ writableObjectMode: true });
   }
 
-  override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
-    const part = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.parts.push(part);
-    this.bytes += part.length;
-    if (this.bytes >= this.size) this.release();
+  override _transform(record: string, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.text += record;
+    if (this.text.length >= this.size) this.release();
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.bytes > 0) this.release();
+    if (this.text) this.release();
     done();
   }
 
   private release(): void {
-    this.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.bytes));
-    this.parts = [];
-    this.bytes = 0;
+    this.push(this.text);
+    this.text = '';
   }
 }
