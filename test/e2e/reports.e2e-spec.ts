@@ -1,11 +1,11 @@
 import { getQueueToken } from '@nestjs/bull';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
-import type { Document } from 'mongodb';
+import { CommandStartedEvent, MongoClient } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { buildChain, ChainItem } from '../../src/modules/reports/persistence/in-memory-ledger.reader';
-import { LedgerReader, Selection, TotalsBucket } from '../../src/modules/reports/persistence/ledger-reader';
-import { MongoLedgerReader, NEW_SLOT_READS } from '../../src/modules/reports/persistence/mongo-ledger.reader';
+import { FerretDbLedgerReader, NEW_SLOT_READS } from '../../src/modules/reports/persistence/ferretdb-ledger.reader';
+import { Selection } from '../../src/modules/reports/persistence/ledger-reader';
+import { LEDGER_ENTRIES } from '../../src/modules/reports/persistence/ledger-reader.provider';
 import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { entryId, EntryType, LedgerEntry, pageKeyOf } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/reconciliation';
@@ -18,6 +18,7 @@ import { describeInProcess, itWithDatabase } from '../support/modes';
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, migrateDatabase, testDatabaseName, TestApp } from '../support/test-app';
 import { adminAuth, newUser, TestUser } from '../support/users';
+import { buildChain, ChainItem } from '../unit/support/in-memory-ledger.reader';
 
 type Row = Record<string, unknown>;
 
@@ -422,102 +423,6 @@ describe('reports: transaction listing, summary and export', () => {
     });
   });
 
-  describe('entries without page_key', () => {
-    itWithDatabase('pages the same over entries written before page_key was backfilled', async () => {
-      const u = await newUser(t);
-      const start = at('2024-01-01 00:00:00').getTime();
-      const items = Array.from({ length: 250 }, (_, i) => ({ kind: 'TOP_UP' as const, amount: i + 1, at: new Date(start + i * 1000) }));
-      await seed(u.userId, items);
-      const entries = t.db.collection<LedgerEntry>('ledger_entries');
-      await entries.updateMany({ wallet_id: u.userId, seq: { $gte: 120, $lte: 180 } }, { $unset: { page_key: '' } });
-      try {
-        const { rows } = await allPages(u, { limit: 30 });
-        expect(rows.map((r) => r.amount)).toEqual(items.map((i) => i.amount).reverse());
-      } finally {
-        for (let seq = 120; seq <= 180; seq++) await entries.updateOne({ _id: entryId(u.userId, seq) }, { $set: { page_key: pageKeyOf(u.userId, seq) } });
-      }
-    });
-  });
-
-  describe('the two query shapes of the reader', () => {
-    /** The reader with one backend's query shapes, whatever serves the connection. */
-    const shapeReader = (ferretdb: boolean, ledger: LedgerService) =>
-      new (class extends MongoLedgerReader {
-        protected override onFerretDb(): Promise<boolean> {
-          return Promise.resolve(ferretdb);
-        }
-      })(t.app.get<Connection>(getConnectionToken()), ledger);
-    /** A ledger as a process that has not seen the wallet yet: it starts from the stored head hint. */
-    const freshLedger = () => new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig));
-
-    itWithDatabase('return the same entries: newest, pages, filters, periods, export and totals', async () => {
-      const u = await newUser(t);
-      const w = u.userId;
-      const start = at('2024-01-01 00:00:00').getTime();
-      const items: ChainItem[] = Array.from({ length: 731 }, (_, i) => ({
-        type: i === 0 || i % 3 === 0 ? 'TOP_UP' : 'PAYMENT',
-        amount: i === 0 ? 10_000_000 : 1000 + i,
-        at: new Date(start + i * 3600_000),
-        remarks: `#${i + 1}`,
-      }));
-      const chain = buildChain(w, items);
-      const entries = t.db.collection<LedgerEntry>('ledger_entries');
-      await entries.insertMany(chain);
-      // A stale head hint: the chain went on 481 entries since.
-      await t.db.collection('wallets').insertOne({ _id: w, seq: 250, balance: chain[249].balance_after, updated_at: new Date() } as never);
-      const seqs = (list: LedgerEntry[]) => list.map((e) => e.seq);
-      const expectSame = async <T>(label: string, read: (reader: LedgerReader) => Promise<T>) => {
-        const [a, b] = [await read(shapeReader(false, freshLedger())), await read(shapeReader(true, freshLedger()))];
-        expect({ label, result: b }).toEqual({ label, result: a });
-        return a;
-      };
-      const compareAll = async (stage: string, selectionCount: number) => {
-        const warm = shapeReader(true, freshLedger()); // keeps blocks and its head from one call to the next
-        for (const count of [1, 30, 100, 101, 731, 1000]) {
-          const newest = await expectSame(`${stage}: newest ${count}`, (r) => r.newest(w, count));
-          expect(seqs(newest)).toEqual(Array.from({ length: Math.min(count, 731) }, (_, i) => 731 - i));
-          for (let i = 0; i < 2; i++) expect({ stage, count, warm: await warm.newest(w, count) }).toEqual({ stage, count, warm: newest });
-        }
-        const open = { from: null, toExclusive: null };
-        const selections: Selection[] = [
-          { filter: {}, period: open },
-          { filter: { entryTypes: ['PAYMENT'] }, period: open },
-          { filter: { entryTypes: ['TRANSFER_OUT', 'TRANSFER_IN', 'TRANSFER_REFUND'] }, period: open },
-          { filter: { transactionType: 'CREDIT' }, period: { from: new Date(start + 100 * 3600_000), toExclusive: new Date(start + 500 * 3600_000) } },
-          { filter: { status: 'SUCCESS', entryTypes: ['TOP_UP'] }, period: { from: null, toExclusive: new Date(start + 300 * 3600_000 + 1) } },
-        ];
-        const ranges: Array<[number, number]> = [[1, 731], [151, 250], [399, 401], [302, 698], [5, 4]];
-        for (const [i, selection] of selections.slice(0, selectionCount).entries()) {
-          for (const [lowest, highest] of ranges) {
-            const seqRange = { walletId: w, lowest, highest };
-            for (const limit of [1, 37, 1000]) await expectSame(`${stage}: page ${i} ${lowest}-${highest} limit ${limit}`, (r) => r.newestFirst(seqRange, selection, limit));
-            await expectSame(`${stage}: stream ${i} ${lowest}-${highest}`, async (r) => {
-              const all: LedgerEntry[] = [];
-              for await (const e of r.stream(seqRange, selection)) all.push(e);
-              return all;
-            });
-          }
-        }
-        const byType = (buckets: TotalsBucket[]) => [...buckets].sort((a, b) => a.entryType.localeCompare(b.entryType));
-        for (const [lowest, highest] of ranges) {
-          const totals = await expectSame(`${stage}: totals ${lowest}-${highest}`, async (r) => byType(await r.totals({ walletId: w, lowest, highest })));
-          expect(totals.reduce((n, b) => n + b.count, 0)).toBe(Math.max(0, highest - lowest + 1));
-        }
-      };
-
-      await compareAll('every entry with page_key', 5);
-      expect(await shapeReader(true, freshLedger()).newest('no-such-wallet', 100)).toEqual([]);
-      // Entries written before page_key existed, at the ends of blocks and inside them.
-      const withoutPageKey = [5, 150, 151, 152, 399, 400, 401, 700];
-      await entries.updateMany({ wallet_id: w, seq: { $in: withoutPageKey } }, { $unset: { page_key: '' } });
-      try {
-        await compareAll('some entries without page_key', 2);
-      } finally {
-        for (const seq of withoutPageKey) await entries.updateOne({ _id: entryId(w, seq) }, { $set: { page_key: pageKeyOf(w, seq) } });
-      }
-    });
-  });
-
   describe('sealed blocks', () => {
     itWithDatabase('are read once for pages; the open top block only for what is new or not settled', async () => {
       const u = await newUser(t);
@@ -531,17 +436,16 @@ describe('reports: transaction listing, summary and export', () => {
       await t.db.collection<LedgerEntry>('ledger_entries').insertMany(chain);
       await t.db.collection('wallets').insertOne({ _id: w, seq: 250, balance: chain[249].balance_after, updated_at: new Date() } as never);
 
+      // The reader the module would build on FerretDB, on a client of its own whose `find`s by
+      // `page_key` are counted (command monitoring): the block reads of this wallet.
       const reads: number[] = [];
-      let ledger!: LedgerService;
-      const reader = new (class extends MongoLedgerReader {
-        protected override onFerretDb(): Promise<boolean> {
-          return Promise.resolve(true);
-        }
-        protected override readBlock(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
-          if (walletId === w) reads.push(page);
-          return super.readBlock(walletId, page, projection);
-        }
-      })(t.app.get<Connection>(getConnectionToken()), (ledger = new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig))));
+      const client = await MongoClient.connect(process.env.MONGODB_URI!, { monitorCommands: true });
+      client.on('commandStarted', (event: CommandStartedEvent) => {
+        const key = event.commandName === 'find' ? (event.command.filter?.page_key as string | undefined) : undefined;
+        if (key?.startsWith(`${w}:`)) reads.push(Number(key.slice(w.length + 1)));
+      });
+      const reader = new FerretDbLedgerReader(client.db(t.db.databaseName).collection<LedgerEntry>(LEDGER_ENTRIES), t.app.get(LedgerRepository));
+      const ledger = new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig));
       const plain: Selection = { filter: {}, period: { from: null, toExclusive: null } };
       const page = async (lowest: number, highest: number) => (await reader.newestFirst({ walletId: w, lowest, highest }, plain, 1000)).map((e) => [e.seq, e.status]);
       const readsOf = async (read: () => Promise<unknown>) => {
@@ -555,8 +459,9 @@ describe('reports: transaction listing, summary and export', () => {
       expect(await readsOf(() => page(1, 100))).toEqual([]);
       expect(await readsOf(() => page(51, 150))).toEqual([1]);
       expect(await readsOf(() => page(51, 150))).toEqual([1]);
-      // The newest page reads the open top block once; then, as long as the slot after the head is
-      // free, it keeps the block's settled run and reads only what is not settled (block 1 here).
+      // The newest page reads the open top block once (from the stored head hint); then it keeps the
+      // block's settled run and the head, and reads only what is not settled (block 1 here) and the
+      // two slots after the head by `_id`.
       const newest = () => reader.newest(w, 100).then((list) => list.map((e) => e.seq));
       const seqsDown = (from: number, n: number) => Array.from({ length: n }, (_, i) => from - i);
       expect(await readsOf(() => reader.newest(w, 100))).toEqual([1, 2]);
@@ -569,12 +474,11 @@ describe('reports: transaction listing, summary and export', () => {
       expect(await readsOf(() => reader.newest(w, 100))).toEqual([]);
       expect(await readsOf(() => page(1, 250))).toEqual([2]);
 
-      // A top-up through the ledger this reader asks for its head: the new slot is read by `_id`.
+      // A top-up (this process's ledger or another's: the reader asks neither): the new slot is read by `_id`.
       const topUp = (by: LedgerService) => by.post({ opId: `TOP_UP:${newId()}`, walletId: w, entryType: 'TOP_UP', direction: 'CREDIT', amount: 5, refId: newId() });
       await topUp(ledger);
       expect(await readsOf(() => reader.newest(w, 100))).toEqual([]);
       expect(await newest()).toEqual(seqsDown(251, 100));
-      // A top-up by another process: the slot after the known head is taken, and read by `_id` too.
       const elsewhere = new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig));
       await topUp(elsewhere);
       expect(await readsOf(() => reader.newest(w, 100))).toEqual([]);
@@ -591,8 +495,8 @@ describe('reports: transaction listing, summary and export', () => {
       expect((await reader.newest(w, 1))[0]).toMatchObject({ seq: head + 1, status: 'PENDING' });
       await t.db.collection<LedgerEntry>('ledger_entries').updateOne({ _id: pending._id }, { $set: { status: 'SUCCESS' } });
       expect((await reader.newest(w, 1))[0]).toMatchObject({ seq: head + 1, status: 'SUCCESS' });
-      // Exports and totals read around the cache.
-      expect(await readsOf(() => reader.totals({ walletId: w, lowest: 1, highest: 250 }))).toEqual([0, 1, 2]);
+      // Exports and sums read around the cache.
+      expect(await readsOf(() => reader.sumEntries({ walletId: w, lowest: 1, highest: 250 }))).toEqual([0, 1, 2]);
       const exported: number[] = [];
       expect(
         await readsOf(async () => {
@@ -600,6 +504,7 @@ describe('reports: transaction listing, summary and export', () => {
         }),
       ).toEqual([0, 1, 2]);
       expect(exported).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
+      await client.close();
     });
   });
 

@@ -4,14 +4,14 @@ import { AppConfig } from '../../config/app-config';
 import { UsersModule } from '../users';
 import { WalletModule } from '../wallet';
 import { ReportCursorCodec } from './domain/report-cursor';
-import { LedgerReader } from './persistence/ledger-reader';
-import { MongoLedgerReader } from './persistence/mongo-ledger.reader';
+import { ledgerReaderProvider } from './persistence/ledger-reader.provider';
 import { ExportTransactionsHandler } from './queries/export-transactions/export-transactions.handler';
 import { GetTransactionsSummaryHandler } from './queries/get-transactions-summary/get-transactions-summary.handler';
 import { ListTransactionsHandler } from './queries/list-transactions/list-transactions.handler';
 import { ReportsHttpController } from './reports.http.controller';
 import { PeriodLocator } from './services/period-locator';
 import { ReportSubjects } from './services/report-subject';
+import { ReportWindow } from './services/report-window';
 
 export const REPORT_QUERY_HANDLERS = [ListTransactionsHandler, GetTransactionsSummaryHandler, ExportTransactionsHandler];
 
@@ -20,10 +20,11 @@ export const REPORT_QUERY_HANDLERS = [ListTransactionsHandler, GetTransactionsSu
   imports: [CqrsModule, WalletModule, UsersModule],
   controllers: [ReportsHttpController],
   providers: [
-    { provide: LedgerReader, useClass: MongoLedgerReader },
+    ledgerReaderProvider,
     { provide: ReportCursorCodec, inject: [AppConfig], useFactory: (config: AppConfig) => new ReportCursorCodec(config.jwtSecret) },
     PeriodLocator,
     ReportSubjects,
+    ReportWindow,
     ...REPORT_QUERY_HANDLERS,
   ],
 })

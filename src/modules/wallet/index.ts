@@ -6,6 +6,7 @@ export { PayCommand } from './commands/pay/pay.command';
 export { LedgerService } from './ledger/ledger.service';
 export type { Posting } from './ledger/ledger.service';
 export { LedgerRepository } from './persistence/ledger.repository';
+export type { WalletHead } from './persistence/ledger.repository';
 export { WalletAccess } from './domain/wallet-access';
 // The ledger's vocabulary (entry shape, ids, pages, running totals) and its refusals.
 export * from './domain/ledger-entry';

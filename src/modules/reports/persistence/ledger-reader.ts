@@ -1,5 +1,8 @@
-import type { EntryType, LedgerEntry } from '../../wallet';
+import { LedgerEntry, NO_TOTALS, RunningTotals, totalsOf } from '../../wallet';
+import type { WalletHead } from '../../wallet';
 import type { EntryFilter, Period } from '../domain/report-filter';
+
+export type { WalletHead };
 
 /** Inclusive range of sequence numbers of one wallet. */
 export interface SeqRange {
@@ -25,17 +28,32 @@ export function matches(entry: LedgerEntry, { filter, period }: Selection): bool
   );
 }
 
-export interface TotalsBucket {
-  entryType: EntryType;
-  amount: number;
-  count: number;
+/** The head of an empty wallet. */
+export const EMPTY_HEAD: WalletHead = Object.freeze({ seq: 0, balance: 0, running: NO_TOTALS });
+
+/** The head a stored entry makes: its seq, its balance after and its running totals. */
+export function headAt(entry: Pick<LedgerEntry, 'seq' | 'balance_after' | 'running'>): WalletHead {
+  const running = totalsOf(entry.running);
+  return { seq: entry.seq, balance: entry.balance_after, ...(running ? { running } : {}) };
+}
+
+/** A range of the chain as a summary shows it: the balance carried in, the balance at its end, and what moved. */
+export interface RangeSummary {
+  opening: number;
+  closing: number;
+  totals: RunningTotals;
 }
 
 /**
- * The read side of the ledger that reports use (a port: `MongoLedgerReader` is the adapter, tests
- * use an in-memory one). Entries of one wallet are the contiguous chain `seq = 1..head`.
+ * The read side of the ledger that reports use (a port). Entries of one wallet are the contiguous
+ * chain `seq = 1..head`. Two adapters, one chosen when the module starts (`ledgerReaderProvider`):
+ * `MongoLedgerReader` (range queries on the `wallet_seq` index) and `FerretDbLedgerReader` (`page_key`
+ * block reads). Readers only read: they never write, nor tell the ledger's writers anything.
  */
 export abstract class LedgerReader {
+  /** The wallet's head as it is now (`EMPTY_HEAD` for a wallet without entries). */
+  abstract head(walletId: string): Promise<WalletHead>;
+
   /** The entry `seq` of a wallet, by `_id`. */
   abstract entryAt(walletId: string, seq: number): Promise<LedgerEntry | null>;
 
@@ -51,6 +69,13 @@ export abstract class LedgerReader {
   /** Every matching entry of the range, newest first, read in batches (memory stays flat). */
   abstract stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry>;
 
-  /** Sums and counts of the range per entry type (streamed, summed as it is read). */
-  abstract totals(range: SeqRange): Promise<TotalsBucket[]>;
+  /** The totals of the range summed from its entries, as they are read (`summarize` falls back to it). */
+  abstract sumEntries(range: SeqRange): Promise<RunningTotals>;
+
+  /**
+   * Balances and totals of a range: from the running totals of the entry before it and of its last
+   * entry (`head` is the wallet's head, read by the caller); from its entries when those do not
+   * reconcile (see `summarizeRange`).
+   */
+  abstract summarize(range: SeqRange, head: WalletHead): Promise<RangeSummary>;
 }

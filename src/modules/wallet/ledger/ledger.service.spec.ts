@@ -150,9 +150,6 @@ describe('LedgerService', () => {
     // Another process: the stored hint, no read of the chain.
     expect(await reader.headHint('w')).toMatchObject({ seq: HINT_INTERVAL, balance: HINT_INTERVAL * 100, running: { credit: HINT_INTERVAL * 100, debit: 0 } });
     expect(store.reads).toBe(0);
-    reader.noteHead({ wallet_id: 'w', seq: HINT_INTERVAL + 5, balance_after: 500 });
-    reader.noteHead({ wallet_id: 'w', seq: HINT_INTERVAL + 4, balance_after: 400 });
-    expect(await reader.headHint('w')).toEqual({ seq: HINT_INTERVAL + 5, balance: 500 });
   });
 
   it('finds a head far beyond what it knows with a logarithmic number of reads', async () => {

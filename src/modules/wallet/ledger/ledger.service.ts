@@ -172,16 +172,6 @@ export class LedgerService {
     return this.heads.get(walletId) ?? (await this.repo.readHeadHint(walletId)) ?? { seq: 0, balance: 0, running: NO_TOTALS };
   }
 
-  /**
-   * Remembers an entry a reader of the chain found as the head, when it is further on than this
-   * process knew. It takes a stored entry (never a bare number), so the head remembered is a real
-   * slot with its real balance; if the chain has moved on since, the next append walks forward.
-   */
-  noteHead(entry: Pick<LedgerEntry, 'wallet_id' | 'seq' | 'balance_after' | 'running'>): void {
-    const known = this.heads.get(entry.wallet_id);
-    if (!known || known.seq < entry.seq) this.heads.set(entry.wallet_id, headOf(entry));
-  }
-
   findEntry(entryId: string): Promise<LedgerEntry | null> {
     return this.repo.findEntry(entryId);
   }

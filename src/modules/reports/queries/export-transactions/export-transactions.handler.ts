@@ -1,63 +1,34 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AppConfig } from '../../../../config/app-config';
-import { LedgerService } from '../../../wallet';
-import { csvLine } from '../../domain/csv';
-import { entryFilter, EntryFilter, Period } from '../../domain/report-filter';
-import { parsePeriod, periodFileLabel } from '../../domain/report-period';
+import { periodFileLabel } from '../../domain/report-period';
 import { REPORT_COLUMNS, toReportRow } from '../../domain/report-row';
-import { LedgerReader, SeqRange } from '../../persistence/ledger-reader';
-import { PeriodLocator } from '../../services/period-locator';
-import { ReportSubjects } from '../../services/report-subject';
+import { LedgerReader } from '../../persistence/ledger-reader';
+import { ReportWindow } from '../../services/report-window';
 import { CsvExport, ExportTransactionsQuery } from './export-transactions.query';
-
-/** Characters of CSV gathered before a chunk is handed to the response (whole lines, so a chunk may be a line longer). */
-export const CSV_CHUNK_CHARS = 64 * 1024;
 
 /**
  * Validates and locates everything before the first byte is sent (so a bad request is still a JSON
- * 400), then streams the range (`LedgerReader.stream`: batches or blocks of entries, never the
- * whole period) and yields the CSV in chunks of about `CSV_CHUNK_CHARS` (whole lines, the header
- * first): what it keeps stays flat whatever the size of the export. One step of the async iteration
- * per chunk rather than per line, so the steps' promises and result objects are allocated per chunk
- * (docs/performance.md, Memory).
+ * 400), then hands out the rows of the range as they are read, as cells in `REPORT_COLUMNS` order (`LedgerReader.stream`: batches or
+ * blocks of entries, never the whole period); the HTTP layer writes them as CSV (`sendCsv`).
  */
 @QueryHandler(ExportTransactionsQuery)
 export class ExportTransactionsHandler implements IQueryHandler<ExportTransactionsQuery, CsvExport> {
   constructor(
     private readonly reader: LedgerReader,
-    private readonly ledger: LedgerService,
-    private readonly locator: PeriodLocator,
-    private readonly subjects: ReportSubjects,
-    private readonly config: AppConfig,
+    private readonly window: ReportWindow,
   ) {}
 
   async execute({ subject, request }: ExportTransactionsQuery): Promise<CsvExport> {
-    const timeZone = this.config.timeZone;
-    const period = parsePeriod(request, timeZone);
-    const filter = entryFilter({ type: request.type, transactionType: request.transaction_type, status: request.status });
-    const walletId = await this.subjects.walletOf(subject);
-    const head = await this.ledger.balanceOf(walletId);
-    const { lowest, highest } = await this.locator.locate(walletId, period, head.seq);
-    const label = periodFileLabel(period, timeZone, new Date());
-    return {
-      filename: `transactions-${label.from}-${label.to}.csv`,
-      chunks: this.lines({ walletId, lowest, highest }, filter, period),
-    };
-  }
-
-  private async *lines(range: SeqRange, filter: EntryFilter, period: Period): AsyncGenerator<string> {
-    const timeZone = this.config.timeZone;
-    let chunk = csvLine(REPORT_COLUMNS);
-    if (range.highest >= range.lowest) {
-      for await (const entry of this.reader.stream(range, { filter, period })) {
+    const scope = await this.window.scope(subject, request);
+    const { range } = await this.window.bounds(scope);
+    const label = periodFileLabel(scope.selection.period, this.window.timeZone, new Date());
+    const timeZone = this.window.timeZone;
+    const reader = this.reader;
+    async function* rows(): AsyncGenerator<unknown[]> {
+      for await (const entry of reader.stream(range, scope.selection)) {
         const row = toReportRow(entry, timeZone) as unknown as Record<string, unknown>;
-        chunk += csvLine(REPORT_COLUMNS.map((column) => row[column]));
-        if (chunk.length >= CSV_CHUNK_CHARS) {
-          yield chunk;
-          chunk = '';
-        }
+        yield REPORT_COLUMNS.map((column) => row[column]);
       }
     }
-    if (chunk) yield chunk;
+    return { filename: `transactions-${label.from}-${label.to}.csv`, rows: rows() };
   }
 }

@@ -1,5 +1,5 @@
-import { buildChain, InMemoryLedgerReader } from '../persistence/in-memory-ledger.reader';
-import { PeriodLocator } from './period-locator';
+import { PeriodLocator } from '../../../src/modules/reports/services/period-locator';
+import { buildChain, InMemoryLedgerReader } from '../support/in-memory-ledger.reader';
 
 const T0 = Date.UTC(2024, 0, 1);
 const minute = (m: number) => new Date(T0 + m * 60_000);

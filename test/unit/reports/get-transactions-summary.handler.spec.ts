@@ -1,11 +1,12 @@
-import type { AppConfig } from '../../../../config/app-config';
-import type { LedgerService } from '../../../wallet';
-import type { UsersRepository } from '../../../users';
-import { buildChain, ChainItem, InMemoryLedgerReader } from '../../persistence/in-memory-ledger.reader';
-import { PeriodLocator } from '../../services/period-locator';
-import { ReportSubject, ReportSubjects } from '../../services/report-subject';
-import { GetTransactionsSummaryHandler } from './get-transactions-summary.handler';
-import { GetTransactionsSummaryQuery } from './get-transactions-summary.query';
+import type { AppConfig } from '../../../src/config/app-config';
+import type { UsersRepository } from '../../../src/modules/users/persistence/users.repository';
+import { ReportCursorCodec } from '../../../src/modules/reports/domain/report-cursor';
+import { GetTransactionsSummaryHandler } from '../../../src/modules/reports/queries/get-transactions-summary/get-transactions-summary.handler';
+import { GetTransactionsSummaryQuery } from '../../../src/modules/reports/queries/get-transactions-summary/get-transactions-summary.query';
+import { PeriodLocator } from '../../../src/modules/reports/services/period-locator';
+import { ReportSubject, ReportSubjects } from '../../../src/modules/reports/services/report-subject';
+import { ReportWindow } from '../../../src/modules/reports/services/report-window';
+import { buildChain, ChainItem, InMemoryLedgerReader } from '../support/in-memory-ledger.reader';
 
 const W = 'w';
 const day = (d: number, h = 12) => new Date(Date.UTC(2024, 2, d, h - 7));
@@ -20,14 +21,16 @@ describe('GetTransactionsSummaryHandler', () => {
     { type: 'TRANSFER_OUT', amount: 1000, at: day(3, 10), status: 'PENDING', counterpartyId: 'z' },
   ];
   const chain = buildChain(W, items);
-  const head = { seq: chain.length, balance: chain[chain.length - 1].balance_after };
   const handlerOn = (reader: InMemoryLedgerReader) =>
     new GetTransactionsSummaryHandler(
       reader,
-      { balanceOf: async () => head } as unknown as LedgerService,
-      new PeriodLocator(reader),
-      new ReportSubjects({ findById: async () => ({}) } as unknown as UsersRepository),
-      { timeZone: 'Asia/Jakarta' } as AppConfig,
+      new ReportWindow(
+        reader,
+        new PeriodLocator(reader),
+        new ReportSubjects({ findById: async () => ({}) } as unknown as UsersRepository),
+        new ReportCursorCodec('unit-test-secret-of-thirty-two-chars!!'),
+        { timeZone: 'Asia/Jakarta' } as AppConfig,
+      ),
     );
   const reader = new InMemoryLedgerReader().add(...chain);
   const handler = handlerOn(reader);
@@ -47,7 +50,7 @@ describe('GetTransactionsSummaryHandler', () => {
     expect(reader.totalsReads).toBe(0);
   });
 
-  it('sums the entries when running totals are missing (written before them) or do not reconcile', async () => {
+  it('sums the entries when running totals are missing or do not reconcile (a damaged chain)', async () => {
     const without = new InMemoryLedgerReader().add(...chain.map(({ running: _, ...entry }) => entry));
     const wrong = new InMemoryLedgerReader().add(...chain.map((e) => (e.seq === 4 ? { ...e, running: e.running!.map((n, i) => (i === 0 ? n + 1 : n)) as typeof e.running } : e)));
     for (const other of [without, wrong]) {

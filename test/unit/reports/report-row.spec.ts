@@ -1,5 +1,5 @@
-import { buildChain } from '../persistence/in-memory-ledger.reader';
-import { toReportRow } from './report-row';
+import { toReportRow } from '../../../src/modules/reports/domain/report-row';
+import { buildChain } from '../support/in-memory-ledger.reader';
 
 const at = new Date('2021-04-01T15:21:21Z');
 const TZ = 'Asia/Jakarta';

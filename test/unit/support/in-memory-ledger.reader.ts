@@ -1,10 +1,12 @@
-import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, storedTotals } from '../../wallet';
-import { LedgerReader, matches, SeqRange, Selection, TotalsBucket } from './ledger-reader';
+import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, storedTotals } from '../../../src/modules/wallet/domain/ledger-entry';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, WalletHead } from '../../../src/modules/reports/persistence/ledger-reader';
+import { addTo, summarizeRange, zeroTotals } from '../../../src/modules/reports/persistence/range-summary';
 
 /** The reports' read port over an in-memory ledger (unit tests); it counts the reads it serves. */
 export class InMemoryLedgerReader extends LedgerReader {
   readonly entries = new Map<string, LedgerEntry>();
   lookups = 0;
+  headReads = 0;
   queries: Array<{ range: SeqRange; limit: number | null }> = [];
   newestReads: Array<{ walletId: string; count: number }> = [];
   totalsReads = 0;
@@ -12,6 +14,12 @@ export class InMemoryLedgerReader extends LedgerReader {
   add(...entries: LedgerEntry[]): this {
     for (const e of entries) this.entries.set(e._id, e);
     return this;
+  }
+
+  async head(walletId: string): Promise<WalletHead> {
+    this.headReads++;
+    const top = this.select({ walletId, lowest: 1, highest: Number.MAX_SAFE_INTEGER }, { filter: {}, period: { from: null, toExclusive: null } })[0];
+    return top ? headAt(top) : EMPTY_HEAD;
   }
 
   async entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
@@ -34,16 +42,15 @@ export class InMemoryLedgerReader extends LedgerReader {
     yield* this.select(range, selection);
   }
 
-  async totals(range: SeqRange): Promise<TotalsBucket[]> {
+  async sumEntries(range: SeqRange): Promise<RunningTotals> {
     this.totalsReads++;
-    const buckets = new Map<EntryType, TotalsBucket>();
-    for (const e of this.select(range, { filter: {}, period: { from: null, toExclusive: null } })) {
-      const b = buckets.get(e.entry_type) ?? { entryType: e.entry_type, amount: 0, count: 0 };
-      b.amount += e.amount;
-      b.count++;
-      buckets.set(e.entry_type, b);
-    }
-    return [...buckets.values()];
+    const totals = zeroTotals();
+    for (const e of this.select(range, { filter: {}, period: { from: null, toExclusive: null } })) addTo(totals, e.entry_type, e.amount);
+    return totals;
+  }
+
+  summarize(range: SeqRange, head: WalletHead): Promise<RangeSummary> {
+    return summarizeRange(this, range, head);
   }
 
   private select(range: SeqRange, selection: Selection): LedgerEntry[] {

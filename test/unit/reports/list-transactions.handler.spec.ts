@@ -1,13 +1,13 @@
-import type { AppConfig } from '../../../../config/app-config';
-import type { LedgerService } from '../../../wallet';
-import type { UsersRepository } from '../../../users';
-import { ReportCursorCodec } from '../../domain/report-cursor';
-import { buildChain, ChainItem, InMemoryLedgerReader } from '../../persistence/in-memory-ledger.reader';
-import { PeriodLocator } from '../../services/period-locator';
-import { ReportSubject, ReportSubjects } from '../../services/report-subject';
-import { ListTransactionsHandler, MAX_EXAMINED_PER_PAGE } from './list-transactions.handler';
-import { ListTransactionsQuery } from './list-transactions.query';
-import { ListTransactionsRequestDto } from './list-transactions.request.dto';
+import type { AppConfig } from '../../../src/config/app-config';
+import type { UsersRepository } from '../../../src/modules/users/persistence/users.repository';
+import { ReportCursorCodec } from '../../../src/modules/reports/domain/report-cursor';
+import { ListTransactionsHandler, MAX_EXAMINED_PER_PAGE } from '../../../src/modules/reports/queries/list-transactions/list-transactions.handler';
+import { ListTransactionsQuery } from '../../../src/modules/reports/queries/list-transactions/list-transactions.query';
+import { ListTransactionsRequestDto } from '../../../src/modules/reports/queries/list-transactions/list-transactions.request.dto';
+import { PeriodLocator } from '../../../src/modules/reports/services/period-locator';
+import { ReportSubject, ReportSubjects } from '../../../src/modules/reports/services/report-subject';
+import { ReportWindow } from '../../../src/modules/reports/services/report-window';
+import { buildChain, ChainItem, InMemoryLedgerReader } from '../support/in-memory-ledger.reader';
 
 const W = 'wallet-1';
 const T0 = Date.UTC(2024, 0, 1);
@@ -17,15 +17,16 @@ function setup(items: ChainItem[]) {
   const reader = new InMemoryLedgerReader().add(...chain);
   let last = chain[chain.length - 1];
   const head = () => ({ seq: last?.seq ?? 0, balance: last?.balance_after ?? 0 });
-  const ledger = { balanceOf: async () => head() } as unknown as LedgerService;
   const users = { findById: async (id: string) => (id === W ? { _id: W } : null) } as unknown as UsersRepository;
   const handler = new ListTransactionsHandler(
     reader,
-    ledger,
-    new PeriodLocator(reader),
-    new ReportSubjects(users),
-    new ReportCursorCodec('unit-test-secret-of-thirty-two-chars!!'),
-    { timeZone: 'Asia/Jakarta' } as AppConfig,
+    new ReportWindow(
+      reader,
+      new PeriodLocator(reader),
+      new ReportSubjects(users),
+      new ReportCursorCodec('unit-test-secret-of-thirty-two-chars!!'),
+      { timeZone: 'Asia/Jakarta' } as AppConfig,
+    ),
   );
   const page = (request: Partial<ListTransactionsRequestDto>, subject = ReportSubject.own(W)) =>
     handler.execute(new ListTransactionsQuery(subject, Object.assign(new ListTransactionsRequestDto(), request)));
@@ -50,6 +51,7 @@ describe('ListTransactionsHandler', () => {
     expect(reader.newestReads).toEqual([{ walletId: W, count: 100 }]);
     expect(reader.queries).toEqual([]);
     expect(reader.lookups).toBe(0);
+    expect(reader.headReads).toBe(0);
   });
 
   it('reads a plain page after a cursor with one read of exactly `limit` entries', async () => {
