@@ -378,7 +378,8 @@ async function startBuild(label: 'A' | 'B', name: string, serverEnv: ServerEnv, 
   cleanups.push({ what: `build ${label}'s processes, database and Redis keys`, run: () => cluster.destroy() });
   const api = await cluster.startApi(`api-${label}`);
   const workers = await Promise.all([1, 2].map((i) => cluster.startWorker(`worker-${label}-${i}`)));
-  const verifierPath = join(cluster.app.dir, 'modules', 'wallet', 'ledger', 'ledger-verifier.js');
+  // The verifier's home in this build: the reconciliation module, or inside wallet before it moved there.
+  const verifierPath = [join(cluster.app.dir, 'modules', 'reconciliation', 'ledger-verifier.js'), join(cluster.app.dir, 'modules', 'wallet', 'ledger', 'ledger-verifier.js')].find((p) => existsSync(p))!;
   return { label, name, cluster, api, workers, verifierPath, servers, toppedUp: 0, paid: 0, correctness: [] };
 }
 
