@@ -15,6 +15,8 @@ const CATCH_UP_JOB_ID = 'webhook-catch-up';
 
 export interface DeliverWebhookJobData {
   deliveryId: string;
+  /** `<endpoint id>:<user id>`: the attempts of one user's events to one endpoint go out one at a time, in job order. */
+  orderKey?: string;
   /** A redelivery asked for by an administrator: one attempt, sent whatever the delivery's state. */
   manual?: boolean;
 }
@@ -41,8 +43,8 @@ export class WebhookQueue {
   }
 
   /** Queues the delivery's automatic attempts (a no-op while its job is kept). */
-  deliver(deliveryId: string): Promise<void> {
-    return this.jobs.add(deliveryId, { deliveryId }, {
+  deliver(deliveryId: string, orderKey: string): Promise<void> {
+    return this.jobs.add(deliveryId, { deliveryId, orderKey }, {
       attempts: deliveryAttempts(retrySettings(this.config)),
       backoff: { type: WEBHOOK_BACKOFF },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },

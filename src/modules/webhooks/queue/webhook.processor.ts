@@ -30,7 +30,7 @@ export class WebhookProcessor implements OnApplicationBootstrap {
 
   deliver(job: Job<DeliverWebhookJobData>) {
     const attempt = job.attemptsMade + 1;
-    return this.commands.execute(new DeliverWebhookCommand(job.data.deliveryId, attempt, attempt >= (job.opts.attempts ?? 1), job.data.manual === true));
+    return this.commands.execute(new DeliverWebhookCommand(job.data.deliveryId, attempt, attempt >= (job.opts.attempts ?? 1), job.data.manual === true, job.data.orderKey));
   }
 
   catchUp() {

@@ -6,7 +6,7 @@ import { KeyedMutex } from '../../../../common/util/keyed-mutex';
 import type { AttemptOutcome } from '../../persistence/webhook.schemas';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { WebhookSender } from '../../services/webhook-sender';
-import { DeliverWebhookCommand, WebhookAttemptFailedError } from './deliver-webhook.command';
+import { DeliverWebhookCommand, deliveryOrderKey, WebhookAttemptFailedError } from './deliver-webhook.command';
 
 export const WEBHOOK_DELIVERIES_METRIC = 'dompet_webhook_deliveries_total';
 
@@ -14,7 +14,9 @@ export const WEBHOOK_DELIVERIES_METRIC = 'dompet_webhook_deliveries_total';
  * One attempt of a delivery. Safe to run twice or at once: a delivery that is no longer PENDING is not
  * sent again by an automatic job (only a manual redelivery sends a DELIVERED or FAILED one), a success
  * is never overwritten by a failure, and a receiver recognises a duplicate by its event id. Attempts of
- * one user's events to one endpoint go out one at a time in this process, in the order their jobs started.
+ * one user's events to one endpoint go out one at a time in this process, in the order their jobs started:
+ * the job names its order key, so the turn is taken when the job starts, before any read (a job queued
+ * without one takes its turn once its delivery is read).
  */
 @CommandHandler(DeliverWebhookCommand)
 export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookCommand, AttemptOutcome | 'SKIPPED'> {
@@ -26,7 +28,11 @@ export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookComm
     @InjectMetric(WEBHOOK_DELIVERIES_METRIC) private readonly deliveries: Counter<string>,
   ) {}
 
-  async execute(c: DeliverWebhookCommand): Promise<AttemptOutcome | 'SKIPPED'> {
+  execute(c: DeliverWebhookCommand): Promise<AttemptOutcome | 'SKIPPED'> {
+    return c.orderKey ? this.inOrder.run(c.orderKey, () => this.attempt(c, true)) : this.attempt(c, false);
+  }
+
+  private async attempt(c: DeliverWebhookCommand, inTurn: boolean): Promise<AttemptOutcome | 'SKIPPED'> {
     const delivery = await this.repo.findDelivery(c.deliveryId);
     if (!delivery || (!c.manual && delivery.status !== 'PENDING')) return 'SKIPPED';
     const endpoint = await this.repo.findEndpoint(delivery.endpoint_id);
@@ -55,9 +61,8 @@ export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookComm
       return 'CANCELLED';
     }
 
-    const result = await this.inOrder.run(`${endpoint._id}:${delivery.user_id}`, () =>
-      this.sender.send(endpoint.url, endpoint.secret, { deliveryId: delivery._id, eventId: delivery.event_id, eventType: delivery.event_type, body: delivery.body }),
-    );
+    const send = () => this.sender.send(endpoint.url, endpoint.secret, { deliveryId: delivery._id, eventId: delivery.event_id, eventType: delivery.event_type, body: delivery.body });
+    const result = inTurn ? await send() : await this.inOrder.run(deliveryOrderKey(endpoint._id, delivery.user_id), send);
     const outcome: AttemptOutcome = result.ok ? 'DELIVERED' : c.manual || c.last ? 'FAILED' : 'RETRYING';
     const now = new Date();
     if (result.ok) await this.repo.setDeliveryState(delivery._id, 'DELIVERED', result.statusCode, now);

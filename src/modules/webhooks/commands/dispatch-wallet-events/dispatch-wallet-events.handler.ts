@@ -5,6 +5,7 @@ import { parseZonedDateTime } from '../../../../common/util/time';
 import { AppConfig } from '../../../../config/app-config';
 import type { WalletEvent } from '../../../events';
 import { ReadEventsQuery } from '../../../events';
+import { deliveryOrderKey } from '../deliver-webhook/deliver-webhook.command';
 import { cursorAfter, DispatchCursor, readAfter, seqOfCursor, START_CURSOR } from '../../domain/dispatch-cursor';
 import { WebhooksRepository } from '../../persistence/webhooks.repository';
 import { WebhookQueue } from '../../queue/webhook-queue';
@@ -63,7 +64,7 @@ export class DispatchWalletEventsHandler implements ICommandHandler<DispatchWall
             updated_at: now,
           });
           // Queued again even when the delivery existed: a crash may have come between the two.
-          await this.queue.deliver(deliveryId);
+          await this.queue.deliver(deliveryId, deliveryOrderKey(endpoint._id, event.user_id));
           if (inserted) {
             created++;
             fresh = true;
