@@ -38,6 +38,14 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
     },
     {
+      // One suite per port run against every adapter of it (describe.each), on the real database of the run: test/contract.
+      displayName: 'contract',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/contract/**/*.contract-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
       // Real processes of the compiled service (API and workers) killed, flushed and duplicated: test/fault.
       displayName: 'fault',
       testEnvironment: 'node',

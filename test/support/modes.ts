@@ -64,7 +64,12 @@ function countTests(body: () => void): number {
   let tests = 0;
   const count = Object.assign(() => void tests++, { each: (table: EachTable) => () => void (tests += table.length) });
   g.it = g.test = count;
-  g.describe = (_name: string, inner: () => void) => inner();
+  g.describe = Object.assign((_name: string, inner: () => void) => inner(), {
+    // describe.each(table)(name, fn): the block once per row, with the row's values.
+    each: (table: EachTable) => (_name: string, inner: (...row: unknown[]) => void) => {
+      for (const row of table as unknown[]) inner(...(Array.isArray(row) ? row : [row]));
+    },
+  });
   for (const hook of ['beforeAll', 'afterAll', 'beforeEach', 'afterEach']) g[hook] = () => undefined;
   try {
     body();

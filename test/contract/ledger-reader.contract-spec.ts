@@ -7,7 +7,6 @@ import { addTo, zeroTotals } from '../../src/modules/reports/persistence/range-s
 import { newId } from '../../src/common/util/ids';
 import { entryId, LedgerEntry, RunningTotals, totalsOf } from '../../src/modules/wallet/domain/ledger-entry';
 import { LedgerRepository } from '../../src/modules/wallet/persistence/ledger.repository';
-import { describeWithDatabase } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 import { buildChain, ChainItem } from '../unit/support/in-memory-ledger.reader';
 
@@ -56,7 +55,7 @@ function expectedTotals(chain: LedgerEntry[], range: Omit<SeqRange, 'walletId'>)
   return totals;
 }
 
-describeWithDatabase('LedgerReader contract', () => {
+describe('LedgerReader contract', () => {
   let t: TestApp;
   let entries: Collection<LedgerEntry>;
 
