@@ -1,4 +1,4 @@
-import { MongoBulkWriteError } from 'mongodb';
+import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
 import { dependencyOf } from './dependency-errors';
 
 /** A server error as the MongoDB driver raises it (`MongoServerError`), with FerretDB's fields. */
@@ -40,6 +40,13 @@ describe('dependencyOf', () => {
     // Captured from insertMany({ ordered: true | false }) against FerretDB 1.24 while its PostgreSQL was killed (-9) and restarted.
     const error = new MongoBulkWriteError({ message, code: 1, codeName: 'InternalError', writeErrors: [] } as never, {} as never);
     expect(error.name).toBe('MongoBulkWriteError');
+    expect(dependencyOf(error)).toBe('database');
+  });
+
+  it('recognises a network error insertMany wraps in a MongoBulkWriteError (FerretDB killed under an insert)', () => {
+    // As the driver raises it (bulk/common.js executeCommands): the network error becomes the bulk error's errorResponse.
+    const error = new MongoBulkWriteError(new MongoNetworkError('read ECONNRESET') as never, {} as never);
+    expect(error.message).toBe('read ECONNRESET');
     expect(dependencyOf(error)).toBe('database');
   });
 

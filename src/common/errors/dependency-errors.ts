@@ -35,7 +35,13 @@ function isFerretDbBackendDown(e: { name?: string; code?: unknown; codeName?: st
 /** Recognises driver errors that mean "the database or Redis is unreachable" (as opposed to bad input or bugs). */
 export function dependencyOf(error: unknown): 'database' | 'redis' | null {
   if (!error || typeof error !== 'object') return null;
-  const e = error as { name?: string; message?: string; code?: unknown; codeName?: string };
+  const e = error as { name?: string; message?: string; code?: unknown; codeName?: string; errorResponse?: unknown };
+  // insertMany wraps a driver error (a connection reset, a server selection timeout) in a MongoBulkWriteError
+  // carrying no write errors; the error it wraps is its `errorResponse`.
+  if (e.name === 'MongoBulkWriteError' && e.errorResponse instanceof Error && e.errorResponse !== error) {
+    const wrapped = dependencyOf(e.errorResponse);
+    if (wrapped) return wrapped;
+  }
   const name = e.name ?? '';
   const message = e.message ?? '';
   if (
