@@ -28,6 +28,14 @@ export type Run<T> = { ok: true; value: T } | { ok: false; error: unknown } | { 
  * outlive any handler; each actor (a request, a job attempt, a sweep) gets fresh handler instances,
  * as a new process would.
  */
+/** The usual cast: alice with 1,000 and bob with nothing. */
+export function aliceAndBob(): TransferWorld {
+  const world = new TransferWorld();
+  world.user('alice', 1_000);
+  world.user('bob', 0);
+  return world;
+}
+
 export class TransferWorld {
   readonly faults = new Faults();
   readonly clock = new ManualClock();

@@ -4,16 +4,14 @@ import { RecoverPendingTransfersCommand } from '../../../src/modules/transfers/c
 import { ReceiverUnavailableError, SelfTransferError, TargetUserNotFoundError } from '../../../src/modules/transfers/domain/transfer.errors';
 import { AccountInactiveError, AmountTooLargeError, BalanceNotEnoughError, WalletFrozenError } from '../../../src/modules/wallet/domain/wallet.errors';
 import { checkInvariants } from '../support/invariants';
-import { MAX_BALANCE, SWEEP_MIN_AGE_MS, TransferWorld } from '../support/transfer-world';
+import { MAX_BALANCE, SWEEP_MIN_AGE_MS, TransferWorld, aliceAndBob } from '../support/transfer-world';
 
 /** Accepting a transfer: the debit is the acceptance; an error answer means nothing moved. */
 describe('CreateTransferHandler (in-memory ports)', () => {
   let world: TransferWorld;
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => {
-    world = new TransferWorld();
-    world.user('alice', 1_000);
-    world.user('bob', 0);
+    world = aliceAndBob();
   });
 
   /** Nothing exists of any transfer: no entry but the top-ups, no record, no marker, no job. */

@@ -2,16 +2,14 @@ import { Logger } from '@nestjs/common';
 import { TransferCompletedEvent, TransferFailedEvent } from '../../../src/modules/transfers/domain/transfer.events';
 import { RefundHeldError } from '../../../src/modules/transfers/domain/transfer.errors';
 import { checkInvariants } from '../support/invariants';
-import { ATTEMPTS, MAX_BALANCE, TransferWorld } from '../support/transfer-world';
+import { ATTEMPTS, MAX_BALANCE, TransferWorld, aliceAndBob } from '../support/transfer-world';
 
 /** The execution of an accepted transfer: once-only settlement, whatever runs it, how often, and how they race. */
 describe('ExecuteTransferHandler (in-memory ports)', () => {
   let world: TransferWorld;
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => {
-    world = new TransferWorld();
-    world.user('alice', 1_000);
-    world.user('bob', 0);
+    world = aliceAndBob();
   });
 
   /** An accepted transfer (debited, recorded, marked, enqueued), not executed yet. */
