@@ -1,6 +1,7 @@
 import { BullModule, InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bull';
+import { processJobs } from './queue-processing';
 
 /** The Bull queue of the periodic background work (sweeps, purges), shown in Bull Board. */
 export const PERIODIC_QUEUE = 'periodic';
@@ -46,7 +47,7 @@ export class PeriodicJobs implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.jobs.size === 0) return;
     // Every handler is set before Bull fetches a job (it fails a job whose name has no handler).
     for (const job of this.jobs.values()) {
-      this.queue.process(job.name, 1, () => this.run(job)).catch((err: Error) => this.logger.error(`periodic queue stopped: ${err.message}`));
+      processJobs(this.queue, job.name, 1, () => this.run(job), this.logger);
     }
     void this.schedule();
     const every = Math.min(RESCHEDULE_MAX_MS, ...[...this.jobs.values()].map((j) => j.every));

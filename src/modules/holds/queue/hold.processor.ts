@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../../config/app-config';
+import { processJobs } from '../../../infrastructure/queue-processing';
 import { ExpireHoldCommand } from '../commands/expire-hold/expire-hold.command';
 import { EXPIRE_HOLD_JOB, HOLD_QUEUE, HoldJobData } from './hold-queue';
 
@@ -21,9 +22,7 @@ export class HoldProcessor implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.queue
-      .process(EXPIRE_HOLD_JOB, this.config.transferConcurrency, (job) => this.handle(job))
-      .catch((err: Error) => this.logger.error(`hold queue processing stopped: ${err.message}`));
+    processJobs(this.queue, EXPIRE_HOLD_JOB, this.config.transferConcurrency, (job) => this.handle(job), this.logger);
   }
 
   handle(job: Job<HoldJobData>) {

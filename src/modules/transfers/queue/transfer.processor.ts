@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../../config/app-config';
+import { processJobs } from '../../../infrastructure/queue-processing';
 import { ExecuteTransferCommand } from '../commands/execute-transfer/execute-transfer.command';
 import { EXECUTE_TRANSFER_JOB, TRANSFER_QUEUE, TransferJobData } from './transfer-queue';
 
@@ -22,9 +23,7 @@ export class TransferProcessor implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.queue
-      .process(EXECUTE_TRANSFER_JOB, this.config.transferConcurrency, (job) => this.handle(job))
-      .catch((err: Error) => this.logger.error(`transfer queue processing stopped: ${err.message}`));
+    processJobs(this.queue, EXECUTE_TRANSFER_JOB, this.config.transferConcurrency, (job) => this.handle(job), this.logger);
   }
 
   async handle(job: Job<TransferJobData>) {

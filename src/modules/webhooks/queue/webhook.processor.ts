@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../../config/app-config';
+import { processJobs } from '../../../infrastructure/queue-processing';
 import { CatchUpWebhookDispatchCommand } from '../commands/catch-up-webhook-dispatch/catch-up-webhook-dispatch.command';
 import { DeliverWebhookCommand } from '../commands/deliver-webhook/deliver-webhook.command';
 import { CATCH_UP_JOB, DELIVER_WEBHOOK_JOB, DeliverWebhookJobData, WEBHOOK_QUEUE } from './webhook-queue';
@@ -23,9 +24,8 @@ export class WebhookProcessor implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // Both handlers are set before Bull fetches a job (it fails a job whose name has no handler).
-    const stopped = (err: Error) => this.logger.error(`webhook queue processing stopped: ${err.message}`);
-    this.queue.process(DELIVER_WEBHOOK_JOB, this.config.transferConcurrency, (job) => this.deliver(job)).catch(stopped);
-    this.queue.process(CATCH_UP_JOB, 1, () => this.catchUp()).catch(stopped);
+    processJobs(this.queue, DELIVER_WEBHOOK_JOB, this.config.transferConcurrency, (job) => this.deliver(job), this.logger);
+    processJobs(this.queue, CATCH_UP_JOB, 1, () => this.catchUp(), this.logger);
   }
 
   deliver(job: Job<DeliverWebhookJobData>) {
