@@ -1,5 +1,5 @@
-import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
-import { InsertBatcher } from './insert-batcher';
+import { AnyBulkWriteOperation, MongoBulkWriteError, MongoNetworkError } from 'mongodb';
+import { BulkWriteBatcher, InsertBatcher } from './insert-batcher';
 
 interface Doc {
   _id: string;
@@ -72,5 +72,53 @@ describe('InsertBatcher', () => {
     const again = batcher.insert({ _id: 'p' });
     await col.settle();
     await expect(again).resolves.toBe(true);
+  });
+});
+
+describe('BulkWriteBatcher', () => {
+  /** A collection of `{ _id, status }` that answers `bulkWrite({ ordered: false })` of updateOne/deleteOne like the driver does. */
+  class FakeStatuses {
+    readonly docs = new Map<string, string>();
+    readonly calls: number[] = [];
+    private release: Array<() => void> = [];
+
+    async bulkWrite(ops: AnyBulkWriteOperation<{ _id: string; status?: string }>[]): Promise<void> {
+      this.calls.push(ops.length);
+      await new Promise<void>((resolve) => this.release.push(resolve));
+      const writeErrors: Array<{ index: number; code: number; errmsg: string }> = [];
+      ops.forEach((op, index) => {
+        if ('updateOne' in op) {
+          const id = (op.updateOne.filter as { _id: string })._id;
+          if (id.startsWith('bad')) writeErrors.push({ index, code: 2, errmsg: `cannot update ${id}` });
+          else if (this.docs.has(id)) this.docs.set(id, (op.updateOne.update as { $set: { status: string } }).$set.status);
+        } else if ('deleteOne' in op) {
+          this.docs.delete((op.deleteOne.filter as { _id: string })._id);
+        }
+      });
+      if (writeErrors.length) throw new MongoBulkWriteError({ message: writeErrors[0].errmsg, code: writeErrors[0].code, writeErrors } as never, {} as never);
+    }
+
+    async settle(): Promise<void> {
+      while (this.release.length) {
+        this.release.splice(0).forEach((r) => r());
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  }
+
+  it('groups the writes that arrive while a round trip is busy and answers each with its own outcome', async () => {
+    const col = new FakeStatuses();
+    for (const id of ['a', 'b', 'c']) col.docs.set(id, 'PENDING');
+    const batcher = new BulkWriteBatcher<{ _id: string; status?: string }>(col, { maxBatch: 10, maxInFlight: 1 });
+    const set = (id: string) => batcher.write({ updateOne: { filter: { _id: id }, update: { $set: { status: 'SUCCESS' } } } }).then(() => 'ok', (e: Error) => `error: ${e.message}`);
+    const first = set('a');
+    const rest = [set('b'), set('bad-1'), batcher.write({ deleteOne: { filter: { _id: 'c' } } }).then(() => 'ok')];
+    await col.settle();
+    expect([await first, ...(await Promise.all(rest))]).toEqual(['ok', 'ok', 'error: cannot update bad-1', 'ok']);
+    expect(col.calls).toEqual([1, 3]);
+    expect([...col.docs.entries()]).toEqual([
+      ['a', 'SUCCESS'],
+      ['b', 'SUCCESS'],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { LRUCache } from 'lru-cache';
 import type { Counter } from 'prom-client';
@@ -7,7 +7,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { insertIfAbsent } from '../../common/database/mongo-errors';
 import { lastSlot } from '../../common/util/last-slot';
-import { LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
+import { AnnouncedSlots, LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
 import type { StatusEventType } from './status-event';
 import { StatusEventDocument, statusEventId } from './status-event.schema';
 
@@ -29,12 +29,24 @@ const MAX_ATTEMPTS = 100;
  * a conditional update.
  */
 @Injectable()
-export class StatusEventLog {
+export class StatusEventLog implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(StatusEventLog.name);
+  /** The furthest slot of each user's sequence that any process announced on the doorbell. */
+  private readonly announced = new AnnouncedSlots('events');
+
   constructor(
     @InjectModel(StatusEventDocument.name) private readonly events: Model<StatusEventDocument>,
     private readonly doorbell: LedgerDoorbell,
     @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {}
+
+  onModuleInit(): void {
+    this.announced.listen(this.doorbell, (message) => this.logger.warn(message));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.announced.close();
+  }
 
   /** The last slot this process saw per user (the 50,000 users seen last): only a starting point (a taken slot moves it on). */
   private readonly last = new LRUCache<string, number>({ max: 50_000 });
@@ -46,7 +58,7 @@ export class StatusEventLog {
    * another event (the next try goes for the slot after it, and a second conflict walks the sequence).
    */
   async record(input: StatusEventInput): Promise<{ event: StatusEventDocument; inserted: boolean }> {
-    let n = this.last.get(input.userId);
+    let n = this.knownLast(input.userId);
     let conflicts = 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (n === undefined || conflicts > 1) n = await this.lastN(input.userId, n ?? 0);
@@ -62,7 +74,7 @@ export class StatusEventLog {
       };
       if (await insertIfAbsent(this.events.collection, doc)) {
         this.remember(input.userId, doc.n);
-        this.doorbell.ring(input.userId);
+        this.doorbell.ring(input.userId, { events: { seq: doc.n } });
         this.produced?.inc({ kind: input.type });
         return { event: doc, inserted: true };
       }
@@ -88,6 +100,15 @@ export class StatusEventLog {
       out.push(doc);
     }
     return out;
+  }
+
+  /** The last slot this process knows to be filled: the one it saw last, or a later one another process announced. */
+  private knownLast(userId: string): number | undefined {
+    const seen = this.last.get(userId);
+    const slot = this.announced.beyond(userId, seen ?? 0);
+    if (!slot) return seen;
+    this.remember(userId, slot.seq);
+    return slot.seq;
   }
 
   /** The last slot of the user's sequence (0 when none), from a known lower bound: `_id` reads, galloping. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { BulkWriteBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import {
   PendingTransferDocument,
@@ -10,13 +11,25 @@ import {
   TransferStatus,
 } from './transfer.schemas';
 
+/**
+ * The writes that end a transfer's execution (its status, its marker's removal) are plain `$set`s and
+ * deletes by `_id`, safe to repeat: the concurrent ones of a worker share `bulkWrite` round trips.
+ */
+const SETTLED_WRITES = { maxBatch: 64, maxInFlight: 2 };
+
 @Injectable()
 export class TransfersRepository {
+  private readonly statusWrites: BulkWriteBatcher<TransferDocument>;
+  private readonly markerRemovals: BulkWriteBatcher<PendingTransferDocument>;
+
   constructor(
     @InjectModel(TransferDocument.name) private readonly transfers: Model<TransferDocument>,
     @InjectModel(TransferOutcomeDocument.name) private readonly outcomes: Model<TransferOutcomeDocument>,
     @InjectModel(PendingTransferDocument.name) private readonly pending: Model<PendingTransferDocument>,
-  ) {}
+  ) {
+    this.statusWrites = new BulkWriteBatcher<TransferDocument>(this.transfers.collection as never, SETTLED_WRITES);
+    this.markerRemovals = new BulkWriteBatcher<PendingTransferDocument>(this.pending.collection as never, SETTLED_WRITES);
+  }
 
   findById(id: string): Promise<TransferDocument | null> {
     return this.transfers.findOne({ _id: id }).lean<TransferDocument>().exec();
@@ -50,8 +63,10 @@ export class TransfersRepository {
     return existing;
   }
 
-  async setStatus(id: string, status: TransferStatus, reason: string | null, now: Date): Promise<void> {
-    await this.transfers.updateOne({ _id: id }, { $set: { status, failure_reason: reason, updated_at: now, completed_at: status === 'PENDING' ? null : now } }).exec();
+  setStatus(id: string, status: TransferStatus, reason: string | null, now: Date): Promise<void> {
+    return this.statusWrites.write({
+      updateOne: { filter: { _id: id }, update: { $set: { status, failure_reason: reason, updated_at: now, completed_at: status === 'PENDING' ? null : now } } },
+    });
   }
 
   /**
@@ -86,8 +101,8 @@ export class TransfersRepository {
     }
   }
 
-  async clearPending(id: string): Promise<void> {
-    await this.pending.deleteOne({ _id: id }).exec();
+  clearPending(id: string): Promise<void> {
+    return this.markerRemovals.write({ deleteOne: { filter: { _id: id } } });
   }
 
   /** Unsettled transfers recorded before `cutoff`, oldest first. */

@@ -2,6 +2,7 @@ import { AppConfig } from '../../../config/app-config';
 import { LedgerEntry, NO_TOTALS, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { BalanceNotEnoughError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
+import { doorbellKey, LedgerDoorbell, Ring, ringMessage, ringsOf, SlotHead } from '../../../infrastructure/ledger-doorbell';
 import { HINT_INTERVAL, LedgerService, Posting } from './ledger.service';
 
 /** Lets other pending work run, so concurrent calls interleave between every storage step. */
@@ -68,6 +69,42 @@ class InMemoryLedgerStore {
 }
 
 const config = { maxBalance: 1_000_000_000 } as AppConfig;
+
+/**
+ * The doorbell's channel in memory: every ring of every process reaches every listener as a signed
+ * message, after `delayMs` (so announcements can arrive late, as they do through Redis).
+ */
+class DoorbellBus {
+  readonly key = doorbellKey('the secret of this test deployment, 32+ characters');
+  private readonly listeners: Array<(ring: Ring) => void> = [];
+
+  constructor(private readonly delayMs = 0) {}
+
+  /** A process's doorbell on this bus. */
+  doorbell(): LedgerDoorbell {
+    return {
+      ring: (id: string, wrote: { ledger?: SlotHead } = {}) => this.publish(ringMessage([{ id, ...wrote }], this.key)),
+      listenRings: (_what: string, onRing: (ring: Ring) => void) => {
+        this.listeners.push(onRing);
+        return async () => undefined;
+      },
+    } as unknown as LedgerDoorbell;
+  }
+
+  publish(message: string): void {
+    setTimeout(() => {
+      for (const ring of ringsOf(message, this.key)) for (const l of this.listeners) l(ring);
+    }, this.delayMs * Math.random());
+  }
+}
+
+function processOn(store: InMemoryLedgerStore, bus: DoorbellBus): LedgerService {
+  const ledger = new LedgerService(store.repository(), config, bus.doorbell());
+  ledger.onModuleInit();
+  return ledger;
+}
+
+const settleRings = () => new Promise((r) => setTimeout(r, 5));
 let n = 0;
 const posting = (walletId: string, direction: 'CREDIT' | 'DEBIT', amount: number, opId = `op-${++n}`): Posting => ({
   opId,
@@ -229,5 +266,51 @@ describe('LedgerService', () => {
     expect(chain.length).toBe(store.entries.size);
     expect(new Set(chain.map((e) => e.op_id)).size).toBe(chain.length);
     expect(store.runs.some((n) => n > 1)).toBe(true);
+  });
+
+  it('chains after a head another process announced on the doorbell, without reading the chain', async () => {
+    const store = new InMemoryLedgerStore();
+    const bus = new DoorbellBus();
+    const a = processOn(store, bus);
+    const b = processOn(store, bus);
+    await a.post(posting('w', 'CREDIT', 100));
+    await b.post(posting('w', 'DEBIT', 10));
+    await a.post(posting('w', 'CREDIT', 5));
+    await settleRings();
+    const reads = store.reads;
+    const inserts = store.inserts;
+    expect(await b.post(posting('w', 'DEBIT', 20))).toMatchObject({ seq: 4, balance_before: 95, balance_after: 75 });
+    expect(store.reads).toBe(reads);
+    expect(store.inserts).toBe(inserts + 1);
+    expectChained(store.chain('w'));
+  });
+
+  it('ignores an announcement that is not signed by this deployment', async () => {
+    const store = new InMemoryLedgerStore();
+    const bus = new DoorbellBus();
+    const a = processOn(store, bus);
+    const b = processOn(store, bus);
+    await a.post(posting('w', 'CREDIT', 100));
+    await settleRings();
+    // A head of 1,000,000 at seq 2, published by someone without the key.
+    bus.publish(ringMessage([{ id: 'w', ledger: { seq: 2, balance: 1_000_000, running: [1_000_000, 0, 1, 0, 0, 0, 0, 0, 0] } }], doorbellKey('not the secret of this deployment at all')));
+    await settleRings();
+    await expect(b.post(posting('w', 'DEBIT', 500))).rejects.toBeInstanceOf(BalanceNotEnoughError);
+    expect(await b.post(posting('w', 'DEBIT', 60))).toMatchObject({ seq: 2, balance_before: 100, balance_after: 40 });
+    expectChained(store.chain('w'));
+  });
+
+  it('keeps one chain and applies each operation once when announcements arrive late or out of order', async () => {
+    const store = new InMemoryLedgerStore();
+    const bus = new DoorbellBus(3);
+    const processes = [0, 1, 2].map(() => processOn(store, bus));
+    await processes[0].post(posting('w', 'CREDIT', 1000));
+    const ops = Array.from({ length: 90 }, (_, i) => posting('w', i % 3 === 0 ? 'CREDIT' : 'DEBIT', 40));
+    const results = await Promise.allSettled(ops.flatMap((op, i) => [processes[i % 3].post(op), processes[(i + 1) % 3].post({ ...op, mayExist: true })]));
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(BalanceNotEnoughError);
+    const chain = store.chain('w');
+    expectChained(chain);
+    expect(new Set(chain.map((e) => e.op_id)).size).toBe(chain.length);
+    expect(chain.length).toBe(store.entries.size);
   });
 });

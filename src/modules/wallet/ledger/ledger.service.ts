@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { lastSlot } from '../../../common/util/last-slot';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -9,7 +9,7 @@ import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, Transact
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
-import { LedgerDoorbell } from '../../../infrastructure/ledger-doorbell';
+import { AnnouncedSlots, LedgerDoorbell } from '../../../infrastructure/ledger-doorbell';
 
 export interface Posting {
   /** Unique id of this balance change; posting it again returns the first entry and moves nothing. */
@@ -57,12 +57,14 @@ const UNCERTAIN_WRITE_RESOLVE_MS = 4_000;
  * See docs/ledger.md.
  */
 @Injectable()
-export class LedgerService {
+export class LedgerService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(LedgerService.name);
   /** Postings waiting per wallet in this process, and whether a drain is under way (see `post`). */
   private readonly lanes = new Map<string, Waiting[]>();
   /** Last head seen per wallet in this process: only a starting point, always walked forward (the 50,000 wallets used last). */
   private readonly heads = new LRUCache<string, WalletHead>({ max: 50_000 });
+  /** The furthest slot of each wallet that any process announced on the doorbell (see `knownHead`). */
+  private readonly announced = new AnnouncedSlots('ledger');
 
   constructor(
     private readonly repo: LedgerRepository,
@@ -70,6 +72,14 @@ export class LedgerService {
     @Optional() private readonly doorbell?: LedgerDoorbell,
     @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {}
+
+  onModuleInit(): void {
+    this.announced.listen(this.doorbell, (message) => this.logger.warn(message));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.announced.close();
+  }
 
   /**
    * Applies a posting exactly once (idempotent by `opId`) and returns its entry. A posting of an
@@ -121,7 +131,7 @@ export class LedgerService {
    * that would reach a limit ends the run: its refusal is decided alone, on a walked head.
    */
   private runOf(walletId: string, lane: Waiting[]): { head: WalletHead; postings: Waiting[]; entries: LedgerEntry[] } | null {
-    const head = this.heads.get(walletId);
+    const head = this.knownHead(walletId);
     if (!head?.running || lane.length < 2) return null;
     const entries: LedgerEntry[] = [];
     let at: WalletHead = head;
@@ -237,7 +247,7 @@ export class LedgerService {
   private async tryAppend(p: Posting, trustKnownHead: boolean, mayExist: boolean): Promise<{ entry: LedgerEntry; inserted: boolean } | 'SLOT_TAKEN' | null> {
     // A remembered head saves reading the chain: if the chain has moved on since, slot seq+1 is taken,
     // the insert fails and the next try starts from what is in that slot.
-    const cached = trustKnownHead ? this.heads.get(p.walletId) : undefined;
+    const cached = trustKnownHead ? this.knownHead(p.walletId) : undefined;
     const head = cached ?? (await this.head(p.walletId));
     const after = p.direction === 'DEBIT' ? head.balance - p.amount : head.balance + p.amount;
     if (after < 0 || (p.direction === 'CREDIT' && after > this.config.maxBalance)) {
@@ -277,12 +287,27 @@ export class LedgerService {
    * entry the stored head hint. Neither is awaited; the entry is written and is the truth.
    */
   private afterInsert(entry: LedgerEntry): void {
-    this.doorbell?.ring(entry.wallet_id);
+    this.doorbell?.ring(entry.wallet_id, { ledger: { seq: entry.seq, balance: entry.balance_after, running: entry.running } });
     this.produced?.inc({ kind: entry.entry_type });
     if (entry.seq % HINT_INTERVAL !== 0) return;
     this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at).catch((err: Error) => {
       this.logger.warn(`head hint of ${entry.wallet_id} not advanced to ${entry.seq}: ${err.message}`);
     });
+  }
+
+  /**
+   * The furthest head this process can chain on without walking: the last head it saw, or a later one
+   * another process announced on the doorbell (signed: only this service's processes can announce). Only
+   * a starting point: the chain may have moved on since, which the insert finds out (its slot is taken).
+   */
+  private knownHead(walletId: string): WalletHead | undefined {
+    const cached = this.heads.get(walletId);
+    const slot = this.announced.beyond(walletId, cached?.seq ?? 0);
+    if (slot?.balance === undefined) return cached;
+    const running = totalsOf(slot.running);
+    const head: WalletHead = { seq: slot.seq, balance: slot.balance, ...(running ? { running } : {}) };
+    this.heads.set(walletId, head);
+    return head;
   }
 
   /**
@@ -292,7 +317,7 @@ export class LedgerService {
    * entries behind.
    */
   private async head(walletId: string): Promise<WalletHead> {
-    const known = await this.headHint(walletId);
+    const known = this.knownHead(walletId) ?? (await this.headHint(walletId));
     const last = await lastSlot<WalletHead>({ n: known.seq, value: known }, async (seq) => {
       const entry = await this.repo.findEntry(entryId(walletId, seq));
       return entry ? headOf(entry) : null;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { firstWriteError, InsertBatcher } from '../../../common/database/insert-batcher';
+import { BulkWriteBatcher, firstWriteError, InsertBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { EntryStatus, LedgerEntry, RunningTotals, entryId, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { LedgerEntryDocument, WalletHeadDocument } from './ledger.schemas';
@@ -20,6 +20,8 @@ export interface WalletHead {
  * 4,484–5,291/s (docs/performance.md).
  */
 const ENTRY_BATCH = { maxBatch: 64, maxInFlight: 4 };
+/** Status writes of entries (a transfer's debit settled, a hold decided) share `bulkWrite` round trips the same way. */
+const STATUS_BATCH = { maxBatch: 64, maxInFlight: 2 };
 
 /**
  * Persistence of the ledger. Every read on a hot path is an `_id` lookup or the unique `op_id` index;
@@ -29,12 +31,14 @@ const ENTRY_BATCH = { maxBatch: 64, maxInFlight: 4 };
 @Injectable()
 export class LedgerRepository {
   private readonly inserts: InsertBatcher<LedgerEntry>;
+  private readonly statusWrites: BulkWriteBatcher<LedgerEntry>;
 
   constructor(
     @InjectModel(LedgerEntryDocument.name) private readonly entries: Model<LedgerEntryDocument>,
     @InjectModel(WalletHeadDocument.name) private readonly heads: Model<WalletHeadDocument>,
   ) {
     this.inserts = new InsertBatcher<LedgerEntry>(this.entries.collection as never, ENTRY_BATCH);
+    this.statusWrites = new BulkWriteBatcher<LedgerEntry>(this.entries.collection as never, STATUS_BATCH);
   }
 
   findEntry(id: string): Promise<LedgerEntry | null> {
@@ -88,8 +92,9 @@ export class LedgerRepository {
     }
   }
 
-  async setEntryStatus(entryId: string, status: EntryStatus): Promise<void> {
-    await this.entries.updateOne({ _id: entryId }, { $set: { status } }).exec();
+  /** Sets an entry's status (a plain `$set`, safe to repeat); concurrent ones share round trips. */
+  setEntryStatus(entryId: string, status: EntryStatus): Promise<void> {
+    return this.statusWrites.write({ updateOne: { filter: { _id: entryId }, update: { $set: { status } } } });
   }
 
   /** Entries of one wallet from `fromSeq` upward, by `_id` reads (used by verification and reports). */
