@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { EventMetricsModule } from './infrastructure/event-metrics.module';
 import { LoggingModule } from './infrastructure/logging.module';
+import { LedgerDoorbellModule } from './infrastructure/ledger-doorbell';
 import { RedisModule, THROTTLER_REDIS } from './infrastructure/redis.module';
 import { AuthModule } from './modules/auth';
 import { EventsModule } from './modules/events';
@@ -33,6 +34,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule,
         RedisModule,
+        LedgerDoorbellModule,
         CqrsModule.forRoot(),
         MongooseModule.forRootAsync({
           inject: [AppConfig],

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -99,11 +99,14 @@ export function doorbellKey(secret: string): Buffer {
  * periodic re-read catches up; a writer that missed an announcement finds its slot taken and reads on).
  */
 @Injectable()
-export class LedgerDoorbell {
+export class LedgerDoorbell implements OnApplicationShutdown {
   readonly channel: string;
   readonly key: Buffer;
   private readonly rung = new Map<string, Ring>();
   private scheduled = false;
+  /** The process's one subscription, shared by every listener (each message read and checked once). */
+  private sub?: Redis;
+  private readonly listeners = new Set<(ring: Ring) => void>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -115,8 +118,8 @@ export class LedgerDoorbell {
   }
 
   /**
-   * Listens on its own Redis connection: `onWallet` is called for every wallet id of every message
-   * (`what` names the listener in warnings). Returns how to stop listening.
+   * Listens: `onWallet` is called for every wallet id of every message (`what` names the listener in
+   * warnings). Returns how to stop listening.
    */
   listen(what: string, onWallet: (walletId: string) => void, warn: (message: string) => void): () => Promise<void> {
     return this.listenRings(what, (ring) => onWallet(ring.id), warn);
@@ -124,15 +127,31 @@ export class LedgerDoorbell {
 
   /** As `listen`, with each ring's announced slots (only from messages signed by this service). */
   listenRings(what: string, onRing: (ring: Ring) => void, warn: (message: string) => void): () => Promise<void> {
-    const sub = this.redis.duplicate();
-    sub.on('error', (err) => warn(`${what} doorbell: ${err.message}`));
-    sub.on('message', (_channel: string, message: string) => {
-      for (const ring of ringsOf(message, this.key)) onRing(ring);
-    });
-    sub.subscribe(this.channel).catch((err: Error) => warn(`${what} doorbell subscribe: ${err.message}`));
+    this.listeners.add(onRing);
+    if (!this.sub) {
+      const sub = this.redis.duplicate();
+      this.sub = sub;
+      sub.on('error', (err) => warn(`${what} doorbell: ${err.message}`));
+      sub.on('message', (_channel: string, message: string) => {
+        const rings = ringsOf(message, this.key);
+        for (const listener of this.listeners) for (const ring of rings) listener(ring);
+      });
+      sub.subscribe(this.channel).catch((err: Error) => warn(`${what} doorbell subscribe: ${err.message}`));
+    }
     return async () => {
-      await sub.quit().catch(() => sub.disconnect());
+      this.listeners.delete(onRing);
+      if (this.listeners.size === 0) await this.close();
     };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  private async close(): Promise<void> {
+    const sub = this.sub;
+    this.sub = undefined;
+    await sub?.quit().catch(() => sub.disconnect());
   }
 
   /** Rings for `id`, announcing the ledger entry or status-event slot just written when given. */
@@ -189,3 +208,8 @@ export class AnnouncedSlots {
     return slot !== undefined && slot.seq > known ? slot : undefined;
   }
 }
+
+/** One doorbell per process, for every module that rings or listens. */
+@Global()
+@Module({ providers: [LedgerDoorbell], exports: [LedgerDoorbell] })
+export class LedgerDoorbellModule {}

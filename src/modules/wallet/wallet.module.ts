@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
-import { LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
 import { IdempotencyModule } from '../idempotency';
 import { UsersModule } from '../users';
 import { PayHandler } from './commands/pay/pay.handler';
@@ -24,7 +23,7 @@ import { WalletHttpController } from './wallet.http.controller';
     ]),
   ],
   controllers: [WalletHttpController],
-  providers: [LedgerRepository, LedgerDoorbell, LedgerService, WalletAccess, TopUpHandler, PayHandler, GetWalletBalanceHandler],
-  exports: [LedgerDoorbell, LedgerService, LedgerRepository, WalletAccess],
+  providers: [LedgerRepository, LedgerService, WalletAccess, TopUpHandler, PayHandler, GetWalletBalanceHandler],
+  exports: [LedgerService, LedgerRepository, WalletAccess],
 })
 export class WalletModule {}

@@ -17,6 +17,7 @@ import type {
   TransferUsers,
 } from '../../../src/modules/transfers/ports/transfer.ports';
 import type { UserRecord } from '../../../src/modules/users/persistence/users.repository';
+import type { TransferJobData } from '../../../src/modules/transfers/queue/transfer-queue';
 import { Faults } from './faults';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -43,11 +44,14 @@ export class InMemoryTransferStore implements TransferStore {
     });
   }
 
-  async recordPending(transfer: TransferDocument, markAgain = true): Promise<void> {
-    await this.faults.call('store.recordPending', [transfer], () => {
-      if (!this.transfers.has(transfer._id)) this.transfers.set(transfer._id, clone(transfer));
+  async recordPending(transfer: TransferDocument, markAgain = true): Promise<boolean> {
+    const inserted = await this.faults.call('store.recordPending', [transfer], () => {
+      if (this.transfers.has(transfer._id)) return false;
+      this.transfers.set(transfer._id, clone(transfer));
+      return true;
     });
     if (markAgain) await this.markPending(transfer._id, transfer.created_at);
+    return inserted;
   }
 
   claimOutcome(id: string, outcome: TransferOutcome, reason: string | null): Promise<TransferOutcomeDocument> {
@@ -138,13 +142,15 @@ export type JobState = 'waiting' | 'active' | 'completed' | 'failed';
  * `ensureQueued` replaces a finished or lost job and leaves a live one (waiting or active) alone.
  */
 export class InMemoryQueue implements TransferJobs {
-  readonly jobs = new Map<string, { state: JobState; attemptsMade: number }>();
+  readonly jobs = new Map<string, { state: JobState; attemptsMade: number; data: TransferJobData }>();
 
   constructor(readonly faults: Faults) {}
 
-  enqueue(transferId: string): Promise<void> {
+  /** The job keeps its data as Redis does: JSON (dates become strings). */
+  enqueue(transferId: string, accepted?: TransferDocument): Promise<void> {
     return this.faults.call('queue.enqueue', [transferId], () => {
-      if (!this.jobs.has(transferId)) this.jobs.set(transferId, { state: 'waiting', attemptsMade: 0 });
+      const data = JSON.parse(JSON.stringify(accepted ? { transferId, accepted } : { transferId })) as TransferJobData;
+      if (!this.jobs.has(transferId)) this.jobs.set(transferId, { state: 'waiting', attemptsMade: 0, data });
     });
   }
 
@@ -152,7 +158,7 @@ export class InMemoryQueue implements TransferJobs {
     return this.faults.call('queue.ensureQueued', [transferId], () => {
       const job = this.jobs.get(transferId);
       if (job && (job.state === 'waiting' || job.state === 'active')) return false;
-      this.jobs.set(transferId, { state: 'waiting', attemptsMade: 0 });
+      this.jobs.set(transferId, { state: 'waiting', attemptsMade: 0, data: { transferId } });
       return true;
     });
   }

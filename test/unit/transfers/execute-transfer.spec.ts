@@ -212,4 +212,56 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
     expect(world.store.pending.has('ghost')).toBe(false);
     checkInvariants(world, { settled: true });
   });
+
+  describe('the record the job carries (first attempt)', () => {
+    it('settles from it without reading the stored record', async () => {
+      const id = await accepted();
+      expect(world.queue.jobs.get(id)!.data.accepted).toMatchObject({ _id: id, status: 'PENDING' });
+      const reads = world.faults.count('store.findById');
+      await world.drainJobs();
+      expect(world.faults.count('store.findById')).toBe(reads);
+      expect(world.store.transfers.get(id)).toMatchObject({ status: 'SUCCESS' });
+      expect(world.events.of(id)).toEqual([new TransferCompletedEvent(id, 300)]);
+      checkInvariants(world, { settled: true });
+    });
+
+    it('a first attempt run again after the transfer settled (a stalled job) changes nothing', async () => {
+      const id = await accepted();
+      await world.drainJobs();
+      const completedAt = world.store.transfers.get(id)!.completed_at;
+      const statusWrites = world.faults.count('store.setStatus');
+      world.clock.advance(1000);
+      Object.assign(world.queue.jobs.get(id)!, { state: 'waiting', attemptsMade: 0 });
+      await world.drainJobs();
+      expect(world.store.transfers.get(id)!.completed_at).toEqual(completedAt);
+      expect(world.faults.count('store.setStatus')).toBe(statusWrites);
+      expect(world.events.of(id)).toHaveLength(1);
+      expect(world.settlements(id)).toHaveLength(1);
+      checkInvariants(world, { settled: true });
+    });
+
+    it('a first attempt run again after a refund keeps the recorded failure', async () => {
+      const id = await accepted();
+      world.users.set('bob', { wallet_frozen: true });
+      await world.drainJobs();
+      expect(world.store.transfers.get(id)).toMatchObject({ status: 'FAILED', failure_reason: 'RECEIVER_WALLET_FROZEN' });
+      world.users.set('bob', { wallet_frozen: false });
+      Object.assign(world.queue.jobs.get(id)!, { state: 'waiting', attemptsMade: 0 });
+      await world.drainJobs();
+      expect(world.store.transfers.get(id)).toMatchObject({ status: 'FAILED', failure_reason: 'RECEIVER_WALLET_FROZEN' });
+      expect(world.events.of(id)).toHaveLength(1);
+      expect(world.ledger.balance('alice')).toBe(1000);
+      checkInvariants(world, { settled: true });
+    });
+
+    it('is not carried when the accepting request could not write the record (recovery rebuilds it)', async () => {
+      world.faults.failOn('store.recordPending');
+      const id = await accepted();
+      expect(world.queue.jobs.get(id)!.data).toEqual({ transferId: id });
+      await world.drainJobs();
+      expect(world.store.transfers.get(id)).toMatchObject({ status: 'SUCCESS', debit_entry_id: expect.any(String) });
+      checkInvariants(world, { settled: true });
+    });
+  });
 });
+

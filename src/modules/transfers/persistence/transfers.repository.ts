@@ -45,9 +45,10 @@ export class TransfersRepository {
    * no-ops when they exist. The marker is written again when the sweep may have cleared it while the
    * debit was under way.
    */
-  async recordPending(transfer: TransferDocument, markAgain = true): Promise<void> {
-    await insertIfAbsent(this.transfers.collection, transfer);
+  async recordPending(transfer: TransferDocument, markAgain = true): Promise<boolean> {
+    const inserted = await insertIfAbsent(this.transfers.collection, transfer);
     if (markAgain) await this.markPending(transfer._id, transfer.created_at);
+    return inserted;
   }
 
   findOutcome(id: string): Promise<TransferOutcomeDocument | null> {

@@ -24,7 +24,8 @@ export const TRANSFER_LEDGER = Symbol('TransferLedger');
 export interface TransferStore {
   findById(id: string): Promise<TransferDocument | null>;
   markPending(id: string, now: Date): Promise<void>;
-  recordPending(transfer: TransferDocument, markAgain?: boolean): Promise<void>;
+  /** Inserts the record unless it exists (true when this call inserted it), and marks it pending again unless `markAgain` is false. */
+  recordPending(transfer: TransferDocument, markAgain?: boolean): Promise<boolean>;
   claimOutcome(id: string, outcome: TransferOutcome, reason: string | null): Promise<TransferOutcomeDocument>;
   setStatus(id: string, status: TransferStatus, reason: string | null, now: Date): Promise<void>;
   findDecisions(id: string): Promise<{ outcome: TransferOutcomeDocument | null; hold: TransferOutcomeDocument | null }>;
@@ -44,7 +45,8 @@ export const TRANSFER_USERS = Symbol('TransferUsers');
 
 /** The execution queue (`TransferQueue`): the job id is the transfer id. */
 export interface TransferJobs {
-  enqueue(transferId: string): Promise<void>;
+  /** Adds the transfer's job; `accepted` (the record just inserted) lets its first attempt skip reading it. */
+  enqueue(transferId: string, accepted?: TransferDocument): Promise<void>;
   /** Enqueues unless a live job exists; true when a job was added. */
   ensureQueued(transferId: string): Promise<boolean>;
 }
@@ -58,7 +60,8 @@ export const TRANSFER_EVENTS = Symbol('TransferEvents');
 
 /** The users' status-event log (`StatusEventLog`): an idempotent insert under the event's key. */
 export interface TransferStatusEvents {
-  record(input: StatusEventInput): Promise<unknown>;
+  /** `inserted` is false when the event existed (recorded by an earlier or concurrent run). */
+  record(input: StatusEventInput): Promise<{ inserted: boolean }>;
 }
 export const TRANSFER_STATUS_EVENTS = Symbol('TransferStatusEvents');
 

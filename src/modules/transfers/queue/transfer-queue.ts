@@ -3,12 +3,25 @@ import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { AppConfig } from '../../../config/app-config';
 import { KeyedJobs } from '../../../infrastructure/keyed-jobs';
+import type { TransferDocument } from '../persistence/transfer.schemas';
 
 export const TRANSFER_QUEUE = 'transfers';
 export const EXECUTE_TRANSFER_JOB = 'execute-transfer';
 
 export interface TransferJobData {
   transferId: string;
+  /**
+   * The record as the accepting request wrote it (dates as ISO strings), when that request inserted it:
+   * the job's first attempt settles from it without reading the record (`acceptedRecordOf`).
+   */
+  accepted?: Record<string, unknown>;
+}
+
+/** The record a job carries, as a `TransferDocument` again (null when it carries none). */
+export function acceptedRecordOf(data: TransferJobData): TransferDocument | null {
+  const a = data.accepted as (Omit<TransferDocument, 'created_at' | 'updated_at' | 'completed_at'> & { created_at: string; updated_at: string }) | undefined;
+  if (!a || a._id !== data.transferId || !a.debit_entry_id) return null;
+  return { ...a, created_at: new Date(a.created_at), updated_at: new Date(a.updated_at), completed_at: null };
 }
 
 /** Puts transfers on the Bull queue; the job id is the transfer id, so a transfer has at most one live job. */
@@ -24,8 +37,8 @@ export class TransferQueue {
   }
 
   /** Adds the transfer's job, waiting `ENQUEUE_TIMEOUT_MS` at most (see `KeyedJobs.add`). */
-  enqueue(transferId: string): Promise<void> {
-    return this.jobs.add(transferId, { transferId }, this.options());
+  enqueue(transferId: string, accepted?: TransferDocument): Promise<void> {
+    return this.jobs.add(transferId, accepted ? { transferId, accepted: JSON.parse(JSON.stringify(accepted)) as Record<string, unknown> } : { transferId }, this.options());
   }
 
   /** Enqueues unless a live job exists; a finished or lost job is replaced. Returns true when a job was added. */

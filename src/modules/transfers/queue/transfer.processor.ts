@@ -5,7 +5,7 @@ import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../../config/app-config';
 import { processJobs } from '../../../infrastructure/queue-processing';
 import { ExecuteTransferCommand } from '../commands/execute-transfer/execute-transfer.command';
-import { EXECUTE_TRANSFER_JOB, TRANSFER_QUEUE, TransferJobData } from './transfer-queue';
+import { acceptedRecordOf, EXECUTE_TRANSFER_JOB, TRANSFER_QUEUE, TransferJobData } from './transfer-queue';
 
 /**
  * Thin Bull processor: each job dispatches the execute-transfer command; the last failed attempt fails
@@ -28,7 +28,9 @@ export class TransferProcessor implements OnApplicationBootstrap {
 
   async handle(job: Job<TransferJobData>) {
     try {
-      return await this.commands.execute(new ExecuteTransferCommand(job.data.transferId));
+      // The first attempt settles from the record the job carries; a retry reads the record.
+      const accepted = job.attemptsMade === 0 ? acceptedRecordOf(job.data) : null;
+      return await this.commands.execute(new ExecuteTransferCommand(job.data.transferId, undefined, accepted ?? undefined));
     } catch (err) {
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         return this.commands.execute(new ExecuteTransferCommand(job.data.transferId, 'RETRIES_EXHAUSTED'));

@@ -84,13 +84,16 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
   /** The answer once the debit is written; recording and enqueueing the transfer cannot turn it into an error. */
   private async accepted(facts: TransferFacts, debit: LedgerEntry, markAgain = true): Promise<CreateTransferResult> {
     // From here on the money has moved: whatever fails now must not turn the answer into an error.
+    const record = transferRecord(facts, debit);
+    let inserted = false;
     try {
-      await this.transfers.recordPending(transferRecord(facts, debit), markAgain);
+      inserted = await this.transfers.recordPending(record, markAgain);
     } catch (err) {
       this.logger.warn(`recording transfer ${facts._id} failed, recovery will rebuild it from its debit: ${(err as Error).message}`);
     }
     try {
-      await this.queue.enqueue(facts._id);
+      // The job carries the record only when this request wrote it: then it is what is stored.
+      await this.queue.enqueue(facts._id, inserted ? record : undefined);
     } catch (err) {
       // The transfer is recorded and debited; the recovery sweep enqueues it once Redis answers again.
       this.logger.warn(`enqueue of transfer ${facts._id} failed, recovery will retry: ${(err as Error).message}`);

@@ -55,12 +55,15 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
   ) {}
 
   async execute(cmd: ExecuteTransferCommand): Promise<{ status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'MISSING' }> {
-    const found = await this.transfers.findById(cmd.transferId);
+    // A job's first attempt carries the record its accepting request wrote: no read of it. Whether an
+    // earlier run settled it meanwhile is then learnt from the settlement itself (see settleAndFinish).
+    const fromJob = cmd.accepted?._id === cmd.transferId ? cmd.accepted : undefined;
+    const found = fromJob ?? (await this.transfers.findById(cmd.transferId));
     if (found?.debit_entry_id) {
       // The record names its debit entry: it was written after the debit, so the debit exists and no
       // earlier version ever decided this transfer. One read is all it takes to settle it.
       if (found.status !== 'PENDING') return this.finish(found, found.status, found.failure_reason, false);
-      return this.settleAndFinish(found, { _id: found.debit_entry_id }, (await this.transfers.holdReason(found)) ?? cmd.failReason, null);
+      return this.settleAndFinish(found, { _id: found.debit_entry_id }, (await this.transfers.holdReason(found)) ?? cmd.failReason, null, fromJob !== undefined);
     }
     // A record of an earlier version, or none: find the debit and any decision by their own reads.
     const [debit, decisions] = await Promise.all([this.ledger.findByOp(transferOpId(cmd.transferId, 'DEBIT')), this.transfers.findDecisions(cmd.transferId)]);
@@ -93,14 +96,15 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     debit: Pick<LedgerEntry, '_id'> & { status?: LedgerEntry['status'] },
     failReason: string | undefined | null,
     legacyOutcome: TransferOutcomeDocument | null,
-  ) {
+    fromJob = false,
+  ): Promise<{ status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'MISSING' }> {
     const { entry, reason, record } = legacyOutcome ? await this.settleLegacy(transfer, legacyOutcome) : await this.settle(transfer, failReason ?? undefined);
     const credited = entry.entry_type === 'TRANSFER_IN';
     if (credited) {
       // The event shows the sender's debit as the report does: read it when only its id is known.
       const debitEntry = 'seq' in debit ? (debit as LedgerEntry) : (debitEntryOf(transfer) ?? (await this.ledger.findEntry(debit._id)));
       if (!debitEntry) throw new Error(`transfer ${transfer._id}: debit entry ${debit._id} not found`);
-      await this.statusEvents.record({
+      const event = await this.statusEvents.record({
         userId: transfer.sender_id,
         key: transferSucceededKey(transfer._id),
         type: 'transfer.succeeded',
@@ -108,9 +112,14 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
         createdAt: entry.created_at,
         data: transferSucceededData(debitEntry, this.config.timeZone),
       });
+      // Another run recorded the success first: the job's copy of the record may be out of date (that
+      // run may have finished it), so go on from the stored record.
+      if (fromJob && !event.inserted) return this.execute(new ExecuteTransferCommand(transfer._id, failReason ?? undefined));
     }
+    // A refund settled from the job's copy finishes from the stored record (another run may have done it).
+    const current = record ?? (fromJob && !credited ? await this.transfers.findById(transfer._id) : null) ?? transfer;
     await this.ledger.setStatus(debit, credited ? 'SUCCESS' : 'FAILED');
-    return this.finish(record ?? transfer, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
+    return this.finish(current, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
   }
 
   /** Posts the credit, or the refund when the receiver cannot take it; returns the settlement entry that exists. */
