@@ -3,7 +3,7 @@ import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/reconciliation';
 import { itInProcess, itWithDatabase } from '../support/modes';
 import { createTestApp, TestApp, testDatabaseName } from '../support/test-app';
-import { newUser, TestUser } from '../support/users';
+import { adminAuth, newUser, TestUser } from '../support/users';
 import { balanceOf } from '../support/wallet';
 
 const DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -208,13 +208,19 @@ describe('wallet: top-up and payment', () => {
     expect(await balance(u)).toBe(100_000_000);
   });
 
-  itWithDatabase('a frozen wallet refuses top-ups and payments with 422', async () => {
+  it('a frozen wallet refuses top-ups and payments with 422 from the moment the freeze is answered, and pays again once unfrozen', async () => {
     const u = await newUser(t);
+    const admin = await adminAuth(t);
     await topUp(u, 1000).expect(201);
-    await t.db.collection('users').updateOne({ _id: u.userId } as never, { $set: { wallet_frozen: true } });
+    // The session check has cached the user's state (not frozen) by now: the freeze must reach it.
+    await pay(u, 100).expect(201);
+    await t.http().post(`/users/${u.userId}/freeze`).set(admin).expect(200);
     expect((await topUp(u, 1000).expect(422)).body.code).toBe('WALLET_FROZEN');
     expect((await pay(u, 500).expect(422)).body.code).toBe('WALLET_FROZEN');
-    expect(await balance(u)).toBe(1000);
+    expect(await balance(u)).toBe(900);
+    await t.http().post(`/users/${u.userId}/unfreeze`).set(admin).expect(200);
+    await pay(u, 500).expect(201);
+    expect(await balance(u)).toBe(400);
   });
 
   it('requires authentication', async () => {

@@ -10,6 +10,8 @@ export interface AuthUser {
   userId: string;
   role: Role;
   sessionId: string;
+  /** Whether the wallet is frozen, as the session check found it (undefined when it does not know). */
+  walletFrozen?: boolean;
 }
 
 /** Opts a route out of the default-deny authentication guard. */

@@ -55,6 +55,6 @@ export class WalletHttpController {
     503: [MONEY_ERROR_EXAMPLES.ledgerBusy, COMMON_ERROR_EXAMPLES.unavailable],
   }, { replayable: [422] })
   async pay(@CurrentUser() user: AuthUser, @Body() body: PayRequestDto, @IdempotencyKey() key?: string) {
-    return success(await this.commands.execute(new PayCommand(user.userId, body.amount, body.remarks, key)));
+    return success(await this.commands.execute(new PayCommand(user.userId, body.amount, body.remarks, key, user.walletFrozen)));
   }
 }

@@ -55,12 +55,23 @@ describe('SessionValidator', () => {
     expect(sessions.findSession).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['frozen', 'ACTIVE|2|USER|1', true],
+    ['not frozen', 'ACTIVE|2|USER|0', false],
+    ['not known (a copy written before the flag was cached)', 'ACTIVE|2|USER', undefined],
+  ])('hands the payment the wallet flag of the cached copy: %s', async (_what, copy, walletFrozen) => {
+    const { validator, users } = setup({ mget: async () => [copy, 'OPEN'] });
+    const principal = await validator.validate(claims);
+    expect(principal.walletFrozen).toBe(walletFrozen);
+    expect(users.findById).not.toHaveBeenCalled();
+  });
+
   it('on a cache miss reads the user and the session by _id and fills both entries without overwriting (NX)', async () => {
     const { validator, redis, users, sessions } = setup();
     await expect(validator.validate(claims)).resolves.toMatchObject({ userId: USER_ID, role: 'USER' });
     expect(users.findById).toHaveBeenCalledWith(USER_ID);
     expect(sessions.findSession).toHaveBeenCalledWith(SESSION_ID);
-    expect(redis.set).toHaveBeenCalledWith(`unit:users:auth-state:${USER_ID}`, 'ACTIVE|2|USER', 'EX', 60, 'NX');
+    expect(redis.set).toHaveBeenCalledWith(`unit:users:auth-state:${USER_ID}`, 'ACTIVE|2|USER|0', 'EX', 60, 'NX');
     expect(redis.set).toHaveBeenCalledWith(`unit:auth:session:${SESSION_ID}`, 'OPEN', 'EX', 60, 'NX');
   });
 

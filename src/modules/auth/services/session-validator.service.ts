@@ -41,7 +41,7 @@ export class SessionValidator {
     const { user, session } = await this.currentState(claims.sub, claims.sid);
     if (!user || session !== 'OPEN' || user.status !== 'ACTIVE' || user.tokenVersion !== claims.ver) throw new UnauthenticatedError();
     // The current role, not the one in the token: a demotion takes effect at once.
-    return { userId: claims.sub, role: user.role, sessionId: claims.sid };
+    return { userId: claims.sub, role: user.role, sessionId: claims.sid, walletFrozen: user.walletFrozen };
   }
 
   private async currentState(userId: string, sessionId: string): Promise<CurrentState> {

@@ -7,15 +7,20 @@ import { REDIS, RedisKeys } from '../../../infrastructure/redis.module';
 import type { UserStatus } from './user.schema';
 import type { UserRecord } from './users.repository';
 
-/** The part of a user every authenticated request checks: is the account active, which token version is current, which role. */
+/**
+ * The part of a user every authenticated request checks: is the account active, which token version is
+ * current, which role; and whether the wallet is frozen, which a payment or top-up then needs no read of
+ * the user for (undefined in copies written before it was part of the state).
+ */
 export interface UserAuthState {
   status: UserStatus;
   tokenVersion: number;
   role: Role;
+  walletFrozen?: boolean;
 }
 
-export function authStateOf(user: Pick<UserRecord, 'status' | 'token_version' | 'role'>): UserAuthState {
-  return { status: user.status, tokenVersion: user.token_version, role: user.role };
+export function authStateOf(user: Pick<UserRecord, 'status' | 'token_version' | 'role' | 'wallet_frozen'>): UserAuthState {
+  return { status: user.status, tokenVersion: user.token_version, role: user.role, walletFrozen: user.wallet_frozen === true };
 }
 
 /**
@@ -43,17 +48,19 @@ export class UserAuthStateCache {
   }
 
   encode(state: UserAuthState): string {
-    return `${state.status}|${state.tokenVersion}|${state.role}`;
+    const base = `${state.status}|${state.tokenVersion}|${state.role}`;
+    return state.walletFrozen === undefined ? base : `${base}|${state.walletFrozen ? 1 : 0}`;
   }
 
   decode(raw: string | null | undefined): UserAuthState | null {
     if (!raw) return null;
-    const [status, version, role] = raw.split('|');
+    const [status, version, role, frozen] = raw.split('|');
     const tokenVersion = Number(version);
     if ((status !== 'ACTIVE' && status !== 'DEACTIVATED') || !Number.isInteger(tokenVersion) || (role !== 'USER' && role !== 'ADMIN')) {
       return null;
     }
-    return { status, tokenVersion, role };
+    // A copy written before the frozen flag was part of the state says nothing of it.
+    return frozen === '1' || frozen === '0' ? { status, tokenVersion, role, walletFrozen: frozen === '1' } : { status, tokenVersion, role };
   }
 
   /** Fills a cache miss with what was just read from MongoDB; never replaces an existing entry. Best effort. */
@@ -67,8 +74,8 @@ export class UserAuthStateCache {
   }
 
   /**
-   * Makes a change of status, token version or role visible to every instance at once. Called after
-   * the MongoDB write. If Redis refuses, the stale entry lives at most `SESSION_CACHE_SECONDS`.
+   * Makes a change of status, token version, role or wallet freeze visible to every instance at once.
+   * Called after the MongoDB write, before the change is answered. If Redis refuses, the stale entry lives at most `SESSION_CACHE_SECONDS`.
    */
   async publish(user: UserRecord): Promise<void> {
     const key = this.key(user._id);

@@ -8,6 +8,7 @@ import { WalletStatusData, walletStatusKey, StatusEventLog } from '../../status-
 import { UserNotFoundError } from '../domain/user.errors';
 import { UserWriteLock } from '../persistence/user-write-lock';
 import { UserRecord, UsersRepository } from '../persistence/users.repository';
+import { UserAuthStateCache } from '../persistence/user-auth-state.cache';
 import { WalletStatusChangeDocument } from '../persistence/wallet-status-change.schema';
 
 /**
@@ -30,6 +31,7 @@ export class WalletStatusService {
     private readonly config: AppConfig,
     private readonly statusEvents: StatusEventLog,
     @InjectModel(WalletStatusChangeDocument.name) private readonly changes: Model<WalletStatusChangeDocument>,
+    private readonly authState: UserAuthStateCache,
   ) {}
 
   /** Sets the wallet's status to `frozen` (nothing happens when it already is); returns the user. */
@@ -74,6 +76,8 @@ export class WalletStatusService {
         const updated = await this.users.update(userId, { wallet_frozen: state, wallet_status_version: version, updated_at: new Date() });
         if (!updated) throw new UserNotFoundError();
         user = updated;
+        // Payments read the flag from the session cache: the change is there before it is answered.
+        await this.authState.publish(updated);
       }
       // A change claimed after the head read above would be undone by this write: follow it.
       if (!(await this.statusEvents.findByKey(walletStatusKey(userId, version + 1)))) {

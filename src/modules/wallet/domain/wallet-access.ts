@@ -16,9 +16,14 @@ export class WalletAccess {
     if (amount > this.config.maxTransactionAmount) throw new AmountTooLargeError(this.config.maxTransactionAmount);
   }
 
-  /** The owner of the wallet, active and not frozen. */
-  async usableWallet(userId: string): Promise<UserRecord> {
-    return this.assertUsable(await this.users.findById(userId));
+  /**
+   * Refuses unless the owner is active and the wallet not frozen. `knownFrozen` is the flag the request's
+   * session check already has (it only lets active users through): then no read of the user is needed.
+   * The check is as fresh as that: a freeze is published to the session cache before it is answered.
+   */
+  async usableWallet(userId: string, knownFrozen?: boolean): Promise<void> {
+    if (knownFrozen === undefined) this.assertUsable(await this.users.findById(userId));
+    else if (knownFrozen) throw new WalletFrozenError();
   }
 
   /** The same check on a user record already read (null: the user does not exist). */

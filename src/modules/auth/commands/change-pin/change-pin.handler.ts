@@ -31,11 +31,13 @@ export class ChangePinHandler implements ICommandHandler<ChangePinCommand, PinCh
         throw new InvalidOldPinError();
       }
       const pinHash = await this.pins.hash(newPin);
-      return this.users.update(userId, { pin_hash: pinHash, token_version: user.token_version + 1, updated_at: new Date() });
+      const changed = await this.users.update(userId, { pin_hash: pinHash, token_version: user.token_version + 1, updated_at: new Date() });
+      // MongoDB first, then Redis: every instance now refuses tokens carrying the old version. Inside the
+      // lock, so no other change of the user (a freeze) can publish in between and be overwritten.
+      if (changed) await this.authState.publish(changed);
+      return changed;
     });
     if (!updated) throw new UnauthenticatedError();
-    // MongoDB first, then Redis: every instance now refuses tokens carrying the old version.
-    await this.authState.publish(updated);
     return {
       user_id: updated._id,
       message: 'PIN changed. Every session was signed out; log in again with the new PIN.',

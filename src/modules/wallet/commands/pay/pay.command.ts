@@ -15,6 +15,8 @@ export class PayCommand extends Command<PayResult> {
     readonly amount: number,
     readonly remarks: string,
     readonly idempotencyKey?: string,
+    /** Whether the wallet is frozen, as the request's session check found it; undefined: read the user. */
+    readonly walletFrozen?: boolean,
   ) {
     super();
   }

@@ -19,7 +19,7 @@ export class PayHandler implements ICommandHandler<PayCommand, PayResult> {
     this.access.checkAmount(cmd.amount);
     const body = { amount: cmd.amount, remarks: cmd.remarks };
     return this.idempotency.run({ userId: cmd.userId, scope: 'pay', key: cmd.idempotencyKey, body }, async (paymentId, mayExist) => {
-      await this.access.usableWallet(cmd.userId);
+      await this.access.usableWallet(cmd.userId, cmd.walletFrozen);
       const entry = await this.ledger.post({
         opId: `PAYMENT:${paymentId}`,
         walletId: cmd.userId,
