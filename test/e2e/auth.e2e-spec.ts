@@ -450,7 +450,7 @@ describe('auth: register, login, sessions, PIN change and lockout', () => {
       const user = await newUser(t);
       await redis.del(keys.key('users', 'auth-state', user.userId));
       await t.http().get('/profile').set(user.auth).expect(200);
-      expect(await redis.get(keys.key('users', 'auth-state', user.userId))).toBe('ACTIVE|0|USER');
+      expect(await redis.get(keys.key('users', 'auth-state', user.userId))).toBe('ACTIVE|0|USER|0');
     });
   });
 });
