@@ -12,7 +12,7 @@ import { LedgerRepository } from '../../src/modules/wallet/persistence/ledger.re
 import { itInProcess } from '../support/modes';
 import { waitForSettled } from '../support/transfers';
 import { createTestApp, TestApp } from '../support/test-app';
-import { newUser, TestUser } from '../support/users';
+import { adminAuth, newUser, TestUser } from '../support/users';
 import { balanceOf } from '../support/wallet';
 
 /**
@@ -129,7 +129,7 @@ describe('answers match effects under database and Redis faults', () => {
       jest.spyOn(t.app.get(IdempotencyService) as unknown as { store: () => Promise<void> }, 'store').mockRejectedValueOnce(lostAck());
       const body = { target_user: b.userId, amount: 2500, remarks: 'retry' };
       const first = await t.http().post('/transfer').set(a.auth).set('Idempotency-Key', 'accepted-then-inactive').send(body).expect(202);
-      await t.db.collection('users').updateOne({ _id: b.userId } as never, { $set: { status: 'DEACTIVATED' } });
+      await t.http().delete(`/users/${b.userId}`).set(await adminAuth(t)).expect(200);
       const retry = await t.http().post('/transfer').set(a.auth).set('Idempotency-Key', 'accepted-then-inactive').send(body);
       expect(retry.status).toBe(202);
       expect(retry.body.result).toMatchObject({ transfer_id: first.body.result.transfer_id, balance_before: 10000, balance_after: 7500 });

@@ -251,7 +251,7 @@ describe('events: live wallet events over Server-Sent Events', () => {
     try {
       const ok = (await t.http().post('/transfer').set(a.auth).send({ target_user: b.userId, amount: 2500, remarks: 'x' }).expect(202)).body.result.transfer_id;
       const failed = (await t.http().post('/transfer').set(a.auth).send({ target_user: c.userId, amount: 1000, remarks: 'y' }).expect(202)).body.result.transfer_id;
-      await t.db.collection('users').updateOne({ _id: c.userId } as never, { $set: { wallet_frozen: true } });
+      await t.http().post(`/users/${c.userId}/freeze`).set(await adminAuth(t)).expect(200);
       await Promise.all([...Array.from({ length: 6 }, () => bus.execute(new ExecuteTransferCommand(ok))), ...Array.from({ length: 6 }, () => bus.execute(new ExecuteTransferCommand(failed)))]);
       expect((await waitForSettled(t, a, ok)).status).toBe('SUCCESS');
       expect((await waitForSettled(t, a, failed)).status).toBe('FAILED');

@@ -94,7 +94,7 @@ describe('transfers: accepted now, executed in the background', () => {
     await transfer(a, b.userId, 100, 'bell\u0007').expect(400);
     const poor = await transfer(a, b.userId, 5001).expect(422);
     expect(poor.body).toEqual({ message: 'Balance is not enough', code: 'BALANCE_NOT_ENOUGH' });
-    await t.db.collection('users').updateOne({ _id: b.userId } as never, { $set: { wallet_frozen: true } });
+    await t.http().post(`/users/${b.userId}/freeze`).set(await adminAuth(t)).expect(200);
     expect((await transfer(a, b.userId, 100).expect(422)).body.code).toBe('RECEIVER_WALLET_FROZEN');
     expect(await balance(a)).toBe(5000);
     expect(await balance(b)).toBe(0);
@@ -106,7 +106,7 @@ describe('transfers: accepted now, executed in the background', () => {
     await queue.pause(true);
     const id = (await transfer(a, b.userId, 4000, 'gift').expect(202)).body.result.transfer_id;
     expect(await balance(a)).toBe(6000);
-    await t.db.collection('users').updateOne({ _id: b.userId } as never, { $set: { wallet_frozen: true } });
+    await t.http().post(`/users/${b.userId}/freeze`).set(await adminAuth(t)).expect(200);
     await queue.resume(true);
     const done = await settled(a, id);
     expect(done).toMatchObject({ status: 'FAILED', failure_reason: 'RECEIVER_WALLET_FROZEN' });

@@ -38,7 +38,36 @@ abstract class GroupCommit<T, R> {
     });
   }
 
-  protected abstract send(batch: Waiting<T, R>[]): Promise<void>;
+  /** One round trip for the items of a batch. */
+  protected abstract sendBatch(items: T[]): Promise<unknown>;
+  /** The answer of an item that was written. */
+  protected abstract written(): R;
+  /** The answer of an item whose write failed on its own (a value, or the error to reject it with). */
+  protected abstract failedAlone(writeError: WriteError, err: unknown): R | Error;
+
+  /**
+   * Sends a batch and answers each caller with its own outcome. An error that is not per item (the
+   * connection dropped, the server is down) leaves every item of the batch unknown: each caller gets it.
+   */
+  private async send(batch: Waiting<T, R>[]): Promise<void> {
+    try {
+      await this.sendBatch(batch.map((w) => w.item));
+      for (const w of batch) w.resolve(this.written());
+    } catch (err) {
+      const writeErrors = writeErrorsOf(err);
+      if (writeErrors.length === 0) {
+        for (const w of batch) w.reject(err);
+        return;
+      }
+      const failed = new Map(writeErrors.map((we) => [we.index, we]));
+      batch.forEach((w, i) => {
+        const we = failed.get(i);
+        const answer = we ? this.failedAlone(we, err) : this.written();
+        if (answer instanceof Error) w.reject(answer);
+        else w.resolve(answer);
+      });
+    }
+  }
 
   private flush(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
@@ -52,9 +81,20 @@ abstract class GroupCommit<T, R> {
   }
 }
 
+interface WriteError {
+  index: number;
+  code?: number;
+  errmsg?: string;
+}
+
 /** The per-document errors of a bulk write (empty when the error is not per document). */
-function writeErrorsOf(err: unknown): Array<{ index: number; code?: number; errmsg?: string }> {
-  return err instanceof MongoBulkWriteError ? ([] as Array<{ index: number; code?: number; errmsg?: string }>).concat(err.writeErrors ?? []) : [];
+function writeErrorsOf(err: unknown): WriteError[] {
+  return err instanceof MongoBulkWriteError ? ([] as WriteError[]).concat(err.writeErrors ?? []) : [];
+}
+
+/** A per-document error as the error its caller gets. */
+function serverError(we: WriteError, err: unknown): MongoServerError {
+  return new MongoServerError({ message: we.errmsg ?? (err as Error).message, errmsg: we.errmsg, code: we.code });
 }
 
 /**
@@ -82,27 +122,16 @@ export class InsertBatcher<T extends object> extends GroupCommit<T, boolean> {
     return this.enqueue(doc);
   }
 
-  protected async send(batch: Waiting<T, boolean>[]): Promise<void> {
-    try {
-      await this.target.insertMany(
-        batch.map((w) => w.item),
-        { ordered: false },
-      );
-      for (const w of batch) w.resolve(true);
-    } catch (err) {
-      const writeErrors = writeErrorsOf(err);
-      if (writeErrors.length === 0) {
-        for (const w of batch) w.reject(err);
-        return;
-      }
-      const failed = new Map(writeErrors.map((we) => [we.index, we]));
-      batch.forEach((w, i) => {
-        const we = failed.get(i);
-        if (!we) w.resolve(true);
-        else if (isDuplicateKeyError(we)) w.resolve(false);
-        else w.reject(new MongoServerError({ message: we.errmsg ?? (err as Error).message, errmsg: we.errmsg, code: we.code }));
-      });
-    }
+  protected sendBatch(docs: T[]): Promise<unknown> {
+    return this.target.insertMany(docs, { ordered: false });
+  }
+
+  protected written(): boolean {
+    return true;
+  }
+
+  protected failedAlone(we: WriteError, err: unknown): boolean | Error {
+    return isDuplicateKeyError(we) ? false : serverError(we, err);
   }
 }
 
@@ -131,26 +160,16 @@ export class BulkWriteBatcher<T extends Document> extends GroupCommit<AnyBulkWri
     return this.enqueue(op);
   }
 
-  protected async send(batch: Waiting<AnyBulkWriteOperation<T>, void>[]): Promise<void> {
-    try {
-      await this.target.bulkWrite(
-        batch.map((w) => w.item),
-        { ordered: false },
-      );
-      for (const w of batch) w.resolve();
-    } catch (err) {
-      const writeErrors = writeErrorsOf(err);
-      if (writeErrors.length === 0) {
-        for (const w of batch) w.reject(err);
-        return;
-      }
-      const failed = new Map(writeErrors.map((we) => [we.index, we]));
-      batch.forEach((w, i) => {
-        const we = failed.get(i);
-        if (!we) w.resolve();
-        else w.reject(new MongoServerError({ message: we.errmsg ?? (err as Error).message, errmsg: we.errmsg, code: we.code }));
-      });
-    }
+  protected sendBatch(ops: AnyBulkWriteOperation<T>[]): Promise<unknown> {
+    return this.target.bulkWrite(ops, { ordered: false });
+  }
+
+  protected written(): void {
+    return undefined;
+  }
+
+  protected failedAlone(we: WriteError, err: unknown): Error {
+    return serverError(we, err);
   }
 }
 

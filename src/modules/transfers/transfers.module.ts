@@ -6,7 +6,7 @@ import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { PeriodicJobsModule } from '../../infrastructure/periodic-jobs';
 import { IdempotencyModule, IdempotencyService } from '../idempotency';
 import { StatusEventLog, StatusEventsModule } from '../status-events';
-import { UsersModule, UsersRepository } from '../users';
+import { UsersModule, UserStates } from '../users';
 import { LedgerService, WalletModule } from '../wallet';
 import { CreateTransferHandler } from './commands/create-transfer/create-transfer.handler';
 import { ExecuteTransferHandler } from './commands/execute-transfer/execute-transfer.handler';
@@ -54,7 +54,7 @@ function port<T>(provide: symbol, useExisting: Type<T>): Provider {
 const portProviders: Provider[] = [
   port<TransferLedger>(TRANSFER_LEDGER, LedgerService),
   port<TransferStore>(TRANSFER_STORE, TransfersRepository),
-  port<TransferUsers>(TRANSFER_USERS, UsersRepository),
+  port<TransferUsers>(TRANSFER_USERS, UserStates),
   port<TransferJobs>(TRANSFER_JOBS, TransferQueue),
   port<TransferEvents>(TRANSFER_EVENTS, EventBus),
   port<TransferStatusEvents>(TRANSFER_STATUS_EVENTS, StatusEventLog),

@@ -20,6 +20,8 @@ export type { UserRecord } from './persistence/users.repository';
 export { UserAuthStateCache, authStateOf } from './persistence/user-auth-state.cache';
 export type { UserAuthState } from './persistence/user-auth-state.cache';
 export { UserWriteLock } from './persistence/user-write-lock';
+export { UserStates } from './persistence/user-states';
+export type { UserState } from './persistence/user-states';
 export { PinHasher } from './domain/pin-hasher';
 export { AdminAccountBootstrap } from './services/admin-account.bootstrap';
 // The phone number and PIN rules, shared with auth's request bodies so both validate alike.

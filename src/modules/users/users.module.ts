@@ -12,6 +12,7 @@ import { UpdateProfileHandler } from './commands/update-profile/update-profile.h
 import { UpdateUserHandler } from './commands/update-user/update-user.handler';
 import { PinHasher } from './domain/pin-hasher';
 import { UserAuthStateCache } from './persistence/user-auth-state.cache';
+import { UserStates } from './persistence/user-states';
 import { UserWriteLock } from './persistence/user-write-lock';
 import { UserDocument, UserPhoneDocument, UserPhoneSchema, UserSchema } from './persistence/user.schema';
 import { WalletStatusChangeDocument, WalletStatusChangeSchema } from './persistence/wallet-status-change.schema';
@@ -55,12 +56,13 @@ export const UserQueryHandlers = [GetProfileHandler, GetUserHandler, ListUsersHa
     PinHasher,
     UserAuthStateCache,
     UserWriteLock,
+    UserStates,
     UserRegistrationService,
     WalletStatusService,
     AdminAccountBootstrap,
     ...UserCommandHandlers,
     ...UserQueryHandlers,
   ],
-  exports: [UsersRepository, PinHasher, UserAuthStateCache, UserWriteLock, AdminAccountBootstrap],
+  exports: [UsersRepository, PinHasher, UserAuthStateCache, UserWriteLock, UserStates, AdminAccountBootstrap],
 })
 export class UsersModule {}

@@ -1,5 +1,5 @@
 import type { StatusEventInput } from '../../status-events';
-import type { UserRecord } from '../../users';
+import type { UserState } from '../../users';
 import type { EntryStatus, LedgerEntry, Posting } from '../../wallet';
 import type { TransferCompletedEvent, TransferFailedEvent } from '../domain/transfer.events';
 import type { PendingTransferDocument, TransferDocument, TransferOutcome, TransferOutcomeDocument, TransferStatus } from '../persistence/transfer.schemas';
@@ -36,10 +36,13 @@ export interface TransferStore {
 }
 export const TRANSFER_STORE = Symbol('TransferStore');
 
-/** Reads of users: the sender and receiver when accepting, the receiver's status when settling (`UsersRepository`). */
+/**
+ * Users' states: the sender and receiver when accepting, the receiver's when settling (`UserStates`: from
+ * the session cache, to which a deactivation or a freeze is published before it is answered, else MongoDB).
+ */
 export interface TransferUsers {
-  findById(userId: string): Promise<UserRecord | null>;
-  findByIds(userIds: string[]): Promise<Map<string, UserRecord>>;
+  findById(userId: string): Promise<UserState | null>;
+  findByIds(userIds: string[]): Promise<Map<string, UserState>>;
 }
 export const TRANSFER_USERS = Symbol('TransferUsers');
 

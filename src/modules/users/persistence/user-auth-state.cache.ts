@@ -63,6 +63,25 @@ export class UserAuthStateCache {
     return frozen === '1' || frozen === '0' ? { status, tokenVersion, role, walletFrozen: frozen === '1' } : { status, tokenVersion, role };
   }
 
+  /**
+   * The cached states of these users that can be used without a read: only while this process trusts
+   * the copies (`CacheRepairs`), and only copies that carry the wallet flag. Empty when Redis fails.
+   */
+  async readStates(userIds: string[]): Promise<Map<string, UserAuthState>> {
+    const states = new Map<string, UserAuthState>();
+    if (userIds.length === 0 || !this.repairs.trusted()) return states;
+    try {
+      const raw = await this.redis.mget(...userIds.map((id) => this.key(id)));
+      userIds.forEach((id, i) => {
+        const state = this.decode(raw[i]);
+        if (state && state.walletFrozen !== undefined) states.set(id, state);
+      });
+    } catch (err) {
+      this.logger.debug(`auth-state cache read skipped: ${(err as Error).message}`);
+    }
+    return states;
+  }
+
   /** Fills a cache miss with what was just read from MongoDB; never replaces an existing entry. Best effort. */
   async remember(userId: string, state: UserAuthState): Promise<void> {
     if (this.config.sessionCacheSeconds <= 0) return;

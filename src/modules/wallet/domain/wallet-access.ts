@@ -27,7 +27,7 @@ export class WalletAccess {
   }
 
   /** The same check on a user record already read (null: the user does not exist). */
-  assertUsable(user: UserRecord | null): UserRecord {
+  assertUsable<U extends Pick<UserRecord, 'status' | 'wallet_frozen'>>(user: U | null): U {
     if (!user) throw new UnauthenticatedError();
     if (user.status !== 'ACTIVE') throw new AccountInactiveError();
     if (user.wallet_frozen) throw new WalletFrozenError();
