@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './bootstrap';
-import { AppConfig, ConfigError } from './config/app-config';
+import { AppConfig, applyRuntimeTuning, ConfigError } from './config/app-config';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  applyRuntimeTuning(config);
   if (!config.runsApi) {
     const { runWorker } = await import('./worker');
     await runWorker(config);

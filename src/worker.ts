@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AppConfig, ConfigError } from './config/app-config';
+import { AppConfig, applyRuntimeTuning, ConfigError } from './config/app-config';
 
 /** Runs the queue worker and background sweeps without an HTTP server (`APP_ROLE=worker`). */
 export async function runWorker(config: AppConfig): Promise<void> {
@@ -15,7 +15,9 @@ export async function runWorker(config: AppConfig): Promise<void> {
 
 if (require.main === module) {
   try {
-    void runWorker(AppConfig.forRole('worker'));
+    const config = AppConfig.forRole('worker');
+    applyRuntimeTuning(config);
+    void runWorker(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
