@@ -70,11 +70,6 @@ export function ringsOf(message: string, key?: Buffer): Ring[] {
   return rings;
 }
 
-/** The wallet ids one doorbell message names. */
-export function walletsRung(message: string): string[] {
-  return ringsOf(message).map((r) => r.id);
-}
-
 function sign(body: string, key: Buffer): string {
   return createHmac('sha256', key).update(body).digest('base64url').slice(0, 22);
 }

@@ -9,7 +9,7 @@ import { RecoverPendingTransfersCommand } from '../../../src/modules/transfers/c
 import { RecoverPendingTransfersHandler } from '../../../src/modules/transfers/commands/recover-pending-transfers/recover-pending-transfers.handler';
 import { TransferProcessor } from '../../../src/modules/transfers/queue/transfer.processor';
 import type { TransferJobData } from '../../../src/modules/transfers/queue/transfer-queue';
-import type { UsersRepository } from '../../../src/modules/users/persistence/users.repository';
+import type { UserStates } from '../../../src/modules/users/persistence/user-states';
 import { WalletAccess } from '../../../src/modules/wallet/domain/wallet-access';
 import { Faults } from './faults';
 import { InMemoryLedger } from './in-memory-ledger';
@@ -69,7 +69,7 @@ export class TransferWorld {
   }
 
   createHandler(): CreateTransferHandler {
-    const access = new WalletAccess(this.users as unknown as UsersRepository, this.config);
+    const access = new WalletAccess(this.users as unknown as UserStates, this.config);
     return new CreateTransferHandler(this.ledger, this.idempotency, access, this.users, this.store, this.queue, this.config, this.clock);
   }
 

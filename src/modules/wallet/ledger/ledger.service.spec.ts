@@ -104,6 +104,13 @@ function processOn(store: InMemoryLedgerStore, bus: DoorbellBus): LedgerService 
   return ledger;
 }
 
+/** Two processes writing one store, ringing one doorbell. */
+function twoProcessesOnOneBus() {
+  const store = new InMemoryLedgerStore();
+  const bus = new DoorbellBus();
+  return { store, bus, a: processOn(store, bus), b: processOn(store, bus) };
+}
+
 const settleRings = () => new Promise((r) => setTimeout(r, 5));
 let n = 0;
 const posting = (walletId: string, direction: 'CREDIT' | 'DEBIT', amount: number, opId = `op-${++n}`): Posting => ({
@@ -269,10 +276,7 @@ describe('LedgerService', () => {
   });
 
   it('chains after a head another process announced on the doorbell, without reading the chain', async () => {
-    const store = new InMemoryLedgerStore();
-    const bus = new DoorbellBus();
-    const a = processOn(store, bus);
-    const b = processOn(store, bus);
+    const { store, bus, a, b } = twoProcessesOnOneBus();
     await a.post(posting('w', 'CREDIT', 100));
     await b.post(posting('w', 'DEBIT', 10));
     await a.post(posting('w', 'CREDIT', 5));
@@ -286,10 +290,7 @@ describe('LedgerService', () => {
   });
 
   it('ignores an announcement that is not signed by this deployment', async () => {
-    const store = new InMemoryLedgerStore();
-    const bus = new DoorbellBus();
-    const a = processOn(store, bus);
-    const b = processOn(store, bus);
+    const { store, bus, a, b } = twoProcessesOnOneBus();
     await a.post(posting('w', 'CREDIT', 100));
     await settleRings();
     // A head of 1,000,000 at seq 2, published by someone without the key.
