@@ -49,6 +49,9 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   let entries = 0;
   let topUps = 0;
   let payments = 0;
+  // How many entries carry each operation id, counted in the same pass: a `$group` on the op id took
+  // FerretDB time quadratic in the number of entries (docs/performance.md, "The verifier").
+  const opCounts = new Map<string, number>();
 
   const cursor = db.collection<LedgerEntry>(LEDGER_ENTRIES_COLLECTION).find({}).sort({ _id: 1 }).batchSize(2000);
   for await (const e of cursor) {
@@ -70,6 +73,7 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
       else if (!sameTotals(running, runningAfter(prev.running, e))) report(`${e._id}: running totals ${JSON.stringify(e.running)} != ${JSON.stringify(storedTotals(runningAfter(prev.running, e)))}`);
     }
     state.set(e.wallet_id, { seq: e.seq, balance: e.balance_after, running });
+    opCounts.set(e.op_id, (opCounts.get(e.op_id) ?? 0) + 1);
     if (e.entry_type === 'TOP_UP') topUps += e.amount;
     if (e.entry_type === 'PAYMENT') payments += e.amount;
     if (e.entry_type.startsWith('TRANSFER_')) {
@@ -87,8 +91,7 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
     }
   }
 
-  const ops = await db.collection(LEDGER_ENTRIES_COLLECTION).aggregate([{ $group: { _id: '$op_id', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]).toArray();
-  for (const op of ops) report(`operation ${op._id} applied ${op.n} times`);
+  for (const [op, n] of opCounts) if (n > 1) report(`operation ${op} applied ${n} times`);
 
   for await (const h of db.collection<{ _id: string; seq: number; balance: number; running?: number[] }>(WALLET_HEADS_COLLECTION).find({})) {
     const s = state.get(h._id);

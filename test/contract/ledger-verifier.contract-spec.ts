@@ -1,0 +1,52 @@
+import type { Collection } from 'mongodb';
+import { newId } from '../../src/common/util/ids';
+import { verifyLedger } from '../../src/modules/reconciliation';
+import { LEDGER_ENTRIES_COLLECTION, LedgerEntry } from '../../src/modules/wallet';
+import { createTestApp, TestApp } from '../support/test-app';
+import { buildChain } from '../unit/support/in-memory-ledger.reader';
+
+/**
+ * The ledger verifier on the run's real database: a clean ledger has no problem, and an operation
+ * applied twice is reported. The unique `op_id` index would refuse the second entry, so this file's own
+ * database goes without it: the verifier must not rely on the index it checks.
+ */
+describe('verifyLedger', () => {
+  let t: TestApp;
+  let entries: Collection<LedgerEntry>;
+  const at = new Date(Date.UTC(2024, 0, 1));
+
+  beforeAll(async () => {
+    t = await createTestApp({ label: 'verifier' });
+    entries = t.db.collection<LedgerEntry>(LEDGER_ENTRIES_COLLECTION);
+    const opIndex = (await entries.indexes()).find((i) => i.unique && Object.keys(i.key).join() === 'op_id');
+    if (!opIndex?.name) throw new Error('the ledger has no unique op_id index to drop');
+    await entries.dropIndex(opIndex.name);
+  });
+  afterAll(async () => t?.close());
+
+  it('reports nothing for a clean ledger, then each operation applied twice, with how many times', async () => {
+    const a = buildChain(newId(), [
+      { type: 'TOP_UP', amount: 5_000, at },
+      { type: 'PAYMENT', amount: 1_200, at },
+      { type: 'PAYMENT', amount: 300, at },
+    ]);
+    const b = buildChain(newId(), [{ type: 'TOP_UP', amount: 700, at }]);
+    await entries.insertMany([...a, ...b]);
+    const clean = await verifyLedger(t.db);
+    expect(clean.problems).toEqual([]);
+    expect(clean).toMatchObject({ wallets: 2, entries: 4, totalBalance: 3_500 + 700 });
+
+    // A third wallet whose second entry repeats the operation of a's second, and whose third repeats it again.
+    const c = buildChain(newId(), [
+      { type: 'TOP_UP', amount: 2_000, at },
+      { type: 'PAYMENT', amount: 100, at },
+      { type: 'PAYMENT', amount: 100, at },
+    ]);
+    c[1].op_id = a[1].op_id;
+    c[2].op_id = a[1].op_id;
+    await entries.insertMany(c);
+    const twice = await verifyLedger(t.db);
+    expect(twice.problems).toEqual([`operation ${a[1].op_id} applied 3 times`]);
+    expect(twice).toMatchObject({ wallets: 3, entries: 7 });
+  });
+});
