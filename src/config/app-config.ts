@@ -63,7 +63,7 @@ const schema = Joi.object({
   TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
   TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),
   ENQUEUE_TIMEOUT_MS: Joi.number().integer().min(50).max(60_000).default(2_000),
-  TRANSFER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
+  TRANSFER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(16),
   SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(15_000),
   SWEEP_MIN_AGE_MS: Joi.number().integer().min(0).default(30_000),
   MAINTENANCE_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),

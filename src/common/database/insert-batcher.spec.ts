@@ -49,6 +49,22 @@ describe('InsertBatcher', () => {
     expect(col.calls).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
   });
 
+  it('with sameTurn, sends the inserts of one turn of the event loop together, even with nothing in flight', async () => {
+    const col = new FakeCollection();
+    const batcher = new InsertBatcher<Doc>(col, { maxBatch: 10, maxInFlight: 1, sameTurn: true });
+    const turn = ['a', 'b', 'c'].map((id) => batcher.insert({ _id: id }));
+    expect(col.calls).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(col.calls).toEqual([['a', 'b', 'c']]);
+    // Arrivals while that round trip is busy still wait for it, then go together.
+    const later = ['d', 'e'].map((id) => batcher.insert({ _id: id }));
+    await new Promise((r) => setImmediate(r));
+    expect(col.calls).toHaveLength(1);
+    await col.settle();
+    await expect(Promise.all([...turn, ...later])).resolves.toEqual([true, true, true, true, true]);
+    expect(col.calls).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+  });
+
   it('answers each caller with its own outcome: inserted, key taken, or its own error', async () => {
     const col = new FakeCollection();
     col.ids.add('taken');

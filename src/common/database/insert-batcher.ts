@@ -11,6 +11,12 @@ export interface InsertBatcherOptions {
   maxBatch: number;
   /** Most round trips in flight at once; what arrives while all are busy waits and goes together. */
   maxInFlight: number;
+  /**
+   * When set, an item arriving while nothing is queued waits for the end of the current turn of the
+   * event loop (`setImmediate`) before it goes, so the writes that the same turn's answers trigger leave
+   * together. No timer: the wait is never longer than the turn.
+   */
+  sameTurn?: boolean;
 }
 
 interface Waiting<T, R> {
@@ -21,20 +27,28 @@ interface Waiting<T, R> {
 
 /**
  * The queue of a group commit: an item goes out at once while fewer than `maxInFlight` batches are in
- * flight; the ones arriving meanwhile queue and leave together (at most `maxBatch`) as soon as a batch
- * returns. No timer: a lone item pays no extra latency, a busy process sends one round trip for many.
+ * flight (with `sameTurn`, at the end of the current turn of the event loop, with the others of that
+ * turn); the ones arriving meanwhile queue and leave together (at most `maxBatch`) as soon as a batch
+ * returns. No timer: a lone item waits for no clock, a busy process sends one round trip for many.
  * `send` answers every caller of its batch.
  */
 abstract class GroupCommit<T, R> {
   private readonly queue: Waiting<T, R>[] = [];
   private inFlight = 0;
+  private turnScheduled = false;
 
   constructor(private readonly options: InsertBatcherOptions) {}
 
   protected enqueue(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.flush();
+      if (!this.options.sameTurn) return this.flush();
+      if (this.turnScheduled) return;
+      this.turnScheduled = true;
+      setImmediate(() => {
+        this.turnScheduled = false;
+        this.flush();
+      });
     });
   }
 

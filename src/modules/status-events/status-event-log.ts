@@ -5,7 +5,7 @@ import type { Counter } from 'prom-client';
 import { EVENTS_PRODUCED_METRIC } from '../../infrastructure/event-metrics.module';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertIfAbsent } from '../../common/database/mongo-errors';
+import { InsertBatcher } from '../../common/database/insert-batcher';
 import { lastSlot } from '../../common/util/last-slot';
 import { AnnouncedSlots, LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
 import type { StatusEventType } from './status-event';
@@ -33,12 +33,16 @@ export class StatusEventLog implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(StatusEventLog.name);
   /** The furthest slot of each user's sequence that any process announced on the doorbell. */
   private readonly announced = new AnnouncedSlots('events');
+  /** The concurrent inserts of this process share `insertMany` round trips (group commit, one at a time); each is still its own claim. */
+  private readonly inserts: InsertBatcher<StatusEventDocument>;
 
   constructor(
     @InjectModel(StatusEventDocument.name) private readonly events: Model<StatusEventDocument>,
     private readonly doorbell: LedgerDoorbell,
     @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
-  ) {}
+  ) {
+    this.inserts = new InsertBatcher<StatusEventDocument>(this.events.collection as never, { maxBatch: 64, maxInFlight: 1, sameTurn: true });
+  }
 
   onModuleInit(): void {
     this.announced.listen(this.doorbell, (message) => this.logger.warn(message));
@@ -72,7 +76,7 @@ export class StatusEventLog implements OnModuleInit, OnApplicationShutdown {
         created_at: input.createdAt,
         data: input.data as Record<string, unknown>,
       };
-      if (await insertIfAbsent(this.events.collection, doc)) {
+      if (await this.inserts.insert(doc)) {
         this.remember(input.userId, doc.n);
         this.doorbell.ring(input.userId, { events: { seq: doc.n } });
         this.produced?.inc({ kind: input.type });

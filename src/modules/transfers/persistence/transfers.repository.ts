@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { BulkWriteBatcher } from '../../../common/database/insert-batcher';
+import { BulkWriteBatcher, InsertBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import {
   PendingTransferDocument,
@@ -12,13 +12,17 @@ import {
 } from './transfer.schemas';
 
 /**
- * The writes that end a transfer's execution (its status, its marker's removal) are plain `$set`s and
- * deletes by `_id`, safe to repeat: the concurrent ones of a worker share `bulkWrite` round trips.
+ * Group commit (docs/performance.md): the concurrent writes of a process to one collection share a
+ * round trip, one at a time, the ones arriving meanwhile sent together. The inserts (a marker, a record)
+ * are claims under their `_id`, answered one by one; the writes that end a transfer's execution (its
+ * status, its marker's removal) are plain `$set`s and deletes by `_id`, safe to repeat.
  */
-const SETTLED_WRITES = { maxBatch: 64, maxInFlight: 2 };
+const GROUPED = { maxBatch: 64, maxInFlight: 1, sameTurn: true };
 
 @Injectable()
 export class TransfersRepository {
+  private readonly recordInserts: InsertBatcher<TransferDocument>;
+  private readonly markerInserts: InsertBatcher<PendingTransferDocument>;
   private readonly statusWrites: BulkWriteBatcher<TransferDocument>;
   private readonly markerRemovals: BulkWriteBatcher<PendingTransferDocument>;
 
@@ -27,8 +31,10 @@ export class TransfersRepository {
     @InjectModel(TransferOutcomeDocument.name) private readonly outcomes: Model<TransferOutcomeDocument>,
     @InjectModel(PendingTransferDocument.name) private readonly pending: Model<PendingTransferDocument>,
   ) {
-    this.statusWrites = new BulkWriteBatcher<TransferDocument>(this.transfers.collection as never, SETTLED_WRITES);
-    this.markerRemovals = new BulkWriteBatcher<PendingTransferDocument>(this.pending.collection as never, SETTLED_WRITES);
+    this.recordInserts = new InsertBatcher<TransferDocument>(this.transfers.collection as never, GROUPED);
+    this.markerInserts = new InsertBatcher<PendingTransferDocument>(this.pending.collection as never, GROUPED);
+    this.statusWrites = new BulkWriteBatcher<TransferDocument>(this.transfers.collection as never, GROUPED);
+    this.markerRemovals = new BulkWriteBatcher<PendingTransferDocument>(this.pending.collection as never, GROUPED);
   }
 
   findById(id: string): Promise<TransferDocument | null> {
@@ -37,7 +43,7 @@ export class TransfersRepository {
 
   /** Marks a transfer as not settled yet (a no-op when the marker exists). */
   async markPending(id: string, now: Date): Promise<void> {
-    await insertIfAbsent(this.pending.collection, { _id: id, created_at: now });
+    await this.markerInserts.insert({ _id: id, created_at: now });
   }
 
   /**
@@ -46,7 +52,7 @@ export class TransfersRepository {
    * debit was under way.
    */
   async recordPending(transfer: TransferDocument, markAgain = true): Promise<boolean> {
-    const inserted = await insertIfAbsent(this.transfers.collection, transfer);
+    const inserted = await this.recordInserts.insert(transfer);
     if (markAgain) await this.markPending(transfer._id, transfer.created_at);
     return inserted;
   }

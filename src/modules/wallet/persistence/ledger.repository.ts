@@ -14,14 +14,15 @@ export interface WalletHead {
 }
 
 /**
- * Entry inserts of this process share `insertMany` round trips (group commit, `InsertBatcher`): up to
- * 4 in flight, the rest queued and sent together, at most 64 per round trip. Measured on FerretDB 1.24
- * on PostgreSQL: one insert per round trip 835–986 entries/s, batches of 10 with 4 in flight
- * 4,484–5,291/s (docs/performance.md).
+ * Entry inserts of this process share `insertMany` round trips (group commit, `InsertBatcher`): the ones
+ * of a turn of the event loop leave together, one round trip in flight at a time, the rest queued and
+ * sent together as it returns, at most 64 per round trip. Measured on FerretDB 1.24 on PostgreSQL: one
+ * insert per round trip 835–986 entries/s, batches of 10 with 4 in flight 4,484–5,291/s; one in flight
+ * rather than four sent fewer, fuller batches for the same load (docs/performance.md).
  */
-const ENTRY_BATCH = { maxBatch: 64, maxInFlight: 4 };
+const ENTRY_BATCH = { maxBatch: 64, maxInFlight: 1, sameTurn: true };
 /** Status writes of entries (a transfer's debit settled, a hold decided) share `bulkWrite` round trips the same way. */
-const STATUS_BATCH = { maxBatch: 64, maxInFlight: 2 };
+const STATUS_BATCH = { maxBatch: 64, maxInFlight: 1, sameTurn: true };
 
 /**
  * Persistence of the ledger. Every read on a hot path is an `_id` lookup or the unique `op_id` index;
