@@ -5,7 +5,7 @@ import type { Counter } from 'prom-client';
 import { EVENTS_PRODUCED_METRIC } from '../../infrastructure/event-metrics.module';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { InsertBatcher } from '../../common/database/insert-batcher';
+import { GROUP_COMMIT, InsertBatcher } from '../../common/database/insert-batcher';
 import { lastSlot } from '../../common/util/last-slot';
 import { AnnouncedSlots, LedgerDoorbell } from '../../infrastructure/ledger-doorbell';
 import type { StatusEventType } from './status-event';
@@ -41,7 +41,7 @@ export class StatusEventLog implements OnModuleInit, OnApplicationShutdown {
     private readonly doorbell: LedgerDoorbell,
     @Optional() @InjectMetric(EVENTS_PRODUCED_METRIC) private readonly produced?: Counter<string>,
   ) {
-    this.inserts = new InsertBatcher<StatusEventDocument>(this.events.collection as never, { maxBatch: 64, maxInFlight: 1, sameTurn: true });
+    this.inserts = new InsertBatcher<StatusEventDocument>(this.events.collection as never, GROUP_COMMIT);
   }
 
   onModuleInit(): void {

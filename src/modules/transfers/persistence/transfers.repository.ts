@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { BulkWriteBatcher, InsertBatcher } from '../../../common/database/insert-batcher';
+import { BulkWriteBatcher, GROUP_COMMIT, InsertBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import {
   PendingTransferDocument,
@@ -12,13 +12,11 @@ import {
 } from './transfer.schemas';
 
 /**
- * Group commit (docs/performance.md): the concurrent writes of a process to one collection share a
- * round trip, one at a time, the ones arriving meanwhile sent together. The inserts (a marker, a record)
- * are claims under their `_id`, answered one by one; the writes that end a transfer's execution (its
- * status, its marker's removal) are plain `$set`s and deletes by `_id`, safe to repeat.
+ * Transfers, their pending markers and outcomes. The concurrent writes of a process to one collection
+ * share round trips (group commit, `GROUP_COMMIT`): the inserts (a marker, a record) are claims under
+ * their `_id`, answered one by one; the writes that end a transfer's execution (its status, its marker's
+ * removal) are plain `$set`s and deletes by `_id`, safe to repeat.
  */
-const GROUPED = { maxBatch: 64, maxInFlight: 1, sameTurn: true };
-
 @Injectable()
 export class TransfersRepository {
   private readonly recordInserts: InsertBatcher<TransferDocument>;
@@ -31,10 +29,10 @@ export class TransfersRepository {
     @InjectModel(TransferOutcomeDocument.name) private readonly outcomes: Model<TransferOutcomeDocument>,
     @InjectModel(PendingTransferDocument.name) private readonly pending: Model<PendingTransferDocument>,
   ) {
-    this.recordInserts = new InsertBatcher<TransferDocument>(this.transfers.collection as never, GROUPED);
-    this.markerInserts = new InsertBatcher<PendingTransferDocument>(this.pending.collection as never, GROUPED);
-    this.statusWrites = new BulkWriteBatcher<TransferDocument>(this.transfers.collection as never, GROUPED);
-    this.markerRemovals = new BulkWriteBatcher<PendingTransferDocument>(this.pending.collection as never, GROUPED);
+    this.recordInserts = new InsertBatcher<TransferDocument>(this.transfers.collection as never, GROUP_COMMIT);
+    this.markerInserts = new InsertBatcher<PendingTransferDocument>(this.pending.collection as never, GROUP_COMMIT);
+    this.statusWrites = new BulkWriteBatcher<TransferDocument>(this.transfers.collection as never, GROUP_COMMIT);
+    this.markerRemovals = new BulkWriteBatcher<PendingTransferDocument>(this.pending.collection as never, GROUP_COMMIT);
   }
 
   findById(id: string): Promise<TransferDocument | null> {

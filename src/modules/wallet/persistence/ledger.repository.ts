@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { BulkWriteBatcher, firstWriteError, InsertBatcher } from '../../../common/database/insert-batcher';
+import { BulkWriteBatcher, firstWriteError, GROUP_COMMIT, InsertBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import { EntryStatus, LedgerEntry, RunningTotals, entryId, storedTotals, totalsOf } from '../domain/ledger-entry';
 import { LedgerEntryDocument, WalletHeadDocument } from './ledger.schemas';
@@ -14,20 +14,13 @@ export interface WalletHead {
 }
 
 /**
- * Entry inserts of this process share `insertMany` round trips (group commit, `InsertBatcher`): the ones
- * of a turn of the event loop leave together, one round trip in flight at a time, the rest queued and
- * sent together as it returns, at most 64 per round trip. Measured on FerretDB 1.24 on PostgreSQL: one
- * insert per round trip 835–986 entries/s, batches of 10 with 4 in flight 4,484–5,291/s; one in flight
- * rather than four sent fewer, fuller batches for the same load (docs/performance.md).
- */
-const ENTRY_BATCH = { maxBatch: 64, maxInFlight: 1, sameTurn: true };
-/** Status writes of entries (a transfer's debit settled, a hold decided) share `bulkWrite` round trips the same way. */
-const STATUS_BATCH = { maxBatch: 64, maxInFlight: 1, sameTurn: true };
-
-/**
  * Persistence of the ledger. Every read on a hot path is an `_id` lookup or the unique `op_id` index;
  * every write that must not race is an insert under a unique key (`_id` = wallet slot, `op_id`). The hot
  * path goes through the driver's collection directly (`lean` documents, no Mongoose query building).
+ * Entry inserts of this process share `insertMany` round trips, and status writes of entries (a
+ * transfer's debit settled, a hold decided) `bulkWrite` round trips (group commit, `GROUP_COMMIT`).
+ * Measured on FerretDB 1.24 on PostgreSQL: one insert per round trip 835–986 entries/s, batches of 10
+ * with 4 in flight 4,484–5,291/s (docs/performance.md).
  */
 @Injectable()
 export class LedgerRepository {
@@ -38,8 +31,8 @@ export class LedgerRepository {
     @InjectModel(LedgerEntryDocument.name) private readonly entries: Model<LedgerEntryDocument>,
     @InjectModel(WalletHeadDocument.name) private readonly heads: Model<WalletHeadDocument>,
   ) {
-    this.inserts = new InsertBatcher<LedgerEntry>(this.entries.collection as never, ENTRY_BATCH);
-    this.statusWrites = new BulkWriteBatcher<LedgerEntry>(this.entries.collection as never, STATUS_BATCH);
+    this.inserts = new InsertBatcher<LedgerEntry>(this.entries.collection as never, GROUP_COMMIT);
+    this.statusWrites = new BulkWriteBatcher<LedgerEntry>(this.entries.collection as never, GROUP_COMMIT);
   }
 
   findEntry(id: string): Promise<LedgerEntry | null> {
