@@ -22,7 +22,8 @@
 # FerretDB runs its postgresql handler on a private cluster in DIR/postgres
 # (docs/ferretdb-handlers.md says why).
 # Database settings (each on by default; turned off only to measure it): FERRETDB_PG_GIN=off (no GIN
-# companion indexes), FERRETDB_PG_GIN_FASTUPDATE=on, FERRETDB_GOGC=100.
+# companion indexes), FERRETDB_PG_GIN_FASTUPDATE=on, FERRETDB_GOGC=100,
+# FERRETDB_PG_AUTOVACUUM_NAPTIME=1min (PostgreSQL's default; ours is 1s).
 # FerretDB binary: $FERRETDB_BIN, else built once into
 # ${XDG_CACHE_HOME:-~/.cache}/dompet/ferretdb-<version>/ferretdb.
 set -uo pipefail
@@ -35,7 +36,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 . "$SCRIPT_DIR/lib/ferretdb.sh"
 
 usage() {
-  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 CMD="${1:-}"
@@ -236,8 +237,13 @@ start_pg() {
     fi
     PG_PORT="$(pick_port "$PG_PORT")"
     save_conf
+    # Autovacuum looks at every database once a second (PostgreSQL's default: once a minute). Its
+    # ANALYZE of a growing table is what makes FerretDB's prepared lookups leave the sequential-scan
+    # plan they settled on while the table was nearly empty (docs/ferretdb-handlers.md, "Plans").
+    local naptime="${FERRETDB_PG_AUTOVACUUM_NAPTIME:-1s}"
+    [[ "$naptime" =~ ^[0-9]+(s|min)$ ]] || dompet_die "FERRETDB_PG_AUTOVACUUM_NAPTIME takes a duration such as 1s or 1min"
     if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$server_log" -w -t 60 \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start </dev/null >/dev/null 2>&1 7>&- 8>&- 9>&-; then
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c autovacuum_naptime=$naptime" start </dev/null >/dev/null 2>&1 7>&- 8>&- 9>&-; then
       dompet_log_tail "$server_log"
       dompet_die "PostgreSQL did not start on 127.0.0.1:$PG_PORT within 60s (log: $server_log)."
     fi

@@ -1,5 +1,5 @@
 import { AnyBulkWriteOperation, MongoBulkWriteError, MongoNetworkError } from 'mongodb';
-import { BulkWriteBatcher, InsertBatcher } from './insert-batcher';
+import { BulkWriteBatcher, InsertBatcher, RemoveBatcher } from './insert-batcher';
 
 interface Doc {
   _id: string;
@@ -136,5 +136,54 @@ describe('BulkWriteBatcher', () => {
       ['a', 'SUCCESS'],
       ['b', 'SUCCESS'],
     ]);
+  });
+});
+
+describe('RemoveBatcher', () => {
+  /** A collection of `_id`s that answers `deleteMany({ _id: { $in } })` like the driver does. */
+  class FakeMarkers {
+    readonly ids = new Set<string>();
+    readonly calls: string[][] = [];
+    failNext: Error | null = null;
+    private release: Array<() => void> = [];
+
+    async deleteMany(filter: { _id: { $in: string[] } }): Promise<void> {
+      this.calls.push(filter._id.$in);
+      await new Promise<void>((resolve) => this.release.push(resolve));
+      if (this.failNext) throw this.failNext;
+      for (const id of filter._id.$in) this.ids.delete(id);
+    }
+
+    async settle(): Promise<void> {
+      while (this.release.length) {
+        this.release.splice(0).forEach((r) => r());
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  }
+
+  it('removes the markers of a turn with one deleteMany, and those arriving meanwhile with the next', async () => {
+    const col = new FakeMarkers();
+    for (const id of ['a', 'b', 'c', 'd']) col.ids.add(id);
+    const batcher = new RemoveBatcher(col, { maxBatch: 10, maxInFlight: 1, sameTurn: true });
+    const firstTurn = [batcher.remove('a'), batcher.remove('b'), batcher.remove('gone')];
+    await new Promise((r) => setImmediate(r));
+    const secondTurn = [batcher.remove('c'), batcher.remove('c')];
+    await col.settle();
+    await Promise.all([...firstTurn, ...secondTurn]);
+    expect(col.calls).toEqual([['a', 'b', 'gone'], ['c']]);
+    expect([...col.ids]).toEqual(['d']);
+  });
+
+  it('gives every caller of a batch the error of its deleteMany', async () => {
+    const col = new FakeMarkers();
+    col.ids.add('a');
+    col.failNext = new Error('connection closed');
+    const batcher = new RemoveBatcher(col, { maxBatch: 10, maxInFlight: 1, sameTurn: true });
+    const answers = [batcher.remove('a'), batcher.remove('b')].map((p) => p.then(() => 'ok', (e: Error) => e.message));
+    await new Promise((r) => setImmediate(r));
+    await col.settle();
+    expect(await Promise.all(answers)).toEqual(['connection closed', 'connection closed']);
+    expect([...col.ids]).toEqual(['a']);
   });
 });

@@ -194,6 +194,45 @@ export class BulkWriteBatcher<T extends Document> extends GroupCommit<AnyBulkWri
   }
 }
 
+/** What the removal batcher needs of a collection (the driver's `Collection`, or a fake in unit tests). */
+export interface DeleteManyTarget {
+  deleteMany(filter: { _id: { $in: string[] } }): Promise<unknown>;
+}
+
+/**
+ * Group commit for removals by `_id`: concurrent `remove(id)` calls of one process share one
+ * `deleteMany({ _id: { $in: ids } })`, so a batch is one statement. A `bulkWrite` of `deleteOne`s is one
+ * PostgreSQL transaction per document on FerretDB (a read by `_id`, then the delete); this is one read
+ * and one delete for the whole batch. FerretDB does not push `$in` down to PostgreSQL, so that read is a
+ * scan of the collection: use it only for a collection that stays small (the pending-transfer markers:
+ * as many as there are unsettled transfers). On MongoDB it is an `_id` index lookup.
+ * Removing what is already gone is a no-op, so a caller that got an error may send it again.
+ */
+export class RemoveBatcher extends GroupCommit<string, void> {
+  constructor(
+    private readonly target: DeleteManyTarget,
+    options: InsertBatcherOptions,
+  ) {
+    super(options);
+  }
+
+  remove(id: string): Promise<void> {
+    return this.enqueue(id);
+  }
+
+  protected sendBatch(ids: string[]): Promise<unknown> {
+    return this.target.deleteMany({ _id: { $in: [...new Set(ids)] } });
+  }
+
+  protected written(): void {
+    return undefined;
+  }
+
+  protected failedAlone(we: WriteError, err: unknown): Error {
+    return serverError(we, err);
+  }
+}
+
 /** The index of the first document a bulk insert could not write, or null when the error is not per document. */
 export function firstWriteError(err: unknown): number | null {
   if (!(err instanceof MongoBulkWriteError)) return null;

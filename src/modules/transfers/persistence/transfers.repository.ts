@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { BulkWriteBatcher, GROUP_COMMIT, InsertBatcher } from '../../../common/database/insert-batcher';
+import { BulkWriteBatcher, GROUP_COMMIT, InsertBatcher, RemoveBatcher } from '../../../common/database/insert-batcher';
 import { insertIfAbsent } from '../../../common/database/mongo-errors';
 import {
   PendingTransferDocument,
@@ -22,7 +22,7 @@ export class TransfersRepository {
   private readonly recordInserts: InsertBatcher<TransferDocument>;
   private readonly markerInserts: InsertBatcher<PendingTransferDocument>;
   private readonly statusWrites: BulkWriteBatcher<TransferDocument>;
-  private readonly markerRemovals: BulkWriteBatcher<PendingTransferDocument>;
+  private readonly markerRemovals: RemoveBatcher;
 
   constructor(
     @InjectModel(TransferDocument.name) private readonly transfers: Model<TransferDocument>,
@@ -32,7 +32,7 @@ export class TransfersRepository {
     this.recordInserts = new InsertBatcher<TransferDocument>(this.transfers.collection as never, GROUP_COMMIT);
     this.markerInserts = new InsertBatcher<PendingTransferDocument>(this.pending.collection as never, GROUP_COMMIT);
     this.statusWrites = new BulkWriteBatcher<TransferDocument>(this.transfers.collection as never, GROUP_COMMIT);
-    this.markerRemovals = new BulkWriteBatcher<PendingTransferDocument>(this.pending.collection as never, GROUP_COMMIT);
+    this.markerRemovals = new RemoveBatcher(this.pending.collection as never, GROUP_COMMIT);
   }
 
   findById(id: string): Promise<TransferDocument | null> {
@@ -107,7 +107,7 @@ export class TransfersRepository {
   }
 
   clearPending(id: string): Promise<void> {
-    return this.markerRemovals.write({ deleteOne: { filter: { _id: id } } });
+    return this.markerRemovals.remove(id);
   }
 
   /** Unsettled transfers recorded before `cutoff`, oldest first. */
