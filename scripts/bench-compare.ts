@@ -4,6 +4,7 @@
  *   npm run bench:compare                                  # baseline fcdfc1d, 2 rounds of 10 s
  *   npm run bench:compare -- --baseline <git ref> [--rounds 2] [--seconds 10] [--transfers 400]
  *                            [--connections 50] [--wallets 50] [--settle-seconds 120] [--max-minutes 45]
+ *                            [--warmup-seconds 3]
  *   MONGODB_URI=… REDIS_URL=… npm run bench:compare …     # on servers you run
  *   npm run bench:compare -- --settings FERRETDB_PG_GIN=off[,NAME=value…] [--rounds …]
  *
@@ -29,7 +30,10 @@
  * (APP_ROLE=api, 127.0.0.1, a free port) and two worker processes, with the production queue
  * settings of bench:transfer. Then, once per build, the exactness check: a wallet topped up for
  * exactly 50 payments of 10 receives 51 concurrent POST /pay; exactly 50 must succeed and the
- * balance end at 0. Then --rounds rounds, each running A then B (A, B, A, B …), on new wallets:
+ * balance end at 0. Then a warm-up, not measured: POST /pay for --warmup-seconds (0: none) with
+ * --connections connections on --wallets new wallets, A then B, so that the first measured round
+ * does not also measure each process's first seconds (compilation, pools, prepared statements).
+ * Then --rounds rounds, each running A then B (A, B, A, B …), on new wallets:
  *   1. POST /pay for --seconds with --connections connections (autocannon), requests rotated over
  *      --wallets users' tokens: req/s (2xx per second of the window), p50/p99 latency, non-2xx and
  *      errors; CPU per payment, in ms, of every process serving it (the API and its two workers,
@@ -73,6 +77,7 @@ interface Options {
   /** --settings: server environment of A (same code on both sides). */
   settings: Record<string, string> | null;
   reportEntries: number;
+  warmupSeconds: number;
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -95,6 +100,7 @@ function parseOptions(argv: string[]): Options {
     maxMinutes: int('max-minutes', 45, 1, 240),
     settings: parseSettings(value('settings', '')),
     reportEntries: int('report-entries', 0, 0, 1_000_000),
+    warmupSeconds: int('warmup-seconds', 3, 0, 60),
   };
 }
 
@@ -601,6 +607,14 @@ async function main(): Promise<number> {
   const exact = { A: await exactness(A), B: await exactness(B) };
   out(`exactness: A ${exact.A}; B ${exact.B}`);
 
+  if (o.warmupSeconds > 0) {
+    for (const build of [A, B]) {
+      const accounts = await fundedAccounts(build, o.wallets);
+      const w = await payWindow(build, { ...o, seconds: o.warmupSeconds }, 'warm-up POST /pay', accounts.map((a) => a.token), accounts.map((a) => a.userId));
+      out(`warm-up ${build.label}: pay ${w.perSecond.toFixed(0)}/s for ${o.warmupSeconds} s (p99 ${w.p99} ms), not measured`);
+    }
+  }
+
   const rounds: { A: Round; B: Round }[] = [];
   for (let i = 0; i < o.rounds; i++) {
     out(`round ${i + 1} of ${o.rounds} (load average ${loadavg()[0].toFixed(1)})`);
@@ -615,7 +629,7 @@ async function main(): Promise<number> {
   out();
   out(
     `${backend}, ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end; each build: 1 API + 2 workers, production queue settings; ` +
-      `${o.rounds} round(s) A, B; /pay ${o.seconds} s × ${o.connections} connections on ${o.wallets} wallets then on 1; ${o.transfers} transfers, ${SENDERS} senders, ${TRANSFERS_IN_FLIGHT} in flight.`,
+      `${o.warmupSeconds ? `${o.warmupSeconds} s /pay warm-up per build, not measured; ` : ''}${o.rounds} round(s) A, B; /pay ${o.seconds} s × ${o.connections} connections on ${o.wallets} wallets then on 1; ${o.transfers} transfers, ${SENDERS} senders, ${TRANSFERS_IN_FLIGHT} in flight.`,
   );
   out();
   printTables(rounds, o.reportEntries);
