@@ -23,7 +23,8 @@
 # (docs/ferretdb-handlers.md says why).
 # Database settings (each on by default; turned off only to measure it): FERRETDB_PG_GIN=off (no GIN
 # companion indexes), FERRETDB_PG_GIN_FASTUPDATE=on, FERRETDB_GOGC=100,
-# FERRETDB_PG_AUTOVACUUM_NAPTIME=1min (PostgreSQL's default; ours is 1s).
+# FERRETDB_PG_AUTOVACUUM_NAPTIME=1min (PostgreSQL's default; ours is 1s), FERRETDB_GOMAXPROCS=0
+# (Go's default, a processor per core; ours is 1).
 # FerretDB binary: $FERRETDB_BIN, else built once into
 # ${XDG_CACHE_HOME:-~/.cache}/dompet/ferretdb-<version>/ferretdb.
 set -uo pipefail
@@ -36,7 +37,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 . "$SCRIPT_DIR/lib/ferretdb.sh"
 
 usage() {
-  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 CMD="${1:-}"
@@ -328,7 +329,14 @@ start_ferretdb() {
   # FerretDB spends about a quarter of a read in Go's garbage collector (it decodes every document
   # from JSON): a larger heap target (GOGC=400, default 100) served 15-25% more `page_key` block
   # reads per second in the same time on the development machine. Memory stays small (tens of MB).
-  GOGC="${FERRETDB_GOGC:-400}" setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 7>&- 8>&- 9>&- &
+  # One Go processor (GOMAXPROCS=1): FerretDB shares two cores with PostgreSQL, Redis and the service's
+  # processes, and with two processors Go's scheduler moves goroutines between threads and keeps one
+  # spinning for work; one processor settled transfers faster in bench:compare --settings
+  # (docs/performance.md, "Database settings"). FERRETDB_GOMAXPROCS=0 leaves it to Go (one per core).
+  local procs="${FERRETDB_GOMAXPROCS:-1}"
+  [[ "$procs" =~ ^[0-9]+$ ]] || dompet_die "FERRETDB_GOMAXPROCS takes a number (0: Go's default)"
+  if [ "$procs" = 0 ]; then procs=""; fi
+  GOMAXPROCS="$procs" GOGC="${FERRETDB_GOGC:-400}" setsid "$DOMPET_FERRETDB_BIN" "${args[@]}" </dev/null >>"$log" 2>&1 7>&- 8>&- 9>&- &
   echo $! >"$FERRET_PIDFILE"
   save_conf
   local i
