@@ -5,16 +5,33 @@ interface Doc {
   _id: string;
 }
 
+/** A fake collection whose calls stay in flight until `settle()` lets them return. */
+abstract class HeldCalls {
+  private release: Array<() => void> = [];
+
+  /** Holds the calling write until `settle()`. */
+  protected hold(): Promise<void> {
+    return new Promise<void>((resolve) => this.release.push(resolve));
+  }
+
+  /** Lets every call in flight return (and those they start, turn after turn). */
+  async settle(): Promise<void> {
+    while (this.release.length) {
+      this.release.splice(0).forEach((r) => r());
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
 /** A collection that holds `_id`s (unique) and answers `insertMany({ ordered: false })` like the driver does. */
-class FakeCollection {
+class FakeCollection extends HeldCalls {
   readonly ids = new Set<string>();
   readonly calls: string[][] = [];
   failNext: Error | null = null;
-  private release: Array<() => void> = [];
 
   async insertMany(docs: Doc[]): Promise<void> {
     this.calls.push(docs.map((d) => d._id));
-    await new Promise<void>((resolve) => this.release.push(resolve));
+    await this.hold();
     if (this.failNext) throw this.failNext;
     const writeErrors: Array<{ index: number; code: number; errmsg: string }> = [];
     docs.forEach((d, index) => {
@@ -27,13 +44,6 @@ class FakeCollection {
     }
   }
 
-  /** Lets every insertMany in flight return. */
-  async settle(): Promise<void> {
-    while (this.release.length) {
-      this.release.splice(0).forEach((r) => r());
-      await new Promise((r) => setImmediate(r));
-    }
-  }
 }
 
 describe('InsertBatcher', () => {
@@ -93,14 +103,13 @@ describe('InsertBatcher', () => {
 
 describe('BulkWriteBatcher', () => {
   /** A collection of `{ _id, status }` that answers `bulkWrite({ ordered: false })` of updateOne/deleteOne like the driver does. */
-  class FakeStatuses {
+  class FakeStatuses extends HeldCalls {
     readonly docs = new Map<string, string>();
     readonly calls: number[] = [];
-    private release: Array<() => void> = [];
 
     async bulkWrite(ops: AnyBulkWriteOperation<{ _id: string; status?: string }>[]): Promise<void> {
       this.calls.push(ops.length);
-      await new Promise<void>((resolve) => this.release.push(resolve));
+      await this.hold();
       const writeErrors: Array<{ index: number; code: number; errmsg: string }> = [];
       ops.forEach((op, index) => {
         if ('updateOne' in op) {
@@ -114,12 +123,6 @@ describe('BulkWriteBatcher', () => {
       if (writeErrors.length) throw new MongoBulkWriteError({ message: writeErrors[0].errmsg, code: writeErrors[0].code, writeErrors } as never, {} as never);
     }
 
-    async settle(): Promise<void> {
-      while (this.release.length) {
-        this.release.splice(0).forEach((r) => r());
-        await new Promise((r) => setImmediate(r));
-      }
-    }
   }
 
   it('groups the writes that arrive while a round trip is busy and answers each with its own outcome', async () => {
@@ -141,25 +144,18 @@ describe('BulkWriteBatcher', () => {
 
 describe('RemoveBatcher', () => {
   /** A collection of `_id`s that answers `deleteMany({ _id: { $in } })` like the driver does. */
-  class FakeMarkers {
+  class FakeMarkers extends HeldCalls {
     readonly ids = new Set<string>();
     readonly calls: string[][] = [];
     failNext: Error | null = null;
-    private release: Array<() => void> = [];
 
     async deleteMany(filter: { _id: { $in: string[] } }): Promise<void> {
       this.calls.push(filter._id.$in);
-      await new Promise<void>((resolve) => this.release.push(resolve));
+      await this.hold();
       if (this.failNext) throw this.failNext;
       for (const id of filter._id.$in) this.ids.delete(id);
     }
 
-    async settle(): Promise<void> {
-      while (this.release.length) {
-        this.release.splice(0).forEach((r) => r());
-        await new Promise((r) => setImmediate(r));
-      }
-    }
   }
 
   it('removes the markers of a turn with one deleteMany, and those arriving meanwhile with the next', async () => {
