@@ -43,7 +43,6 @@ class FakeCollection extends HeldCalls {
       throw new MongoBulkWriteError({ message: writeErrors[0].errmsg, code: writeErrors[0].code, writeErrors } as never, { insertedCount: docs.length - writeErrors.length } as never);
     }
   }
-
 }
 
 describe('InsertBatcher', () => {
@@ -122,7 +121,6 @@ describe('BulkWriteBatcher', () => {
       });
       if (writeErrors.length) throw new MongoBulkWriteError({ message: writeErrors[0].errmsg, code: writeErrors[0].code, writeErrors } as never, {} as never);
     }
-
   }
 
   it('groups the writes that arrive while a round trip is busy and answers each with its own outcome', async () => {
@@ -155,7 +153,6 @@ describe('RemoveBatcher', () => {
       if (this.failNext) throw this.failNext;
       for (const id of filter._id.$in) this.ids.delete(id);
     }
-
   }
 
   it('removes the markers of a turn with one deleteMany, and those arriving meanwhile with the next', async () => {

@@ -162,7 +162,7 @@ export interface BulkWriteTarget<T extends Document> {
 }
 
 /**
- * Group commit for writes that claim nothing (a status set on a projection, a marker removed): concurrent
+ * Group commit for writes that claim nothing (a status set on a projection): concurrent
  * `write(op)` calls of one process share `bulkWrite` round trips (`ordered: false`), each caller answered
  * with its own outcome. Every such write must be one that is safe to repeat (a plain `$set` of values that
  * are the same whoever writes them, a delete by `_id`): a caller that got an error may send it again.
@@ -228,6 +228,7 @@ export class RemoveBatcher extends GroupCommit<string, void> {
     return undefined;
   }
 
+  /** Not reached in practice: a `deleteMany` fails as a whole, never per document. */
   protected failedAlone(we: WriteError, err: unknown): Error {
     return serverError(we, err);
   }
