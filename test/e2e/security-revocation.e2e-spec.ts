@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { REDIS } from '../../src/infrastructure/redis.module';
 import { verifyLedger } from '../../src/modules/reconciliation';
 import { describeInProcess } from '../support/modes';
+import { deleteRedisKeys } from '../support/redis';
 import { createTestApp, TestApp } from '../support/test-app';
 import { adminAuth, login, newUser, TestUser } from '../support/users';
 
@@ -62,16 +63,7 @@ describeInProcess('redis', 'security: revoked tokens stay revoked when Redis los
   });
 
   /** Deletes every key of this app's prefix: to this app, the same as a FLUSHALL (other test files' keys are left alone). */
-  async function loseRedisData(): Promise<number> {
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${t.config.redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  }
+  const loseRedisData = () => deleteRedisKeys(redis, t.config.redisPrefix);
 
   async function fundedUser(): Promise<TestUser> {
     const user = await newUser(t);

@@ -8,7 +8,9 @@ import { DeliverWebhookCommand } from '../../src/modules/webhooks/commands/deliv
 import { DispatchWalletEventsCommand } from '../../src/modules/webhooks/commands/dispatch-wallet-events/dispatch-wallet-events.command';
 import { WEBHOOK_QUEUE } from '../../src/modules/webhooks/queue/webhook-queue';
 import { LedgerDoorbell } from '../../src/infrastructure/ledger-doorbell';
+import { REDIS } from '../../src/infrastructure/redis.module';
 import { describeInProcess, itInProcess } from '../support/modes';
+import { deleteRedisKeys } from '../support/redis';
 import { openSse } from '../support/sse';
 import { createTestApp, TestApp } from '../support/test-app';
 import { waitForSettled } from '../support/transfers';
@@ -324,6 +326,23 @@ describeInProcess('config', 'webhooks: signed deliveries to a local receiver (pr
     }
     await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
   });
+
+  itInProcess('internals', 'still delivers by the catch-up after Redis lost its data: its schedule comes back by itself', async () => {
+    const { receiver, id } = await register(['topup.succeeded']);
+    // Every key of this app goes, the catch-up's schedule with them; the doorbell stays silent, so only
+    // a catch-up scheduled again finds the event.
+    await deleteRedisKeys(t.app.get(REDIS), t.config.redisPrefix);
+    const ring = jest.spyOn(LedgerDoorbell.prototype, 'ring').mockImplementation(() => undefined);
+    try {
+      const u = await newUser(t);
+      await t.http().post('/topup').set(u.auth).send({ amount: 6000 }).expect(201);
+      const [r] = await until('the delivery found by the catch-up', () => receiver.of(u.userId).length >= 1 && receiver.of(u.userId), 15_000);
+      expect(r.body).toMatchObject({ type: 'topup.succeeded', user_id: u.userId, data: { amount: 6000 } });
+    } finally {
+      ring.mockRestore();
+    }
+    await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
+  }, 30_000);
 
   itInProcess('internals', 'queues and sends one delivery per event however often, and however concurrently, dispatch and delivery run', async () => {
     const { receiver, id } = await register(['topup.succeeded']);

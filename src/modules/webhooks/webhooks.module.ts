@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { AppConfig } from '../../config/app-config';
+import { PeriodicJobsModule } from '../../infrastructure/periodic-jobs';
 import { WalletModule } from '../wallet';
 import { CatchUpWebhookDispatchHandler } from './commands/catch-up-webhook-dispatch/catch-up-webhook-dispatch.handler';
 import { DeleteWebhookHandler } from './commands/delete-webhook/delete-webhook.handler';
@@ -46,6 +47,7 @@ export class WebhooksModule {
       imports: [
         CqrsModule,
         WalletModule,
+        PeriodicJobsModule,
         BullModule.registerQueueAsync({
           name: WEBHOOK_QUEUE,
           inject: [AppConfig],

@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { Db, MongoClient } from 'mongodb';
 import { AppConfig } from '../../../src/config/app-config';
 import { TRANSFER_QUEUE } from '../../../src/modules/transfers/queue/transfer-queue';
+import { deleteRedisKeys } from '../../support/redis';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../../support/test-app';
 import { compiledApp, CompiledApp, REPO_ROOT } from './build';
 
@@ -175,15 +176,8 @@ export class ServiceCluster {
   }
 
   /** Deletes every Redis key of this deployment's prefix (its queue, locks and caches), as FLUSHDB would. */
-  async deleteRedisKeys(): Promise<number> {
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.config.redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await this.redis.unlink(...keys);
-    } while (cursor !== '0');
-    return deleted;
+  deleteRedisKeys(): Promise<number> {
+    return deleteRedisKeys(this.redis, this.config.redisPrefix);
   }
 
   /** Kills every process (SIGKILL), then drops the database and the Redis keys. Safe to call twice. */

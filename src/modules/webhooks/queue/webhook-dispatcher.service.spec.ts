@@ -1,7 +1,8 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { LedgerDoorbell } from '../../../infrastructure/ledger-doorbell';
 import type { WebhooksRepository } from '../persistence/webhooks.repository';
-import type { WebhookQueue } from './webhook-queue';
+import type { AppConfig } from '../../../config/app-config';
+import type { PeriodicJobs } from '../../../infrastructure/periodic-jobs';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 
 const flush = async () => {
@@ -22,7 +23,7 @@ describe('WebhookDispatcher', () => {
       },
     } as unknown as CommandBus;
     const repo = { anyEndpoint: async () => endpoints.exist } as unknown as WebhooksRepository;
-    const d = new WebhookDispatcher(commands, {} as WebhookQueue, {} as LedgerDoorbell, repo);
+    const d = new WebhookDispatcher(commands, {} as LedgerDoorbell, repo, {} as PeriodicJobs, {} as AppConfig);
     return { d, dispatched };
   }
 

@@ -1,9 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { AppConfig } from '../../../config/app-config';
 import { LedgerDoorbell } from '../../../infrastructure/ledger-doorbell';
+import { PeriodicJobs } from '../../../infrastructure/periodic-jobs';
+import { CatchUpWebhookDispatchCommand } from '../commands/catch-up-webhook-dispatch/catch-up-webhook-dispatch.command';
 import { DispatchWalletEventsCommand } from '../commands/dispatch-wallet-events/dispatch-wallet-events.command';
 import { WebhooksRepository } from '../persistence/webhooks.repository';
-import { WebhookQueue } from './webhook-queue';
 
 /** Wallets dispatched at once by one worker process. */
 const PARALLEL = 8;
@@ -15,14 +17,17 @@ const PARALLEL = 8;
  */
 const NO_ENDPOINTS_RECHECK_MS = 2_000;
 
+export const WEBHOOK_CATCH_UP_JOB = 'webhook-catch-up';
+
 /**
  * The worker side of webhooks: listens to the ledger's doorbell (Redis pub/sub, rung after every ledger
- * insert, nothing added to the request path) and dispatches the wallet that moved; schedules the
- * periodic catch-up, which finds what a lost ring or a Redis outage left behind. Rings for a wallet that
+ * insert, nothing added to the request path) and dispatches the wallet that moved; registers the
+ * catch-up every `WEBHOOK_CATCHUP_MS` (a `periodic` job, so its schedule comes back by itself after Redis
+ * lost its data), which finds what a lost ring or a Redis outage left behind. Rings for a wallet that
  * is being dispatched make it run once more after; at most `PARALLEL` wallets at once.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDispatcher implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private stopListening?: () => Promise<void>;
   private readonly waiting = new Set<string>();
@@ -35,10 +40,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     private readonly commands: CommandBus,
-    private readonly queue: WebhookQueue,
     private readonly doorbell: LedgerDoorbell,
     private readonly repo: WebhooksRepository,
+    private readonly periodic: PeriodicJobs,
+    private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.periodic.register({ name: WEBHOOK_CATCH_UP_JOB, every: this.config.webhookCatchUpMs, run: () => this.commands.execute(new CatchUpWebhookDispatchCommand()) });
+  }
 
   onApplicationBootstrap(): void {
     this.stopListening = this.doorbell.listen(
@@ -46,7 +56,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       (walletId) => this.ring(walletId),
       (message) => this.logger.warn(message),
     );
-    this.queue.scheduleCatchUp().catch((err: Error) => this.logger.warn(`webhook catch-up not scheduled: ${err.message}`));
   }
 
   /** Holds the ring and reads the endpoint list again in NO_ENDPOINTS_RECHECK_MS. */

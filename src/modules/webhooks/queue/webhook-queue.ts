@@ -8,10 +8,10 @@ import { newId } from '../../../common/util/ids';
 
 export const WEBHOOK_QUEUE = 'webhooks';
 export const DELIVER_WEBHOOK_JOB = 'deliver';
-export const CATCH_UP_JOB = 'catch-up';
+/** The catch-up's job on this queue in earlier versions (see `removeLegacyCatchUpSchedule`). */
+export const LEGACY_CATCH_UP_JOB = 'catch-up';
 /** The custom backoff of deliveries (`settings.backoffStrategies` of the queue): `retryDelayAfter`. */
 export const WEBHOOK_BACKOFF = 'webhook';
-const CATCH_UP_JOB_ID = 'webhook-catch-up';
 
 export interface DeliverWebhookJobData {
   deliveryId: string;
@@ -28,7 +28,7 @@ export function retrySettings(c: AppConfig): RetrySettings {
 /**
  * The `webhooks` Bull queue: one job per delivery (job id = delivery id = `<webhook_id>:<event_id>`, so
  * the same event is queued at most once per endpoint while its job is kept), retried with the
- * webhook backoff for `WEBHOOK_RETRY_WINDOW_SECONDS`; manual redeliveries; and the repeatable catch-up.
+ * webhook backoff for `WEBHOOK_RETRY_WINDOW_SECONDS`; and manual redeliveries.
  */
 @Injectable()
 export class WebhookQueue {
@@ -62,15 +62,13 @@ export class WebhookQueue {
   }
 
   /**
-   * Schedules the catch-up every `WEBHOOK_CATCHUP_MS` as a Bull repeatable job (one run per tick whatever
-   * the number of workers, visible in Bull Board); schedules of an older interval are removed.
+   * Removes the catch-up schedule that earlier versions kept on this queue (a Bull repeatable job added
+   * once at start-up, so lost for good with Redis's data); the catch-up is a `periodic` job now
+   * (`WebhookDispatcher`). Its last tick, if already queued, still runs (`WebhookProcessor`).
    */
-  async scheduleCatchUp(): Promise<void> {
-    const every = this.config.webhookCatchUpMs;
+  async removeLegacyCatchUpSchedule(): Promise<void> {
     for (const r of await this.queue.getRepeatableJobs()) {
-      if (r.name === CATCH_UP_JOB && Number(r.every) !== every) await this.queue.removeRepeatableByKey(r.key);
+      if (r.name === LEGACY_CATCH_UP_JOB) await this.queue.removeRepeatableByKey(r.key);
     }
-    await this.queue.add(CATCH_UP_JOB, {} as DeliverWebhookJobData, { repeat: { every }, jobId: CATCH_UP_JOB_ID, removeOnComplete: 10, removeOnFail: 50 });
-    this.logger.debug(`webhook catch-up every ${every} ms`);
   }
 }
