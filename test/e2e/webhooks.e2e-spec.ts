@@ -311,37 +311,31 @@ describeInProcess('config', 'webhooks: signed deliveries to a local receiver (pr
     await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
   });
 
-  itInProcess('internals', 'still delivers when the doorbell is not rung: the periodic catch-up finds the event', async () => {
+  /**
+   * With every doorbell silent (the ledger's and the status events'), a top-up of `amount` must still
+   * reach the receiver: only the periodic catch-up can find it.
+   */
+  async function deliveredByCatchUp(amount: number, timeoutMs: number): Promise<void> {
     const { receiver, id } = await register(['topup.succeeded']);
-    // Every doorbell (the ledger's and the status events') stays silent.
     const ring = jest.spyOn(LedgerDoorbell.prototype, 'ring').mockImplementation(() => undefined);
     try {
       const u = await newUser(t);
-      await t.http().post('/topup').set(u.auth).send({ amount: 7000 }).expect(201);
-      const [r] = await until('the delivery found by the catch-up', () => receiver.of(u.userId).length >= 1 && receiver.of(u.userId), 10_000);
-      expect(r.body).toMatchObject({ type: 'topup.succeeded', user_id: u.userId, data: { amount: 7000 } });
+      await t.http().post('/topup').set(u.auth).send({ amount }).expect(201);
+      const [r] = await until('the delivery found by the catch-up', () => receiver.of(u.userId).length >= 1 && receiver.of(u.userId), timeoutMs);
+      expect(r.body).toMatchObject({ type: 'topup.succeeded', user_id: u.userId, data: { amount } });
       expect(ring).toHaveBeenCalled();
     } finally {
       ring.mockRestore();
     }
     await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
-  });
+  }
+
+  itInProcess('internals', 'still delivers when the doorbell is not rung: the periodic catch-up finds the event', () => deliveredByCatchUp(7000, 10_000));
 
   itInProcess('internals', 'still delivers by the catch-up after Redis lost its data: its schedule comes back by itself', async () => {
-    const { receiver, id } = await register(['topup.succeeded']);
-    // Every key of this app goes, the catch-up's schedule with them; the doorbell stays silent, so only
-    // a catch-up scheduled again finds the event.
+    // Every key of this app goes, the catch-up's schedule with them.
     await deleteRedisKeys(t.app.get(REDIS), t.config.redisPrefix);
-    const ring = jest.spyOn(LedgerDoorbell.prototype, 'ring').mockImplementation(() => undefined);
-    try {
-      const u = await newUser(t);
-      await t.http().post('/topup').set(u.auth).send({ amount: 6000 }).expect(201);
-      const [r] = await until('the delivery found by the catch-up', () => receiver.of(u.userId).length >= 1 && receiver.of(u.userId), 15_000);
-      expect(r.body).toMatchObject({ type: 'topup.succeeded', user_id: u.userId, data: { amount: 6000 } });
-    } finally {
-      ring.mockRestore();
-    }
-    await t.http().delete(`/webhooks/${id}`).set(admin).expect(200);
+    await deliveredByCatchUp(6000, 15_000);
   }, 30_000);
 
   itInProcess('internals', 'queues and sends one delivery per event however often, and however concurrently, dispatch and delivery run', async () => {
