@@ -122,7 +122,7 @@ export async function dbOperations(db: Db): Promise<number | null> {
 /**
  * POST /transfer on a kept-alive `node:http` connection. `fetch` costs the load generator about a
  * millisecond of CPU per request, and that millisecond is taken from the server processes sharing the
- * machine; this costs a fraction of it (docs/performance.md, "The load generator").
+ * machine; this costs a fraction of it (docs/performance.md, "Where a transfer's CPU goes now").
  */
 function postTransfer(agent: Agent, baseUrl: string, from: Account, to: Account, amount: number): Promise<Reply> {
   const body = JSON.stringify({ target_user: to.userId, amount, remarks: 'bench' });
