@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfig } from '../../../config/app-config';
 import { KeyedJobs } from '../../../infrastructure/keyed-jobs';
@@ -32,7 +32,6 @@ export function retrySettings(c: AppConfig): RetrySettings {
  */
 @Injectable()
 export class WebhookQueue {
-  private readonly logger = new Logger(WebhookQueue.name);
   private readonly jobs: KeyedJobs<DeliverWebhookJobData>;
 
   constructor(
