@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Db } from 'mongodb';
 import { REPO_ROOT } from './build';
 import { countStatus } from './checks';
-import { Account, createAccount, mapLimit, Reply } from './client';
+import { Account, createAccount, mapLimit, Reply, replyBody } from './client';
 import { openSse, SseClient } from '../../support/sse';
 
 /**
@@ -133,16 +133,7 @@ function postTransfer(agent: Agent, baseUrl: string, from: Account, to: Account,
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: replyBody(Buffer.concat(chunks).toString()) }));
         res.on('error', reject);
       },
     );
@@ -240,9 +231,8 @@ export async function runTransfers(
       const reply = await postTransfer(agent, baseUrl, t.from, t.to, amount);
       postMs.push(performance.now() - t0);
       return reply;
-    });
+    }).finally(() => agent.destroy());
     const sendSeconds = (performance.now() - sendStart) / 1000;
-    agent.destroy();
     const refused = replies.filter((r) => r.status !== 202);
     if (refused.length) throw new Error(`${refused.length} transfers refused, first: ${refused[0].status} ${JSON.stringify(refused[0].body)}`);
 

@@ -18,14 +18,16 @@ export async function call(baseUrl: string, method: string, path: string, option
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await res.text();
-  let body: unknown = text;
+  return { status: res.status, body: replyBody(await res.text()) };
+}
+
+/** A response body as JSON, or as its text when it is not JSON. */
+export function replyBody(text: string): unknown {
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    // not JSON: keep the text
+    return text;
   }
-  return { status: res.status, body };
 }
 
 async function expectStatus(reply: Promise<Reply>, status: number, what: string): Promise<any> {
