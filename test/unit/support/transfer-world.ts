@@ -107,7 +107,7 @@ export class TransferWorld {
     job.state = 'active';
     const bus = { execute: (cmd: ExecuteTransferCommand) => this.executeHandler().execute(cmd) } as unknown as CommandBus;
     // handle() is all a run uses: the queue and the config only matter when the processor registers itself with Bull.
-    const processor = new TransferProcessor(bus, null as never, this.config);
+    const processor = new TransferProcessor(bus, null as never, this.config, null as never);
     const bullJob = { data: job.data, attemptsMade: job.attemptsMade, opts: { attempts: ATTEMPTS } } as unknown as Job<TransferJobData>;
     const run = await this.attempt(() => processor.handle(bullJob));
     if ('crashed' in run) return run;
