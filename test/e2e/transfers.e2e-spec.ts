@@ -5,7 +5,7 @@ import { ExecuteTransferCommand } from '../../src/modules/transfers/commands/exe
 import { RecoverPendingTransfersCommand } from '../../src/modules/transfers/commands/recover-pending-transfers/recover-pending-transfers.command';
 import { debitEntryOf } from '../../src/modules/transfers/domain/transfer-legs';
 import type { TransferDocument } from '../../src/modules/transfers/persistence/transfer.schemas';
-import { TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
+import { EXECUTE_TRANSFERS_JOB, TRANSFER_QUEUE } from '../../src/modules/transfers/queue/transfer-queue';
 import { LedgerEntry } from '../../src/modules/wallet/domain/ledger-entry';
 import { verifyLedger } from '../../src/modules/reconciliation';
 import { itInProcess, itWithDatabase } from '../support/modes';
@@ -148,6 +148,26 @@ describe('transfers: accepted now, executed in the background', () => {
     await queue.resume(true);
     expect((await settled(a, id)).status).toBe('SUCCESS');
     expect(await balance(b)).toBe(1234);
+  });
+
+  itInProcess('internals', 'the sweep leaves alone transfers waiting in an execute-transfers job, and re-enqueues them once it is lost', async () => {
+    const a = await funded(10000);
+    const b = await newUser(t);
+    await queue.pause(true);
+    const ids: string[] = [];
+    for (const amount of [100, 200, 300]) ids.push((await transfer(a, b.userId, amount).expect(202)).body.result.transfer_id);
+    // Their jobs, as one execute-transfers job (what the API adds for transfers accepted in one turn).
+    for (const id of ids) await (await queue.getJob(id))?.remove();
+    const batch = await queue.add(EXECUTE_TRANSFERS_JOB, { transfers: ids.map((transferId) => ({ transferId })) }, { jobId: `batch-${ids[0]}` });
+    const sweep = () => t.app.get(CommandBus).execute(new RecoverPendingTransfersCommand(0));
+    expect(await sweep()).toEqual({ examined: 3, enqueued: 0 });
+    expect(await Promise.all(ids.map((id) => queue.getJob(id)))).toEqual([null, null, null]);
+    // Lost (a Redis flush): the sweep gives each its own job.
+    await batch.remove();
+    expect(await sweep()).toEqual({ examined: 3, enqueued: 3 });
+    await queue.resume(true);
+    for (const id of ids) expect((await settled(a, id)).status).toBe('SUCCESS');
+    expect(await balance(b)).toBe(600);
   });
 
   it('honours Idempotency-Key: one transfer, one debit, replayed answer', async () => {

@@ -52,6 +52,8 @@ export interface TransferJobs {
   enqueue(transferId: string, accepted?: TransferDocument): Promise<void>;
   /** Enqueues unless a live job exists; true when a job was added. */
   ensureQueued(transferId: string): Promise<boolean>;
+  /** The transfers carried by live `execute-transfers` jobs, among the oldest `limit` of each state. */
+  inLiveBatches(limit: number): Promise<Set<string>>;
 }
 export const TRANSFER_JOBS = Symbol('TransferJobs');
 

@@ -52,7 +52,7 @@ export class TransferQueue {
   private turn: Turn | null = null;
 
   constructor(
-    @InjectQueue(TRANSFER_QUEUE) queue: Queue<TransferJobData>,
+    @InjectQueue(TRANSFER_QUEUE) private readonly queue: Queue<TransferJobData>,
     private readonly config: AppConfig,
   ) {
     this.jobs = new KeyedJobs(queue, EXECUTE_TRANSFER_JOB, config.enqueueTimeoutMs);
@@ -80,6 +80,20 @@ export class TransferQueue {
   /** Enqueues unless a live job exists; a finished or lost job is replaced. Returns true when a job was added. */
   ensureQueued(transferId: string): Promise<boolean> {
     return this.jobs.ensureQueued(transferId, { transferId }, this.options());
+  }
+
+  /**
+   * The transfers carried by `execute-transfers` jobs that are waiting, paused, delayed or active, among
+   * the `limit` oldest of each state (the recovery sweep looks at the oldest unsettled transfers).
+   */
+  async inLiveBatches(limit: number): Promise<Set<string>> {
+    const jobs = await this.queue.getJobs(['active', 'waiting', 'paused', 'delayed'], 0, limit - 1, true);
+    const ids = new Set<string>();
+    for (const job of jobs) {
+      if (job?.name !== EXECUTE_TRANSFERS_JOB) continue;
+      for (const t of (job.data as unknown as TransferBatchJobData).transfers) ids.add(t.transferId);
+    }
+    return ids;
   }
 
   /**

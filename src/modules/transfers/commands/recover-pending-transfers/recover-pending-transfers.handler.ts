@@ -6,7 +6,8 @@ import { RecoverPendingTransfersCommand } from './recover-pending-transfers.comm
 const BATCH = 500;
 
 /**
- * Re-enqueues unsettled transfers that have no live job: covers a crash between recording a transfer
+ * Re-enqueues unsettled transfers that have no live job (neither under their id nor in an
+ * `execute-transfers` job among the oldest ones): covers a crash between recording a transfer
  * and enqueueing it, a job lost with Redis data, and a job that failed for good before settling.
  */
 @CommandHandler(RecoverPendingTransfersCommand)
@@ -21,9 +22,12 @@ export class RecoverPendingTransfersHandler implements ICommandHandler<RecoverPe
 
   async execute(cmd: RecoverPendingTransfersCommand): Promise<{ examined: number; enqueued: number }> {
     const pending = await this.transfers.listPendingBefore(new Date(this.clock.now() - cmd.olderThanMs), BATCH);
+    if (pending.length === 0) return { examined: 0, enqueued: 0 };
+    // A transfer still waiting in an execute-transfers job (a backlog) has a live job, though not under its id.
+    const batched = await this.queue.inLiveBatches(BATCH);
     let enqueued = 0;
     for (const p of pending) {
-      if (await this.queue.ensureQueued(p._id)) enqueued++;
+      if (!batched.has(p._id) && (await this.queue.ensureQueued(p._id))) enqueued++;
     }
     if (enqueued) this.logger.log(`re-enqueued ${enqueued} of ${pending.length} unsettled transfers`);
     return { examined: pending.length, enqueued };
