@@ -66,12 +66,12 @@ export class TransferQueue {
   enqueue(transferId: string, accepted?: TransferDocument): Promise<void> {
     const data: TransferJobData = accepted ? { transferId, accepted: JSON.parse(JSON.stringify(accepted)) as Record<string, unknown> } : { transferId };
     if (!this.turn) {
-      const turn: Turn = { items: [], sent: Promise.resolve() };
-      turn.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const items: TransferJobData[] = [];
+      const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.turn = null;
-        return this.send(turn.items);
+        return this.send(items);
       });
-      this.turn = turn;
+      this.turn = { items, sent };
     }
     this.turn.items.push(data);
     return this.turn.sent;
