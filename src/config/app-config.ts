@@ -63,7 +63,6 @@ const schema = Joi.object({
   TRANSFER_ATTEMPTS: Joi.number().integer().min(1).max(50).default(6),
   TRANSFER_BACKOFF_MS: Joi.number().integer().min(10).default(500),
   ENQUEUE_TIMEOUT_MS: Joi.number().integer().min(50).max(60_000).default(2_000),
-  TRANSFER_JOB_WINDOW_MS: Joi.number().integer().min(0).max(1_000).default(15),
   TRANSFER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(16),
   SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(15_000),
   SWEEP_MIN_AGE_MS: Joi.number().integer().min(0).default(30_000),
@@ -125,11 +124,6 @@ export interface AppConfigValues {
   transferBackoffMs: number;
   /** How long `POST /transfer` waits for Redis to take the job before leaving it to the recovery sweep. */
   enqueueTimeoutMs: number;
-  /**
-   * Under load, a process adds at most one transfers job per window: the transfers it accepts meanwhile
-   * wait for the window's end and go in that job. After a quiet window the next one goes at once.
-   */
-  transferJobWindowMs: number;
   /** Jobs a worker process runs at once on each queue (transfers, hold expiries, webhook deliveries). */
   transferConcurrency: number;
   sweepIntervalMs: number;
@@ -194,7 +188,6 @@ export class AppConfig implements AppConfigValues {
   readonly transferAttempts!: number;
   readonly transferBackoffMs!: number;
   readonly enqueueTimeoutMs!: number;
-  readonly transferJobWindowMs!: number;
   readonly transferConcurrency!: number;
   readonly sweepIntervalMs!: number;
   readonly sweepMinAgeMs!: number;
@@ -274,7 +267,6 @@ export class AppConfig implements AppConfigValues {
       transferAttempts: v.TRANSFER_ATTEMPTS,
       transferBackoffMs: v.TRANSFER_BACKOFF_MS,
       enqueueTimeoutMs: v.ENQUEUE_TIMEOUT_MS,
-      transferJobWindowMs: v.TRANSFER_JOB_WINDOW_MS,
       transferConcurrency: v.TRANSFER_CONCURRENCY,
       sweepIntervalMs: v.SWEEP_INTERVAL_MS,
       sweepMinAgeMs: v.SWEEP_MIN_AGE_MS,

@@ -2,7 +2,7 @@ import type { JobOptions, Queue } from 'bull';
 import type { AppConfig } from '../../../config/app-config';
 import { EXECUTE_TRANSFER_JOB, EXECUTE_TRANSFERS_JOB, MAX_TRANSFERS_PER_JOB, TransferQueue } from './transfer-queue';
 
-const config = { enqueueTimeoutMs: 1000, transferAttempts: 5, transferBackoffMs: 500, transferJobWindowMs: 0 } as AppConfig;
+const config = { enqueueTimeoutMs: 1000, transferAttempts: 5, transferBackoffMs: 500 } as AppConfig;
 
 /** The adds a queue received: job name, data and options (the job id among them). */
 function recordingQueue() {
@@ -40,39 +40,6 @@ describe('TransferQueue', () => {
       ['batch-t0', MAX_TRANSFERS_PER_JOB],
       [`batch-t${MAX_TRANSFERS_PER_JOB}`, 2],
     ]);
-  });
-
-  describe('with a job window', () => {
-    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-    afterEach(() => jest.useRealTimers());
-
-    it('holds the transfers accepted within the window after a job for one job at its end, and sends at once after a quiet window', async () => {
-      const { queue, adds } = recordingQueue();
-      const transfers = new TransferQueue(queue, { ...config, transferJobWindowMs: 15 });
-      const jobIds = () => adds.map((a) => a.opts.jobId);
-
-      const first = transfers.enqueue('t1');
-      await jest.advanceTimersByTimeAsync(0);
-      await first;
-      expect(jobIds()).toEqual(['t1']);
-
-      await jest.advanceTimersByTimeAsync(2);
-      const held = [transfers.enqueue('t2')];
-      await jest.advanceTimersByTimeAsync(5);
-      held.push(transfers.enqueue('t3'));
-      await jest.advanceTimersByTimeAsync(7);
-      expect(jobIds()).toEqual(['t1']);
-      await jest.advanceTimersByTimeAsync(1);
-      await Promise.all(held);
-      expect(jobIds()).toEqual(['t1', 'batch-t2']);
-      expect(adds[1].data).toEqual({ transfers: [{ transferId: 't2' }, { transferId: 't3' }] });
-
-      await jest.advanceTimersByTimeAsync(15);
-      const alone = transfers.enqueue('t4');
-      await jest.advanceTimersByTimeAsync(0);
-      await alone;
-      expect(jobIds()).toEqual(['t1', 'batch-t2', 't4']);
-    });
   });
 
   it('gives every caller of the turn the error of their job add', async () => {

@@ -40,20 +40,16 @@ interface Turn {
 }
 
 /**
- * Puts transfers on the Bull queue. Under load, a process adds at most one job per
- * `TRANSFER_JOB_WINDOW_MS`: the transfers it accepts within the window after its last job wait for the
- * window's end and go together in one `execute-transfers` job, so the worker settles them together and
- * their writes share round trips there too. A transfer enqueued after a quiet window goes at the end of
- * its turn of the event loop, with the others of that turn. A job of one transfer is an
- * `execute-transfer` job whose id is the transfer id (as every job the recovery sweep adds).
+ * Puts transfers on the Bull queue. The transfers enqueued in one turn of the event loop (the requests
+ * whose writes shared round trips) go in one `execute-transfers` job, so the worker settles them
+ * together and their writes share round trips there too; a transfer enqueued alone gets its own
+ * `execute-transfer` job, whose id is the transfer id (as every job the recovery sweep adds).
  */
 @Injectable()
 export class TransferQueue {
   private readonly jobs: KeyedJobs<TransferJobData>;
   private readonly batches: KeyedJobs<TransferBatchJobData>;
   private turn: Turn | null = null;
-  /** When this process last sent a turn's jobs (`Date.now()`). */
-  private lastSentAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     @InjectQueue(TRANSFER_QUEUE) private readonly queue: Queue<TransferJobData>,
@@ -64,17 +60,15 @@ export class TransferQueue {
   }
 
   /**
-   * Enqueues the transfer with the others of its turn (see the class), waiting `ENQUEUE_TIMEOUT_MS` at
-   * most for the add (see `KeyedJobs.add`); every caller of the turn gets the outcome of their job's add.
+   * Enqueues the transfer with the others of this turn, waiting `ENQUEUE_TIMEOUT_MS` at most (see
+   * `KeyedJobs.add`); every caller of the turn gets the outcome of their job's add.
    */
   enqueue(transferId: string, accepted?: TransferDocument): Promise<void> {
     const data: TransferJobData = accepted ? { transferId, accepted: JSON.parse(JSON.stringify(accepted)) as Record<string, unknown> } : { transferId };
     if (!this.turn) {
       const items: TransferJobData[] = [];
-      const wait = this.lastSentAt + this.config.transferJobWindowMs - Date.now();
-      const sent = new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve))).then(() => {
+      const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.turn = null;
-        this.lastSentAt = Date.now();
         return this.send(items);
       });
       this.turn = { items, sent };
