@@ -26,7 +26,8 @@
 # FERRETDB_PG_AUTOVACUUM_NAPTIME=1min (PostgreSQL's default; ours is 1s), FERRETDB_GOMAXPROCS=0
 # (Go's default, a processor per core; ours is 1).
 # FerretDB binary: $FERRETDB_BIN, else built once into
-# ${XDG_CACHE_HOME:-~/.cache}/dompet/ferretdb-<version>/ferretdb.
+# ${XDG_CACHE_HOME:-~/.cache}/dompet/ferretdb-<version>-release-reads/ferretdb, with
+# scripts/lib/ferretdb-1.24-release-reads.patch applied (see its header).
 set -uo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

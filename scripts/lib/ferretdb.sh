@@ -2,6 +2,10 @@
 # shellcheck shell=bash
 
 DOMPET_FERRETDB_VERSIONS=(v1.24.2 v1.24.1 v1.24.0)
+# Applied to FerretDB's source before it is built (see the patch's header). Its name is part of the
+# cached binary's folder, so a binary built without it is never reused.
+DOMPET_FERRETDB_PATCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ferretdb-1.24-release-reads.patch"
+DOMPET_FERRETDB_BUILD_TAG="release-reads"
 
 dompet_ferretdb_cache_root() {
   printf '%s/dompet' "${XDG_CACHE_HOME:-$HOME/.cache}"
@@ -37,6 +41,11 @@ dompet_build_ferretdb() {
     [ -d "$dir" ] || { echo "module source directory not found"; exit 1; }
     cp -r "$dir" src
     chmod -R u+w src
+    if command -v git >/dev/null 2>&1; then
+      (cd src && git apply "$DOMPET_FERRETDB_PATCH")
+    else
+      (cd src && patch -p1 <"$DOMPET_FERRETDB_PATCH")
+    fi
     mkdir -p src/build/version
     printf '%s\n' "$version" >src/build/version/version.txt
     cd src
@@ -58,7 +67,7 @@ dompet_ensure_ferretdb() {
   local root v bin start
   root="$(dompet_ferretdb_cache_root)"
   for v in "${DOMPET_FERRETDB_VERSIONS[@]}"; do
-    bin="$root/ferretdb-$v/ferretdb"
+    bin="$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/ferretdb"
     if [ -x "$bin" ]; then DOMPET_FERRETDB_BIN="$bin"; return 0; fi
   done
   if ! dompet_find_go >/dev/null; then
@@ -69,11 +78,11 @@ dompet_ensure_ferretdb() {
   exec 9>"$root/.build.lock"
   if command -v flock >/dev/null 2>&1; then flock 9; fi
   for v in "${DOMPET_FERRETDB_VERSIONS[@]}"; do
-    bin="$root/ferretdb-$v/ferretdb"
+    bin="$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/ferretdb"
     if [ -x "$bin" ]; then DOMPET_FERRETDB_BIN="$bin"; exec 9>&-; return 0; fi
   done
   for v in "${DOMPET_FERRETDB_VERSIONS[@]}"; do
-    bin="$root/ferretdb-$v/ferretdb"
+    bin="$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/ferretdb"
     start="$(dompet_now)"
     dompet_log "building FerretDB $v into $bin (one time; takes one to a few minutes)"
     if dompet_build_ferretdb "$v" "$bin"; then
@@ -82,8 +91,8 @@ dompet_ensure_ferretdb() {
       exec 9>&-
       return 0
     fi
-    dompet_warn "building FerretDB $v failed (log: $root/ferretdb-$v/build.log)"
-    dompet_log_tail "$root/ferretdb-$v/build.log" 15
+    dompet_warn "building FerretDB $v failed (log: $root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/build.log)"
+    dompet_log_tail "$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/build.log" 15
   done
   exec 9>&-
   dompet_die "could not build FerretDB ${DOMPET_FERRETDB_VERSIONS[*]}; see the build logs under $root."
