@@ -11,6 +11,11 @@ dompet_ferretdb_cache_root() {
   printf '%s/dompet' "${XDG_CACHE_HOME:-$HOME/.cache}"
 }
 
+# dompet_ferretdb_dir VERSION : the folder of the patched build of FerretDB VERSION (binary and build log).
+dompet_ferretdb_dir() {
+  printf '%s/ferretdb-%s-%s' "$(dompet_ferretdb_cache_root)" "$1" "$DOMPET_FERRETDB_BUILD_TAG"
+}
+
 dompet_find_go() {
   if command -v go >/dev/null 2>&1; then command -v go; return 0; fi
   local g
@@ -67,7 +72,7 @@ dompet_ensure_ferretdb() {
   local root v bin start
   root="$(dompet_ferretdb_cache_root)"
   for v in "${DOMPET_FERRETDB_VERSIONS[@]}"; do
-    bin="$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/ferretdb"
+    bin="$(dompet_ferretdb_dir "$v")/ferretdb"
     if [ -x "$bin" ]; then DOMPET_FERRETDB_BIN="$bin"; return 0; fi
   done
   if ! dompet_find_go >/dev/null; then
@@ -78,11 +83,11 @@ dompet_ensure_ferretdb() {
   exec 9>"$root/.build.lock"
   if command -v flock >/dev/null 2>&1; then flock 9; fi
   for v in "${DOMPET_FERRETDB_VERSIONS[@]}"; do
-    bin="$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/ferretdb"
+    bin="$(dompet_ferretdb_dir "$v")/ferretdb"
     if [ -x "$bin" ]; then DOMPET_FERRETDB_BIN="$bin"; exec 9>&-; return 0; fi
   done
   for v in "${DOMPET_FERRETDB_VERSIONS[@]}"; do
-    bin="$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/ferretdb"
+    bin="$(dompet_ferretdb_dir "$v")/ferretdb"
     start="$(dompet_now)"
     dompet_log "building FerretDB $v into $bin (one time; takes one to a few minutes)"
     if dompet_build_ferretdb "$v" "$bin"; then
@@ -91,8 +96,8 @@ dompet_ensure_ferretdb() {
       exec 9>&-
       return 0
     fi
-    dompet_warn "building FerretDB $v failed (log: $root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/build.log)"
-    dompet_log_tail "$root/ferretdb-$v-$DOMPET_FERRETDB_BUILD_TAG/build.log" 15
+    dompet_warn "building FerretDB $v failed (log: $(dompet_ferretdb_dir "$v")/build.log)"
+    dompet_log_tail "$(dompet_ferretdb_dir "$v")/build.log" 15
   done
   exec 9>&-
   dompet_die "could not build FerretDB ${DOMPET_FERRETDB_VERSIONS[*]}; see the build logs under $root."
