@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { GROUP_COMMIT, InsertBatcher } from '../../src/common/database/insert-batcher';
 import { describeWithDatabase, itInProcess } from '../support/modes';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -160,5 +163,48 @@ describeWithDatabase('the local database answers writes that need more connectio
     expect(results).toEqual(Array.from({ length: 3 * each }, () => 1));
     expect(await docs.countDocuments({ n: 1 })).toBe(2 * each);
     expect(await docs.countDocuments({})).toBe(2 * each);
+  });
+});
+
+/**
+ * Two processes' group commits racing for the same keys (an API's debits and a worker's credits for the
+ * same wallets' next slots). PostgreSQL, behind FerretDB, inserts a batch's rows in the order sent and
+ * makes an insert wait for another transaction's uncommitted row with the same unique key: two batches
+ * in opposite orders wait for each other until its deadlock check (1 s) aborts one. `InsertBatcher`
+ * sends every batch sorted by `_id`, so the later batch only waits for the earlier one's commit.
+ * PostgreSQL logs each deadlock it breaks, in the server log of the servers `npm test` started.
+ */
+describeWithDatabase('group commits of two processes inserting the same keys', () => {
+  const clients: MongoClient[] = [];
+  const dbName = `dompet_e2e_key_order_${randomUUID().slice(0, 8)}`;
+  const serverLog = () => {
+    if (!state) throw new Error('DOMPET_SERVICES_STATE is not set: run this suite through `npm test`, which owns the servers.');
+    return readFileSync(join(state, 'postgres', 'server.log'), 'utf8');
+  };
+  const deadlocks = () => serverLog().split('deadlock detected').length - 1;
+
+  beforeAll(async () => {
+    const uri = process.env.MONGODB_URI;
+    if (!uri) throw new Error('MONGODB_URI is not set: run this suite through `npm test`, which owns the servers.');
+    for (let i = 0; i < 2; i++) clients.push(await MongoClient.connect(uri));
+  });
+
+  afterAll(async () => {
+    await clients[0]?.db(dbName).dropDatabase().catch(() => undefined);
+    for (const c of clients) await c.close(true);
+  });
+
+  it('take them in one order: each key inserted once, and no deadlock for PostgreSQL to break', async () => {
+    const [a, b] = clients.map((c) => new InsertBatcher<{ _id: string }>(c.db(dbName).collection('claims'), GROUP_COMMIT));
+    const before = deadlocks();
+    for (let round = 0; round < 40; round++) {
+      const ids = Array.from({ length: 48 }, (_, i) => `${round}:${String(i).padStart(2, '0')}`);
+      // One batch each, the same keys, enqueued in opposite orders.
+      const [fromA, fromB] = await Promise.all([Promise.all(ids.map((_id) => a.insert({ _id }))), Promise.all([...ids].reverse().map((_id) => b.insert({ _id })))]);
+      const byB = [...fromB].reverse();
+      expect(ids.filter((_, i) => fromA[i] === byB[i])).toEqual([]);
+    }
+    expect(await clients[0].db(dbName).collection('claims').countDocuments({})).toBe(40 * 48);
+    expect(deadlocks() - before).toBe(0);
   });
 });

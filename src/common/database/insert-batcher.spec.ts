@@ -86,6 +86,18 @@ describe('InsertBatcher', () => {
     expect([...col.ids].sort()).toEqual(['first', 'taken', 'x', 'y']);
   });
 
+  it('sends a batch sorted by _id (two batches never take the same keys in opposite orders), each caller still answered with its own outcome', async () => {
+    const col = new FakeCollection();
+    col.ids.add('w1:02');
+    const batcher = new InsertBatcher<Doc>(col, { maxBatch: 10, maxInFlight: 1, sameTurn: true });
+    const ids = ['w2:01', 'w1:03', 'bad-2', 'w1:02', 'w10:01', 'w1:01'];
+    const outcomes = ids.map((id) => batcher.insert({ _id: id }).then((v) => v, (e: Error) => `error: ${e.message}`));
+    await new Promise((r) => setImmediate(r));
+    expect(col.calls).toEqual([['bad-2', 'w10:01', 'w1:01', 'w1:02', 'w1:03', 'w2:01']]);
+    await col.settle();
+    expect(await Promise.all(outcomes)).toEqual([true, true, 'error: cannot insert bad-2', false, true, true]);
+  });
+
   it('gives every caller of a batch the error that left the whole batch unknown', async () => {
     const col = new FakeCollection();
     const batcher = new InsertBatcher<Doc>(col, { maxBatch: 10, maxInFlight: 2 });

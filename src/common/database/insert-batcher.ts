@@ -61,6 +61,8 @@ abstract class GroupCommit<T, R> {
 
   /** One round trip for the items of a batch. */
   protected abstract sendBatch(items: T[]): Promise<unknown>;
+  /** The order the items of a batch are sent in (`Array.sort`'s compare); none: the order they came in. */
+  protected order?(a: T, b: T): number;
   /** The answer of an item that was written. */
   protected abstract written(): R;
   /** The answer of an item whose write failed on its own (a value, or the error to reject it with). */
@@ -93,6 +95,7 @@ abstract class GroupCommit<T, R> {
   private flush(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
+      if (this.order) batch.sort((a, b) => this.order!(a.item, b.item));
       this.inFlight++;
       void this.send(batch).finally(() => {
         this.inFlight--;
@@ -129,6 +132,15 @@ function serverError(we: WriteError, err: unknown): MongoServerError {
  * With `ordered: false` a duplicate fails only its own document. An error that is not per document (the
  * connection dropped, the server is down) leaves every document of that batch unknown, and each of its
  * callers gets that error (a caller may retry the same insert: its unique keys make that safe).
+ *
+ * A batch goes out sorted by `_id`. PostgreSQL (behind FerretDB) inserts a batch's rows in the order
+ * given, and an insert whose unique key another transaction has inserted and not committed yet waits for
+ * that transaction. Two batches taking the same keys in opposite orders (a process's debits and another
+ * process's credits racing for the same wallets' next slots: `_id` = `<wallet>:<seq>`) would each wait
+ * for the other until PostgreSQL's deadlock check (`deadlock_timeout`, 1 s) aborts one, whose documents
+ * FerretDB then inserts again one by one: a second's stall for every caller of both. In one order, the
+ * later batch only waits for the earlier one's commit (docs/performance.md, "A second's stall: two
+ * batches in opposite orders"). On MongoDB the order changes nothing.
  */
 export class InsertBatcher<T extends object> extends GroupCommit<T, boolean> {
   constructor(
@@ -145,6 +157,12 @@ export class InsertBatcher<T extends object> extends GroupCommit<T, boolean> {
 
   protected sendBatch(docs: T[]): Promise<unknown> {
     return this.target.insertMany(docs, { ordered: false });
+  }
+
+  protected override order(a: T, b: T): number {
+    const x = String((a as { _id?: unknown })._id);
+    const y = String((b as { _id?: unknown })._id);
+    return x < y ? -1 : x > y ? 1 : 0;
   }
 
   protected written(): boolean {
