@@ -11,10 +11,11 @@
  * the senders through the HTTP API, and sends --transfers POST /transfer with --concurrency requests
  * in flight while the workers run. It measures:
  *   - accepted/s: transfers answered 202 per second of sending, and the POST latency p50/p99;
- *   - applied/s: transfers settled SUCCESS per second, from the first accepted to the last settled
- *     (`transfers.created_at` to `transfers.completed_at`, both stamped by the service);
- *   - end-to-end latency accept → SUCCESS per transfer (completed_at − created_at), p50/p99/max,
- *     and the largest backlog of PENDING transfers seen (sampled every 500 ms);
+ *   - applied/s: transfers settled SUCCESS per second, from the first debit to the last credit (the
+ *     ledger entries' `created_at`, stamped by the service; a transfer is settled once its debit
+ *     entry's status is no longer PENDING);
+ *   - end-to-end latency accept → SUCCESS per transfer (its credit's created_at − its debit's),
+ *     p50/p99/max, and the largest backlog of PENDING transfers seen (sampled every 500 ms);
  *   - database reads and writes per transfer (API and workers together), from the server's counters;
  *   - with --event-streams N (N > 0): event latency. N users (senders, who also receive; the receiver in
  *     hot-receiver) keep a `GET /events` stream open on the API process during the run; for every event

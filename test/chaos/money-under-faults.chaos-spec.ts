@@ -31,6 +31,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { REPO_ROOT } from '../fault/support/build';
+import { transferStatuses } from '../fault/support/checks';
 import { ChaosCluster } from './support/cluster';
 import { FaultInjector } from './support/faults';
 import { History } from './support/history';
@@ -73,14 +74,6 @@ const SETTINGS: Record<string, string> = {
   ADMIN_PIN: ADMIN.pin,
   JWT_SECRET: randomBytes(32).toString('hex'),
 };
-
-interface TransferDoc {
-  _id: string;
-  sender_id: string;
-  receiver_id: string;
-  amount: number;
-  status: string;
-}
 
 /** The command that replays this run: its seed and whatever else of CHAOS_* was set. */
 const REPLAY = [
@@ -209,14 +202,14 @@ describe('chaos: money, sessions and PIN lockout under random faults', () => {
       const mongo = await MongoClient.connect(servers.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
       try {
         const db = mongo.db(cluster.dbName);
-        const transfers = db.collection<TransferDoc>('transfers');
+        const pendingTransfers = async () => [...(await transferStatuses(db)).values()].filter((t) => t.status === 'PENDING').map((t) => t.record);
         const transfersWait = http.now();
-        let pending = await transfers.countDocuments({ status: 'PENDING' });
+        let pending = (await pendingTransfers()).length;
         let changedAt = http.now();
         let roomRounds = 0;
         while (pending > 0 && http.now() < settleEnd) {
           await sleep(1000);
-          const now = await transfers.countDocuments({ status: 'PENDING' });
+          const now = (await pendingTransfers()).length;
           if (now !== pending) changedAt = http.now();
           pending = now;
           if (pending && roomRounds < 4 && http.now() - changedAt > 8000) {
@@ -224,7 +217,7 @@ describe('chaos: money, sessions and PIN lockout under random faults', () => {
             // full) may be held until there is room: the clients involved spend, as real ones would.
             roomRounds++;
             changedAt = http.now();
-            const held = await transfers.find({ status: 'PENDING' }).toArray();
+            const held = await pendingTransfers();
             const involved = new Set(held.flatMap((t) => [t.sender_id, t.receiver_id]));
             const spenders = world.clients.filter((c) => involved.has(c.person.userId));
             note(`${held.length} transfers still PENDING after 8 s without progress: ${spenders.map((c) => c.name).join(', ') || 'nobody'} pay out ${LIMITS.maxTransactionAmount} to make room`);
@@ -232,7 +225,7 @@ describe('chaos: money, sessions and PIN lockout under random faults', () => {
           }
         }
         const unsettled = new Map<string, string>();
-        for (const t of await transfers.find({ status: 'PENDING' }).toArray()) {
+        for (const t of await pendingTransfers()) {
           const balance = async (id: string) => (await db.collection<{ balance_after: number }>('ledger_entries').find({ wallet_id: id }).sort({ seq: -1 }).limit(1).next())?.balance_after ?? 0;
           unsettled.set(t._id, `${t.amount} from a wallet holding ${await balance(t.sender_id)} to one holding ${await balance(t.receiver_id)}`);
         }

@@ -64,7 +64,7 @@ describe('transfers: accepted now, executed in the background', () => {
     expect(debit).toMatchObject({ entry_type: 'TRANSFER_OUT', status: 'SUCCESS' });
     // The record describes its debit entry exactly (settling and the sender's events need no read of it).
     const record = await t.db.collection<TransferDocument>('transfers').findOne({ _id: id });
-    const { running: _running, ...stored } = debit!;
+    const { running: _running, status_at: _statusAt, ...stored } = debit!;
     expect(debitEntryOf(record!)).toEqual({ ...stored, status: 'PENDING' });
   });
 

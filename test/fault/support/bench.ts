@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import type { Db } from 'mongodb';
 import { REPO_ROOT } from './build';
-import { countStatus } from './checks';
+import type { LedgerEntry } from '../../../src/modules/wallet/domain/ledger-entry';
 import { Account, createAccount, mapLimit, Reply, replyBody } from './client';
 import { openSse, SseClient } from '../../support/sse';
 
@@ -157,13 +157,13 @@ export interface TransferLoad {
   acceptedPerSecond: number;
   postP50: number;
   postP99: number;
-  /** Transfers settled SUCCESS per second, from the first accepted to the last settled (service timestamps). */
+  /** Transfers settled SUCCESS per second, from the first debit to the last credit (service timestamps). */
   appliedPerSecond: number;
-  /** accept → SUCCESS per transfer (completed_at − created_at), ms. */
+  /** accept → SUCCESS per transfer (its credit's created_at − its debit's), ms. */
   e2eP50: number;
   e2eP99: number;
   e2eMax: number;
-  /** The largest number of PENDING transfers seen (sampled every 500 ms). */
+  /** The largest number of transfers seen debited and not settled (sampled every 500 ms). */
   maxBacklog: number;
   /** Database reads and writes per transfer (every client of the server together), null when the server does not count. */
   dbOpsPerTransfer: number | null;
@@ -185,9 +185,14 @@ export interface EventLatency {
  * Registers and tops up `senders` new users through the API at `baseUrl` (and a receiver with
  * `hotReceiver`), then sends `transfers` POST /transfer of `amount` with `concurrency` in flight
  * (between every sender and each of the others in turn, or all to the receiver) while the running
- * workers settle them, waits until none of the database is PENDING (at most `settleSeconds`) and
- * measures them. Only this run's transfers are measured (by sender), so a database may hold others,
- * settled. Throws when a transfer is refused or they do not settle in time.
+ * workers settle them, waits until none is PENDING (at most `settleSeconds`) and measures them.
+ * Only this run's transfers are measured (by sender), so a database may hold others, settled.
+ * Throws when a transfer is refused or they do not settle in time.
+ *
+ * Everything is read from the ledger, which every version of the service writes alike: a transfer is
+ * PENDING while its debit entry (`TRANSFER_OUT`, in the sender's wallet) is, settled when that entry's
+ * status is SUCCESS or FAILED (the settlement's last status write), accepted at its debit's `created_at`
+ * and applied at its credit's (`TRANSFER_IN`). Each wallet is read by `wallet_id`, an indexed equality.
  */
 export async function runTransfers(
   db: Db,
@@ -212,11 +217,18 @@ export async function runTransfers(
   if (streams.length) await new Promise((r) => setTimeout(r, 1500));
   const runStart = new Date();
 
+  const ledger = db.collection<LedgerEntry>('ledger_entries');
+  const senderIds = senders.map((s) => s.userId);
+  /** The entries of these wallets that match `filter`: one indexed equality read per wallet. */
+  const walletEntries = async (walletIds: string[], filter: Partial<LedgerEntry>) =>
+    (await Promise.all(walletIds.map((id) => ledger.find({ wallet_id: id, ...filter }, { projection: { ref_id: 1, created_at: 1, status: 1 } }).toArray()))).flat();
+  const countPending = async () => (await walletEntries(senderIds, { entry_type: 'TRANSFER_OUT', status: 'PENDING' })).length;
+
   let maxBacklog = 0;
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      maxBacklog = Math.max(maxBacklog, await countStatus(db, 'PENDING'));
+      maxBacklog = Math.max(maxBacklog, await countPending());
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
@@ -238,7 +250,7 @@ export async function runTransfers(
 
     const deadline = Date.now() + o.settleSeconds * 1000;
     for (;;) {
-      const pending = await countStatus(db, 'PENDING');
+      const pending = await countPending();
       if (pending === 0) break;
       if (Date.now() > deadline) throw new Error(`${pending} transfers still PENDING after ${o.settleSeconds} s`);
       await new Promise((r) => setTimeout(r, 250));
@@ -246,14 +258,14 @@ export async function runTransfers(
     const opsEnd = await dbOperations(db);
     const eventLatency = streams.length ? await measureEventLatency(db, streams, runStart) : [];
 
-    const docs = await db
-      .collection<{ status: string; created_at: Date; completed_at: Date | null }>('transfers')
-      .find({ sender_id: { $in: senders.map((s) => s.userId) } }, { projection: { status: 1, created_at: 1, completed_at: 1 } })
-      .toArray();
-    const failed = o.transfers - docs.filter((d) => d.status === 'SUCCESS').length;
-    const e2e = docs.filter((d) => d.completed_at).map((d) => d.completed_at!.getTime() - d.created_at.getTime()).sort((a, b) => a - b);
-    const first = Math.min(...docs.map((d) => d.created_at.getTime()));
-    const last = Math.max(...docs.map((d) => d.completed_at?.getTime() ?? 0));
+    const debits = await walletEntries(senderIds, { entry_type: 'TRANSFER_OUT' });
+    const credits = await walletEntries(hot ? [hot.userId] : senderIds, { entry_type: 'TRANSFER_IN' });
+    const creditAt = new Map(credits.map((e) => [e.ref_id, e.created_at.getTime()]));
+    const succeeded = debits.filter((d) => d.status === 'SUCCESS' && creditAt.has(d.ref_id));
+    const failed = o.transfers - succeeded.length;
+    const e2e = succeeded.map((d) => creditAt.get(d.ref_id)! - d.created_at.getTime()).sort((a, b) => a - b);
+    const first = Math.min(...debits.map((d) => d.created_at.getTime()));
+    const last = Math.max(...creditAt.values());
     postMs.sort((a, b) => a - b);
     return {
       transfers: o.transfers,

@@ -1,4 +1,6 @@
 import type { Db } from 'mongodb';
+import { transferStatusOf } from '../../../src/modules/transfers/domain/transfer-status';
+import type { TransferDocument, TransferStatus } from '../../../src/modules/transfers/persistence/transfer.schemas';
 import type { LedgerEntry } from '../../../src/modules/wallet/domain/ledger-entry';
 import { openSse } from '../../support/sse';
 import { Account, mapLimit } from './client';
@@ -18,16 +20,31 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | false 
   }
 }
 
-/** How many transfers of this database are in `status` (one count: cheap enough to poll). */
-export function countStatus(db: Db, status: 'PENDING' | 'SUCCESS' | 'FAILED'): Promise<number> {
-  return db.collection('transfers').countDocuments({ status });
+/**
+ * Every transfer of this database with its status as `GET /transfers/:id` shows it (`transferStatusOf`:
+ * its record's, or, on a record that names its debit entry and still says PENDING, that entry's SUCCESS).
+ */
+export async function transferStatuses(db: Db): Promise<Map<string, { status: TransferStatus; record: TransferDocument }>> {
+  const debits = new Map<string, LedgerEntry['status']>();
+  for await (const e of db.collection<LedgerEntry>('ledger_entries').find({ entry_type: 'TRANSFER_OUT' }, { projection: { _id: 1, status: 1 } })) debits.set(e._id, e.status);
+  const out = new Map<string, { status: TransferStatus; record: TransferDocument }>();
+  for await (const t of db.collection<TransferDocument>('transfers').find({})) out.set(t._id, { status: transferStatusOf(t, debits.get(t.debit_entry_id ?? '')), record: t });
+  return out;
+}
+
+/** How many transfers of this database are in `status` (small databases: cheap enough to poll). */
+export async function countStatus(db: Db, status: TransferStatus): Promise<number> {
+  return [...(await transferStatuses(db)).values()].filter((t) => t.status === status).length;
 }
 
 /** How many transfers of this database are in each state. */
 export async function statusCounts(db: Db): Promise<{ PENDING: number; SUCCESS: number; FAILED: number; total: number }> {
-  const transfers = db.collection('transfers');
-  const [PENDING, SUCCESS, FAILED] = await Promise.all(['PENDING', 'SUCCESS', 'FAILED'].map((status) => transfers.countDocuments({ status })));
-  return { PENDING, SUCCESS, FAILED, total: PENDING + SUCCESS + FAILED };
+  const counts = { PENDING: 0, SUCCESS: 0, FAILED: 0, total: 0 };
+  for (const { status } of (await transferStatuses(db)).values()) {
+    counts[status]++;
+    counts.total++;
+  }
+  return counts;
 }
 
 /**
@@ -51,8 +68,7 @@ export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, 
     legs.set(e.ref_id, counts);
     if (leg === 'DEBIT') debitStatus.set(e.ref_id, e.status);
   }
-  const transfers = new Map<string, string>();
-  for await (const t of db.collection<{ _id: string; status: string }>('transfers').find({}, { projection: { status: 1 } })) transfers.set(t._id, t.status);
+  const transfers = new Map([...(await transferStatuses(db))].map(([id, t]) => [id, t.status]));
   const markers = await db.collection('pending_transfers').countDocuments({});
   if (markers) problems.push(`${markers} pending marker(s) left`);
 
@@ -81,13 +97,11 @@ const TRANSFER_EVENTS = ['transfer.pending', 'transfer.succeeded', 'transfer.fai
  */
 export async function eventProblems(db: Db, baseUrl: string, accounts: readonly Account[], transferIds: readonly string[], timeoutMs = 60_000): Promise<string[]> {
   const expected = new Map<string, string[]>(accounts.map((a) => [a.userId, []]));
-  const docs = await db
-    .collection<{ _id: string; sender_id: string; receiver_id: string; status: string }>('transfers')
-    .find({ _id: { $in: [...transferIds] } } as never)
-    .toArray();
-  for (const t of docs) {
-    expected.get(t.sender_id)?.push(`transfer.pending ${t._id}`, `${t.status === 'SUCCESS' ? 'transfer.succeeded' : 'transfer.failed'} ${t._id}`);
-    if (t.status === 'SUCCESS') expected.get(t.receiver_id)?.push(`transfer.received ${t._id}`);
+  const statuses = await transferStatuses(db);
+  const docs = transferIds.flatMap((id) => statuses.get(id) ?? []);
+  for (const { record: t, status } of docs) {
+    expected.get(t.sender_id)?.push(`transfer.pending ${t._id}`, `${status === 'SUCCESS' ? 'transfer.succeeded' : 'transfer.failed'} ${t._id}`);
+    if (status === 'SUCCESS') expected.get(t.receiver_id)?.push(`transfer.received ${t._id}`);
   }
   const problems: string[] = [];
   if (docs.length !== transferIds.length) problems.push(`${transferIds.length - docs.length} transfer(s) not found`);

@@ -52,7 +52,7 @@ export class InMemoryLedger implements TransferLedger {
     if (entry.status === status) return Promise.resolve();
     return this.faults.call('ledger.setStatus', [entry._id, status], () => {
       const stored = this.entries.get(entry._id);
-      if (stored) stored.status = status;
+      if (stored) Object.assign(stored, { status, status_at: new Date(this.now()) });
     });
   }
 

@@ -1,5 +1,6 @@
 import { transferSucceededKey } from '../../../src/modules/status-events';
 import { TransferCompletedEvent, TransferFailedEvent } from '../../../src/modules/transfers/domain/transfer.events';
+import { transferStatusOf } from '../../../src/modules/transfers/domain/transfer-status';
 import { TransferWorld } from './transfer-world';
 
 /**
@@ -63,20 +64,23 @@ export function checkInvariants(world: TransferWorld, opts: { settled?: boolean;
     if (settle?.entry_type === 'TRANSFER_REFUND' && settle.wallet_id !== debit.wallet_id) problems.push(`transfer ${id}: refund to the wrong wallet`);
     const outcome = !settle ? 'IN_FLIGHT' : settle.entry_type === 'TRANSFER_IN' ? 'CREDIT' : 'REFUND';
     if (!settle) inFlight += debit.amount;
-    summary.set(id, { outcome, status: record?.status });
-    if (record && record.status !== 'PENDING' && !settle) problems.push(`transfer ${id}: ${record.status} but not settled`);
-    if (record?.status === 'SUCCESS' && outcome !== 'CREDIT') problems.push(`transfer ${id}: SUCCESS but ${outcome}`);
-    if (record?.status === 'FAILED' && outcome !== 'REFUND') problems.push(`transfer ${id}: FAILED but ${outcome}`);
+    // The transfer's status: its record's, or its debit entry's SUCCESS, never written on a record that names it.
+    const status = record && transferStatusOf(record, ledger.entries.get(record.debit_entry_id ?? '')?.status);
+    if (record?.debit_entry_id && record.status === 'SUCCESS') problems.push(`transfer ${id}: a success written on a record that names its debit`);
+    summary.set(id, { outcome, status });
+    if (status && status !== 'PENDING' && !settle) problems.push(`transfer ${id}: ${status} but not settled`);
+    if (status === 'SUCCESS' && outcome !== 'CREDIT') problems.push(`transfer ${id}: SUCCESS but ${outcome}`);
+    if (status === 'FAILED' && outcome !== 'REFUND') problems.push(`transfer ${id}: FAILED but ${outcome}`);
     if (!opts.settled) continue;
 
     const held = opts.held?.includes(id);
     if (!settle) {
       if (!held) problems.push(`transfer ${id}: still in flight`);
-      else if (record?.status !== 'PENDING' || !store.pending.has(id)) problems.push(`transfer ${id}: held but not PENDING with its marker`);
+      else if (status !== 'PENDING' || !store.pending.has(id)) problems.push(`transfer ${id}: held but not PENDING with its marker`);
       continue;
     }
     const want = outcome === 'CREDIT' ? 'SUCCESS' : 'FAILED';
-    if (record?.status !== want) problems.push(`transfer ${id}: record ${record?.status ?? 'missing'}, ledger says ${want}`);
+    if (status !== want) problems.push(`transfer ${id}: status ${status ?? 'missing'}, ledger says ${want}`);
     if (ledger.entries.get(debit._id)?.status !== want) problems.push(`transfer ${id}: debit entry ${ledger.entries.get(debit._id)?.status}, ledger says ${want}`);
     if (store.pending.has(id)) problems.push(`transfer ${id}: settled, marker left`);
     const succeeded = world.statusEvents.byKey.has(transferSucceededKey(id));
@@ -86,6 +90,8 @@ export function checkInvariants(world: TransferWorld, opts: { settled?: boolean;
     const published = world.events.of(id);
     const wrong = published.filter((e) => (outcome === 'CREDIT' ? !(e instanceof TransferCompletedEvent) : !(e instanceof TransferFailedEvent)));
     if (wrong.length) problems.push(`transfer ${id}: events ${published.map((e) => e.constructor.name).join(',')} for a ${outcome}`);
+    // A success of a record that names its debit is published by the run whose event insert claimed it: once at most.
+    if (outcome === 'CREDIT' && record?.debit_entry_id && published.length > 1) problems.push(`transfer ${id}: ${published.length} TransferCompletedEvents`);
   }
   if (total + inFlight !== world.seeded) problems.push(`money not conserved: balances ${total} + in flight ${inFlight} ≠ ${world.seeded} topped up`);
 

@@ -11,6 +11,8 @@ import { TransferProcessor } from '../../../src/modules/transfers/queue/transfer
 import type { TransferJobData } from '../../../src/modules/transfers/queue/transfer-queue';
 import type { UserStates } from '../../../src/modules/users/persistence/user-states';
 import { WalletAccess } from '../../../src/modules/wallet/domain/wallet-access';
+import { transferStatusOf } from '../../../src/modules/transfers/domain/transfer-status';
+import type { TransferStatus } from '../../../src/modules/transfers/persistence/transfer.schemas';
 import { Faults } from './faults';
 import { InMemoryLedger } from './in-memory-ledger';
 import { InMemoryIdempotency, InMemoryQueue, InMemoryStatusEvents, InMemoryTransferStore, InMemoryUsers, ManualClock, RecordedEvents } from './in-memory-transfers';
@@ -84,6 +86,12 @@ export class TransferWorld {
   /** `POST /transfer` as its handler sees it. */
   create(sender: string, receiver: string, amount: number, key?: string, remarks = 'rent'): Promise<CreateTransferResult> {
     return this.createHandler().execute(new CreateTransferCommand(sender, receiver, amount, remarks, key));
+  }
+
+  /** The transfer's status as `GET /transfers/:id` shows it: its record's, or its debit entry's SUCCESS (`transferStatusOf`). */
+  statusOf(transferId: string): TransferStatus | undefined {
+    const record = this.store.transfers.get(transferId);
+    return record && transferStatusOf(record, this.ledger.entries.get(record.debit_entry_id ?? '')?.status);
   }
 
   /** One execution of a transfer, as a job attempt runs it. */

@@ -89,7 +89,7 @@ describe('CreateTransferHandler (in-memory ports)', () => {
     await expect(world.create('alice', 'bob', 300)).resolves.toMatchObject({ status: 'PENDING', balance_after: 700 });
     expect(world.store.transfers.size).toBe(0);
     await world.recover();
-    expect(world.store.transfers.get('t1')).toMatchObject({ status: 'SUCCESS' });
+    expect(world.statusOf('t1')).toBe('SUCCESS');
     checkInvariants(world, { settled: true });
   });
 

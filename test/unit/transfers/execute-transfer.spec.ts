@@ -23,7 +23,11 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
     await expect(world.execute(id)).resolves.toEqual({ status: 'SUCCESS' });
     expect(world.ledger.balance('alice')).toBe(700);
     expect(world.ledger.balance('bob')).toBe(300);
-    expect(world.store.transfers.get(id)).toMatchObject({ status: 'SUCCESS', failure_reason: null });
+    expect(world.statusOf(id)).toBe('SUCCESS');
+    expect(world.store.transfers.get(id)).toMatchObject({ failure_reason: null });
+    // A success is one status write, the debit entry's; the record is not written again.
+    expect(world.faults.count('store.setStatus')).toBe(0);
+    expect(world.ledger.entries.get(world.debitOf(id)[0]._id)?.status).toBe('SUCCESS');
     expect(world.events.of(id)).toEqual([new TransferCompletedEvent(id, 300)]);
     checkInvariants(world, { settled: true });
   });
@@ -31,7 +35,12 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
   it('duplicate job: the same transfer executed twice in sequence credits once', async () => {
     const id = await accepted();
     await world.execute(id);
+    // The record still says PENDING (a success is written on the debit entry only): the second run reads
+    // the debit entry, finds it SUCCESS and only clears the marker, without posting or writing again.
+    const work = () => ['ledger.post', 'ledger.setStatus', 'statusEvents.record', 'users.findById'].map((n) => world.faults.count(n));
+    const before = work();
     await expect(world.execute(id)).resolves.toEqual({ status: 'SUCCESS' });
+    expect(work()).toEqual(before);
     // And as duplicate jobs: the sweep (or a replayed add) queues it again after it completed.
     await world.drainJobs();
     expect(await world.queue.ensureQueued(id)).toBe(true);
@@ -220,7 +229,7 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
       const reads = world.faults.count('store.findById');
       await world.drainJobs();
       expect(world.faults.count('store.findById')).toBe(reads);
-      expect(world.store.transfers.get(id)).toMatchObject({ status: 'SUCCESS' });
+      expect(world.statusOf(id)).toBe('SUCCESS');
       expect(world.events.of(id)).toEqual([new TransferCompletedEvent(id, 300)]);
       checkInvariants(world, { settled: true });
     });
@@ -228,13 +237,15 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
     it('a first attempt run again after the transfer settled (a stalled job) changes nothing', async () => {
       const id = await accepted();
       await world.drainJobs();
-      const completedAt = world.store.transfers.get(id)!.completed_at;
-      const statusWrites = world.faults.count('store.setStatus');
+      const debitId = world.debitOf(id)[0]._id;
+      const settledAt = world.ledger.entries.get(debitId)!.status_at;
+      expect(settledAt).toEqual(expect.any(Date));
+      const statusWrites = world.faults.count('store.setStatus') + world.faults.count('ledger.setStatus');
       world.clock.advance(1000);
       Object.assign(world.queue.jobs.get(id)!, { state: 'waiting', attemptsMade: 0 });
       await world.drainJobs();
-      expect(world.store.transfers.get(id)!.completed_at).toEqual(completedAt);
-      expect(world.faults.count('store.setStatus')).toBe(statusWrites);
+      expect(world.ledger.entries.get(debitId)!.status_at).toEqual(settledAt);
+      expect(world.faults.count('store.setStatus') + world.faults.count('ledger.setStatus')).toBe(statusWrites);
       expect(world.events.of(id)).toHaveLength(1);
       expect(world.settlements(id)).toHaveLength(1);
       checkInvariants(world, { settled: true });
@@ -259,7 +270,8 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
       const id = await accepted();
       expect(world.queue.jobs.get(id)!.data).toEqual({ transferId: id });
       await world.drainJobs();
-      expect(world.store.transfers.get(id)).toMatchObject({ status: 'SUCCESS', debit_entry_id: expect.any(String) });
+      expect(world.store.transfers.get(id)).toMatchObject({ debit_entry_id: expect.any(String) });
+      expect(world.statusOf(id)).toBe('SUCCESS');
       checkInvariants(world, { settled: true });
     });
   });

@@ -23,6 +23,8 @@ export interface LedgerEntry {
   counterparty_id: string | null;
   status: EntryStatus;
   created_at: Date;
+  /** When `status` last changed; absent while it is `PENDING` (and on entries whose status changed before it was kept). */
+  status_at?: Date;
   /**
    * Sums over the wallet's entries 1…seq, this one included, stored compactly (`StoredTotals`; read
    * with `totalsOf`). Absent on entries written before it existed and not backfilled yet (migration

@@ -88,7 +88,7 @@ export class LedgerRepository {
 
   /** Sets an entry's status (a plain `$set`, safe to repeat); concurrent ones share round trips. */
   setEntryStatus(entryId: string, status: EntryStatus): Promise<void> {
-    return this.statusWrites.write({ updateOne: { filter: { _id: entryId }, update: { $set: { status } } } });
+    return this.statusWrites.write({ updateOne: { filter: { _id: entryId }, update: { $set: { status, status_at: new Date() } } } });
   }
 
   /** Entries of one wallet from `fromSeq` upward, by `_id` reads (used by verification and reports). */

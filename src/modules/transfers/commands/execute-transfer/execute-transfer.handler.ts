@@ -34,8 +34,10 @@ import { ExecuteTransferCommand } from './execute-transfer.command';
  *     `TRANSFER:<id>:SETTLE`, so whichever insert lands first is the only one there will ever be;
  *  3. on a credit, the sender's `transfer.succeeded` event is recorded (an insert under
  *     `<id>:SUCCEEDED`: every run re-records it, one exists); statuses follow the settlement entry
- *     that exists, and the pending marker is cleared last, so a crash before the event leaves the
- *     marker for the recovery sweep, whose run records it.
+ *     that exists (a success only on the debit entry, which is then the transfer's status: see
+ *     `transferStatusOf`; a failure on the record too, with its reason), and the pending marker is
+ *     cleared last, so a crash before the event leaves the marker for the recovery sweep, whose run
+ *     records it.
  * A refund that does not fit (the sender's wallet filled up meanwhile) is held: the transfer stays
  * `PENDING` with its `failure_reason`, and the job (then the recovery sweep) retries until it fits.
  * A crash between any two steps leaves a state the next run completes.
@@ -63,7 +65,12 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
       // The record names its debit entry: it was written after the debit, so the debit exists and no
       // earlier version ever decided this transfer. One read is all it takes to settle it.
       if (found.status !== 'PENDING') return this.finish(found, found.status, found.failure_reason, false);
-      return this.settleAndFinish(found, { _id: found.debit_entry_id }, (await this.transfers.holdReason(found)) ?? cmd.failReason, null, fromJob !== undefined);
+      // A success is not written on such a record (transferStatusOf): when it was read from the store, an
+      // earlier run may have settled it, and its debit entry tells. The job's copy is the accepting
+      // request's, so its transfer is settled by this run's own writes, whose claims tell instead.
+      const debit = fromJob ? null : await this.ledger.findEntry(found.debit_entry_id);
+      if (debit?.status === 'SUCCESS') return this.finish(found, 'SUCCESS', null, false);
+      return this.settleAndFinish(found, debit ?? { _id: found.debit_entry_id }, (await this.transfers.holdReason(found)) ?? cmd.failReason, null, fromJob !== undefined);
     }
     // A record of an earlier version, or none: find the debit and any decision by their own reads.
     const [debit, decisions] = await Promise.all([this.ledger.findByOp(transferOpId(cmd.transferId, 'DEBIT')), this.transfers.findDecisions(cmd.transferId)]);
@@ -100,6 +107,8 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
   ): Promise<{ status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'MISSING' }> {
     const { entry, reason, record } = legacyOutcome ? await this.settleLegacy(transfer, legacyOutcome) : await this.settle(transfer, failReason ?? undefined);
     const credited = entry.entry_type === 'TRANSFER_IN';
+    // Whether this run recorded the success event: the once-only claim that it completed the transfer.
+    let claimed = false;
     if (credited) {
       // The event shows the sender's debit as the report does: read it when only its id is known.
       const debitEntry = 'seq' in debit ? (debit as LedgerEntry) : (debitEntryOf(transfer) ?? (await this.ledger.findEntry(debit._id)));
@@ -112,6 +121,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
         createdAt: entry.created_at,
         data: transferSucceededData(debitEntry, this.config.timeZone),
       });
+      claimed = event.inserted;
       // Another run recorded the success first: the job's copy of the record may be out of date (that
       // run may have finished it), so go on from the stored record.
       if (fromJob && !event.inserted) return this.execute(new ExecuteTransferCommand(transfer._id, failReason ?? undefined));
@@ -119,7 +129,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     // A refund settled from the job's copy finishes from the stored record (another run may have done it).
     const current = record ?? (fromJob && !credited ? await this.transfers.findById(transfer._id) : null) ?? transfer;
     await this.ledger.setStatus(debit, credited ? 'SUCCESS' : 'FAILED');
-    return this.finish(current, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited);
+    return this.finish(current, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited, claimed);
   }
 
   /** Posts the credit, or the refund when the receiver cannot take it; returns the settlement entry that exists. */
@@ -176,8 +186,12 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     return null;
   }
 
-  private async finish(transfer: TransferDocument, status: 'SUCCESS' | 'FAILED', reason: string | null, refunded: boolean) {
-    if (transfer.status !== status) {
+  private async finish(transfer: TransferDocument, status: 'SUCCESS' | 'FAILED', reason: string | null, refunded: boolean, claimed = false) {
+    if (status === 'SUCCESS' && transfer.debit_entry_id) {
+      // Not written on the record: the debit entry's SUCCESS, written before this, is the transfer's
+      // status (transferStatusOf). The run whose event insert claimed the success reports it, once.
+      if (claimed) this.events.publish(new TransferCompletedEvent(transfer._id, transfer.amount));
+    } else if (transfer.status !== status) {
       await this.transfers.setStatus(transfer._id, status, reason, new Date(this.clock.now()));
       if (status === 'SUCCESS') this.events.publish(new TransferCompletedEvent(transfer._id, transfer.amount));
       else this.events.publish(new TransferFailedEvent(transfer._id, transfer.amount, reason ?? 'UNKNOWN', refunded));
