@@ -4,7 +4,7 @@
  *   npm run bench:compare                                  # baseline fcdfc1d, 2 rounds of 10 s
  *   npm run bench:compare -- --baseline <git ref> [--rounds 2] [--seconds 10] [--transfers 400]
  *                            [--connections 50] [--wallets 50] [--settle-seconds 120] [--max-minutes 45]
- *                            [--warmup-seconds 3]
+ *                            [--warmup-seconds 3] [--warmup-transfers 200]
  *   MONGODB_URI=… REDIS_URL=… npm run bench:compare …     # on servers you run
  *   npm run bench:compare -- --settings FERRETDB_PG_GIN=off[,NAME=value…] [--rounds …]
  *
@@ -31,8 +31,10 @@
  * settings of bench:transfer. Then, once per build, the exactness check: a wallet topped up for
  * exactly 50 payments of 10 receives 51 concurrent POST /pay; exactly 50 must succeed and the
  * balance end at 0. Then a warm-up, not measured: POST /pay for --warmup-seconds (0: none) with
- * --connections connections on --wallets new wallets, A then B, so that the first measured round
- * does not also measure each process's first seconds (compilation, pools, prepared statements).
+ * --connections connections on --wallets new wallets, A then B, then --warmup-transfers transfers (0:
+ * none) settled by each build's workers the same way as the measured ones, so that the first measured
+ * round does not also measure each process's first seconds (compilation, pools, prepared statements):
+ * the /pay warm-up alone leaves the transfer path of the API and the whole of the workers cold.
  * Then --rounds rounds, each running A then B (A, B, A, B …), on new wallets:
  *   1. POST /pay for --seconds with --connections connections (autocannon), requests rotated over
  *      --wallets users' tokens: req/s (2xx per second of the window), p50/p99 latency, non-2xx and
@@ -78,6 +80,7 @@ interface Options {
   settings: Record<string, string> | null;
   reportEntries: number;
   warmupSeconds: number;
+  warmupTransfers: number;
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -101,6 +104,7 @@ function parseOptions(argv: string[]): Options {
     settings: parseSettings(value('settings', '')),
     reportEntries: int('report-entries', 0, 0, 1_000_000),
     warmupSeconds: int('warmup-seconds', 3, 0, 60),
+    warmupTransfers: int('warmup-transfers', 200, 0, 5000),
   };
 }
 
@@ -614,6 +618,14 @@ async function main(): Promise<number> {
       out(`warm-up ${build.label}: pay ${w.perSecond.toFixed(0)}/s for ${o.warmupSeconds} s (p99 ${w.p99} ms), not measured`);
     }
   }
+  if (o.warmupTransfers > 0) {
+    for (const build of [A, B]) {
+      const t = await runTransfers(build.cluster.db, build.api.baseUrl!, { transfers: o.warmupTransfers, senders: SENDERS, concurrency: TRANSFERS_IN_FLIGHT, settleSeconds: o.settleSeconds, hotReceiver: false });
+      build.toppedUp += t.toppedUp;
+      if (t.failed) build.correctness.push(`warm-up transfers, build ${build.label}: ${t.failed} of ${t.transfers} not SUCCESS`);
+      out(`warm-up ${build.label}: ${t.transfers} transfers applied at ${t.appliedPerSecond.toFixed(1)}/s (accept → SUCCESS p99 ${t.e2eP99} ms), not measured`);
+    }
+  }
 
   const rounds: { A: Round; B: Round }[] = [];
   for (let i = 0; i < o.rounds; i++) {
@@ -629,7 +641,7 @@ async function main(): Promise<number> {
   out();
   out(
     `${backend}, ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end; each build: 1 API + 2 workers, production queue settings; ` +
-      `${o.warmupSeconds ? `${o.warmupSeconds} s /pay warm-up per build, not measured; ` : ''}${o.rounds} round(s) A, B; /pay ${o.seconds} s × ${o.connections} connections on ${o.wallets} wallets then on 1; ${o.transfers} transfers, ${SENDERS} senders, ${TRANSFERS_IN_FLIGHT} in flight.`,
+      `${o.warmupSeconds ? `${o.warmupSeconds} s /pay warm-up per build, not measured; ` : ''}${o.warmupTransfers ? `${o.warmupTransfers} warm-up transfers per build, not measured; ` : ''}${o.rounds} round(s) A, B; /pay ${o.seconds} s × ${o.connections} connections on ${o.wallets} wallets then on 1; ${o.transfers} transfers, ${SENDERS} senders, ${TRANSFERS_IN_FLIGHT} in flight.`,
   );
   out();
   printTables(rounds, o.reportEntries);
