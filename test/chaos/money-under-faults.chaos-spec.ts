@@ -31,7 +31,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { REPO_ROOT } from '../fault/support/build';
-import { transferStatuses } from '../fault/support/checks';
+import { pendingTransferIds } from '../fault/support/checks';
+import type { TransferDocument } from '../../src/modules/transfers/persistence/transfer.schemas';
 import { ChaosCluster } from './support/cluster';
 import { FaultInjector } from './support/faults';
 import { History } from './support/history';
@@ -202,14 +203,15 @@ describe('chaos: money, sessions and PIN lockout under random faults', () => {
       const mongo = await MongoClient.connect(servers.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
       try {
         const db = mongo.db(cluster.dbName);
-        const pendingTransfers = async () => [...(await transferStatuses(db)).values()].filter((t) => t.status === 'PENDING').map((t) => t.record);
+        const records = db.collection<TransferDocument>('transfers');
+        const pendingTransfers = async () => (await Promise.all((await pendingTransferIds(db)).map((_id) => records.findOne({ _id })))).filter((t): t is TransferDocument => t !== null);
         const transfersWait = http.now();
-        let pending = (await pendingTransfers()).length;
+        let pending = (await pendingTransferIds(db)).length;
         let changedAt = http.now();
         let roomRounds = 0;
         while (pending > 0 && http.now() < settleEnd) {
           await sleep(1000);
-          const now = (await pendingTransfers()).length;
+          const now = (await pendingTransferIds(db)).length;
           if (now !== pending) changedAt = http.now();
           pending = now;
           if (pending && roomRounds < 4 && http.now() - changedAt > 8000) {

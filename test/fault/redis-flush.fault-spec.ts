@@ -1,5 +1,5 @@
 import { verifyLedger } from '../../src/modules/reconciliation';
-import { countStatus, eventProblems, exactlyOnceProblems, Settled, statusCounts, transferStatuses, waitUntil } from './support/checks';
+import { countStatus, eventProblems, exactlyOnceProblems, pendingTransferIds, Settled, statusCounts, waitUntil } from './support/checks';
 import { Account, balanceOf, createAccount, mapLimit, Reply, transfer } from './support/client';
 import { ServiceCluster, ServiceProcess } from './support/cluster';
 
@@ -50,7 +50,7 @@ describe("fault: the deployment's Redis data is flushed in the middle of a batch
     });
     await flushDone;
     const atFlush = await statusCounts(cluster.db);
-    const pendingIds = [...(await transferStatuses(cluster.db))].filter(([, t]) => t.status === 'PENDING').map(([id]) => id);
+    const pendingIds = await pendingTransferIds(cluster.db);
     const orphans = pendingIds.filter((id) => acceptedBeforeFlush.has(id));
     const withoutJob = (await Promise.all(orphans.map(async (id) => ((await cluster.queue.getJob(id)) ? null : id)))).filter(Boolean);
     note(`at the flush: ${atFlush.SUCCESS} SUCCESS, ${atFlush.PENDING} PENDING; ${orphans.length} accepted before it still pending, ${withoutJob.length} of them without a job`);

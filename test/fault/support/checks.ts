@@ -32,9 +32,27 @@ export async function transferStatuses(db: Db): Promise<Map<string, { status: Tr
   return out;
 }
 
-/** How many transfers of this database are in `status` (small databases: cheap enough to poll). */
+/**
+ * The ids of the transfers still PENDING, read cheaply enough to poll (the full `transferStatuses` reads
+ * every record and every debit): the debit entries that say PENDING, and those that say FAILED while
+ * their record does not yet (each read by `_id`). For transfers this version accepted: every record
+ * names its debit entry, and a debit exists before its record.
+ */
+export async function pendingTransferIds(db: Db): Promise<string[]> {
+  const ledger = db.collection<LedgerEntry>('ledger_entries');
+  const debits = (status: LedgerEntry['status']) => ledger.find({ entry_type: 'TRANSFER_OUT', status }, { projection: { ref_id: 1 } }).toArray();
+  const [pending, failed] = await Promise.all([debits('PENDING'), debits('FAILED')]);
+  const records = db.collection<TransferDocument>('transfers');
+  const unrecorded = await Promise.all(failed.map(async (d) => ((await records.findOne({ _id: d.ref_id }, { projection: { status: 1 } }))?.status === 'PENDING' ? d.ref_id : null)));
+  return [...pending.map((d) => d.ref_id), ...unrecorded.filter((id): id is string => id !== null)];
+}
+
+/** How many transfers this version accepted are in `status` (`transferStatusOf`), cheaply enough to poll. */
 export async function countStatus(db: Db, status: TransferStatus): Promise<number> {
-  return [...(await transferStatuses(db)).values()].filter((t) => t.status === status).length;
+  if (status === 'PENDING') return (await pendingTransferIds(db)).length;
+  // A success is its debit entry's; a failure is written on the record.
+  if (status === 'SUCCESS') return (await db.collection<LedgerEntry>('ledger_entries').find({ entry_type: 'TRANSFER_OUT', status }, { projection: { _id: 1 } }).toArray()).length;
+  return db.collection('transfers').countDocuments({ status });
 }
 
 /** How many transfers of this database are in each state. */
