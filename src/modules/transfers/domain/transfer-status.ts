@@ -9,7 +9,7 @@ import type { TransferDocument, TransferStatus } from '../persistence/transfer.s
  * its reason; records of earlier versions carry every status themselves.
  */
 export function transferStatusOf(record: Pick<TransferDocument, 'status' | 'debit_entry_id'>, debitStatus: EntryStatus | null | undefined): TransferStatus {
-  return record.status === 'PENDING' && !!record.debit_entry_id && debitStatus === 'SUCCESS' ? 'SUCCESS' : record.status;
+  return statusOnDebit(record) && debitStatus === 'SUCCESS' ? 'SUCCESS' : record.status;
 }
 
 /** Whether the record's status may not be the transfer's: then its debit entry's status tells (`transferStatusOf`). */
