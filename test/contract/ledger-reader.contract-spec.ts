@@ -7,6 +7,8 @@ import { addTo, zeroTotals } from '../../src/modules/reports/persistence/range-s
 import { newId } from '../../src/common/util/ids';
 import { entryId, LedgerEntry, RunningTotals, totalsOf } from '../../src/modules/wallet/domain/ledger-entry';
 import { LedgerRepository } from '../../src/modules/wallet/persistence/ledger.repository';
+import { StatusEventLog, transferSucceededKey } from '../../src/modules/status-events';
+import type { TransferSuccesses } from '../../src/modules/reports/persistence/ledger-reader';
 import { createTestApp, TestApp } from '../support/test-app';
 import { buildChain, ChainItem } from '../unit/support/in-memory-ledger.reader';
 
@@ -87,9 +89,12 @@ describe('LedgerReader contract', () => {
     expect(reader).toBeInstanceOf((await servedByFerretDb(t.db)) ? FerretDbLedgerReader : MongoLedgerReader);
   });
 
+  /** The transfers' successes as the service reads them: the status-event log. */
+  const successes = (): TransferSuccesses => t.app.get(StatusEventLog);
+
   describe.each<[string, () => LedgerReader]>([
-    ['MongoLedgerReader', () => new MongoLedgerReader(entries)],
-    ['FerretDbLedgerReader', () => new FerretDbLedgerReader(entries, t.app.get(LedgerRepository))],
+    ['MongoLedgerReader', () => new MongoLedgerReader(entries, successes())],
+    ['FerretDbLedgerReader', () => new FerretDbLedgerReader(entries, t.app.get(LedgerRepository), successes())],
   ])('%s', (_name, make) => {
     let w: string;
     let chain: LedgerEntry[];
@@ -182,6 +187,42 @@ describe('LedgerReader contract', () => {
       await append(fresh.w, fresh.chain, 3);
       expect(await reader.head(fresh.w)).toEqual(headAt(fresh.chain[fresh.chain.length - 1]));
       expect(await newest(1)).toEqual(top(1));
+    });
+
+    it("shows a transfer debit stored PENDING as SUCCESS once its success event is recorded, in every read and status filter", async () => {
+      const reader = make();
+      const log = t.app.get(StatusEventLog);
+      const w = newId();
+      // 250 entries: transfer debits stored PENDING in three blocks, every other one of them succeeded (its event, on the debit's page).
+      const chain = buildChain(w, items(250).map((item) => (item.type === 'TRANSFER_OUT' ? { ...item, status: 'PENDING' as const } : item)));
+      await entries.insertMany(chain.map((e) => ({ ...e })));
+      const shown = chain.map((e) => ({ ...e }));
+      const debits = shown.filter((e) => e.entry_type === 'TRANSFER_OUT');
+      expect(debits.length).toBeGreaterThan(20);
+      const warm = make();
+      expect(seqs(await warm.newest(w, 250))).toEqual(seqs(expected(shown, { lowest: 1, highest: 250 })));
+      for (const [i, d] of debits.entries()) {
+        if (i % 2) continue;
+        const at = new Date(START + (d.seq + 0.5) * HOUR);
+        await log.record({ userId: w, key: transferSucceededKey(d.ref_id), type: 'transfer.succeeded', afterSeq: d.seq, pageKey: d.page_key, createdAt: at, data: {} });
+        Object.assign(d, { status: 'SUCCESS', status_at: at });
+      }
+      const all = { filter: {}, period: OPEN };
+      const range = { walletId: w, lowest: 1, highest: 250 };
+      for (const r of [reader, warm]) {
+        expect(await r.newest(w, 250)).toEqual(expected(shown, { lowest: 1, highest: 250 }));
+        expect(await r.entryAt(w, debits[0].seq)).toEqual(debits[0]);
+        expect(await r.entryAt(w, debits[1].seq)).toEqual(debits[1]);
+        for (const selection of [all, { filter: { status: 'SUCCESS' as const }, period: OPEN }, { filter: { status: 'PENDING' as const }, period: OPEN }, { filter: { entryTypes: ['TRANSFER_OUT' as const], status: 'SUCCESS' as const }, period: OPEN }]) {
+          const want = expected(shown, range, selection);
+          for (const limit of [1, 7, 100, 1000]) expect({ selection, limit, got: await r.newestFirst(range, selection, limit) }).toEqual({ selection, limit, got: want.slice(0, limit) });
+          const streamed: LedgerEntry[] = [];
+          for await (const e of r.stream(range, selection)) streamed.push(e);
+          expect({ selection, got: streamed }).toEqual({ selection, got: want });
+        }
+      }
+      expect(debits.filter((d) => d.status === 'SUCCESS').length).toBeGreaterThan(10);
+      expect(debits.filter((d) => d.status === 'PENDING').length).toBeGreaterThan(10);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { StatusEventLog } from '../../src/modules/status-events';
 import { getQueueToken } from '@nestjs/bull';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
@@ -444,7 +445,7 @@ describe('reports: transaction listing, summary and export', () => {
         const key = event.commandName === 'find' ? (event.command.filter?.page_key as string | undefined) : undefined;
         if (key?.startsWith(`${w}:`)) reads.push(Number(key.slice(w.length + 1)));
       });
-      const reader = new FerretDbLedgerReader(client.db(t.db.databaseName).collection<LedgerEntry>(LEDGER_ENTRIES), t.app.get(LedgerRepository));
+      const reader = new FerretDbLedgerReader(client.db(t.db.databaseName).collection<LedgerEntry>(LEDGER_ENTRIES), t.app.get(LedgerRepository), t.app.get(StatusEventLog));
       const ledger = new LedgerService(t.app.get(LedgerRepository), t.app.get(AppConfig));
       const plain: Selection = { filter: {}, period: { from: null, toExclusive: null } };
       const page = async (lowest: number, highest: number) => (await reader.newestFirst({ walletId: w, lowest, highest }, plain, 1000)).map((e) => [e.seq, e.status]);

@@ -1,3 +1,4 @@
+import { transferSucceededKey } from '../../src/modules/status-events';
 import { getQueueToken } from '@nestjs/bull';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Queue } from 'bull';
@@ -61,7 +62,13 @@ describe('transfers: accepted now, executed in the background', () => {
     const credit = await t.db.collection<LedgerEntry>('ledger_entries').findOne({ wallet_id: b.userId, ref_id: id });
     expect(credit).toMatchObject({ entry_type: 'TRANSFER_IN', transaction_type: 'CREDIT', amount: 30000, status: 'SUCCESS' });
     const debit = await t.db.collection<LedgerEntry>('ledger_entries').findOne({ wallet_id: a.userId, ref_id: id });
-    expect(debit).toMatchObject({ entry_type: 'TRANSFER_OUT', status: 'SUCCESS' });
+    // The success is the sender's event (on the debit entry's page): the debit entry is not written again.
+    expect(debit).toMatchObject({ entry_type: 'TRANSFER_OUT', status: 'PENDING' });
+    expect(debit!.status_at).toBeUndefined();
+    expect(await t.db.collection('status_events').findOne({ key: transferSucceededKey(id) })).toMatchObject({ user_id: a.userId, type: 'transfer.succeeded', after_seq: debit!.seq, page_key: debit!.page_key });
+    // The sender's report shows it succeeded.
+    const rows = (await t.http().get('/transactions').set(a.auth).expect(200)).body.result as Array<Record<string, unknown>>;
+    expect(rows.find((r) => r.transfer_id === id)).toMatchObject({ transaction_type: 'DEBIT', status: 'SUCCESS' });
     // The record describes its debit entry exactly (settling and the sender's events need no read of it).
     const record = await t.db.collection<TransferDocument>('transfers').findOne({ _id: id });
     const { running: _running, status_at: _statusAt, ...stored } = debit!;

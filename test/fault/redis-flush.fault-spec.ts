@@ -6,7 +6,9 @@ import { ServiceCluster, ServiceProcess } from './support/cluster';
 const TRANSFERS = 150;
 const USERS = 10;
 const TOP_UP = 500_000;
-/** Redis is flushed once this many transfers have been accepted, with a backlog still queued. */
+/** The worker is killed once this many transfers have been accepted: the ones after them wait in the queue. */
+const STOP_WORKER_AFTER = 20;
+/** Redis is flushed once this many transfers have been accepted, with that backlog still queued. */
 const FLUSH_AFTER = 60;
 /** Transfers sent at once: also the most one `execute-transfers` job can carry here. */
 const IN_FLIGHT = 6;
@@ -17,9 +19,11 @@ describe("fault: the deployment's Redis data is flushed in the middle of a batch
   let cluster: ServiceCluster;
   let api: ServiceProcess;
   let worker: ServiceProcess;
+  let workerStopped: Promise<void> | null = null;
 
   beforeAll(async () => {
-    // One job at a time, so a backlog of queued jobs exists when Redis loses them; a fast sweep.
+    // One job at a time; a fast sweep. The worker is killed for a while (below), so that a backlog of queued
+    // jobs exists when Redis loses them, however fast it settles.
     cluster = await ServiceCluster.create('faultflush', { ACCESS_TOKEN_TTL_SECONDS: '3600', TRANSFER_CONCURRENCY: '1', SWEEP_INTERVAL_MS: '1000', SWEEP_MIN_AGE_MS: '2000' });
     [api, worker] = await Promise.all([cluster.startApi('api'), cluster.startWorker('worker')]);
   }, 120_000);
@@ -40,8 +44,10 @@ describe("fault: the deployment's Redis data is flushed in the middle of a batch
     const submission = mapLimit(plan, IN_FLIGHT, async (t): Promise<Reply> => {
       const reply = await transfer(api.baseUrl!, t.from, t.to, t.amount);
       if (reply.status === 202 && !flushing) acceptedBeforeFlush.add(reply.body.result.transfer_id);
+      if (acceptedBeforeFlush.size >= STOP_WORKER_AFTER && !workerStopped) workerStopped = worker.kill('SIGKILL');
       if (acceptedBeforeFlush.size >= FLUSH_AFTER && !flushing) {
         flushing = true;
+        await workerStopped;
         const deleted = await cluster.deleteRedisKeys();
         note(`deleted ${deleted} Redis keys of prefix ${cluster.config.redisPrefix} after ${acceptedBeforeFlush.size} accepted transfers`);
         flushed();
@@ -56,6 +62,8 @@ describe("fault: the deployment's Redis data is flushed in the middle of a batch
     note(`at the flush: ${atFlush.SUCCESS} SUCCESS, ${atFlush.PENDING} PENDING; ${orphans.length} accepted before it still pending, ${withoutJob.length} of them without a job`);
     expect(atFlush.SUCCESS).toBeGreaterThan(0);
     expect(withoutJob.length).toBeGreaterThan(0);
+    // A worker again (whose sweep finds the transfers that lost their jobs).
+    worker = await cluster.startWorker('worker-2');
 
     const replies = await submission;
     expect(replies.filter((r) => r.status !== 202).map((r) => [r.status, r.body])).toEqual([]);

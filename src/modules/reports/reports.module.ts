@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig } from '../../config/app-config';
+import { StatusEventsModule } from '../status-events';
 import { UsersModule } from '../users';
 import { WalletModule } from '../wallet';
 import { ReportCursorCodec } from './domain/report-cursor';
@@ -17,7 +18,7 @@ export const REPORT_QUERY_HANDLERS = [ListTransactionsHandler, GetTransactionsSu
 
 /** Transaction reports: the paged listing, the period summary and the CSV export (read side of the ledger). */
 @Module({
-  imports: [CqrsModule, WalletModule, UsersModule],
+  imports: [CqrsModule, WalletModule, UsersModule, StatusEventsModule],
   controllers: [ReportsHttpController],
   providers: [
     ledgerReaderProvider,

@@ -16,6 +16,8 @@ export interface StatusEventInput {
   key: string;
   type: StatusEventType;
   afterSeq: number;
+  /** The `page_key` of the ledger entry at `afterSeq` (`transfer.succeeded`: the sender's debit entry). */
+  pageKey?: string;
   createdAt: Date;
   data: object;
 }
@@ -73,6 +75,7 @@ export class StatusEventLog implements OnModuleInit, OnApplicationShutdown {
         key: input.key,
         type: input.type,
         after_seq: input.afterSeq,
+        ...(input.pageKey ? { page_key: input.pageKey } : {}),
         created_at: input.createdAt,
         data: input.data as Record<string, unknown>,
       };
@@ -93,6 +96,18 @@ export class StatusEventLog implements OnModuleInit, OnApplicationShutdown {
 
   findByKey(key: string): Promise<StatusEventDocument | null> {
     return this.events.findOne({ key }).lean<StatusEventDocument>().exec();
+  }
+
+  /**
+   * The `transfer.succeeded` events recorded for the debit entries of one block of the ledger (their
+   * `page_key`), by key, with when each was recorded: one indexed equality read (index `page_key`).
+   */
+  async transferSuccessesOnPage(pageKey: string): Promise<Map<string, Date>> {
+    const docs = await this.events
+      .find({ page_key: pageKey }, { key: 1, type: 1, created_at: 1 })
+      .lean<Pick<StatusEventDocument, 'key' | 'type' | 'created_at'>[]>()
+      .exec();
+    return new Map(docs.filter((d) => d.type === 'transfer.succeeded').map((d) => [d.key, d.created_at]));
   }
 
   /** The events of a user after slot `after`, oldest first: `_id` reads up to the first slot not written. */

@@ -18,6 +18,12 @@ export class StatusEventDocument {
   @Prop({ type: String, required: true }) type!: StatusEventType;
   /** The seq of the user's ledger entry this event follows in the stream (0: none). */
   @Prop({ required: true, default: 0 }) after_seq!: number;
+  /**
+   * `transfer.succeeded` only: the `page_key` of the sender's debit entry (the entry at `after_seq`), so
+   * the successes of one block of the ledger are one indexed equality read (index `page_key`): a
+   * transfer's debit entry is not rewritten when it succeeds, this event is its success (docs/ledger.md).
+   */
+  @Prop({ type: String }) page_key?: string;
   @Prop({ type: Date, required: true }) created_at!: Date;
   /** The payload, fixed when recorded. */
   @Prop({ type: MongooseSchema.Types.Mixed, required: true }) data!: Record<string, unknown>;

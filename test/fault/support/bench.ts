@@ -189,10 +189,11 @@ export interface EventLatency {
  * Only this run's transfers are measured (by sender), so a database may hold others, settled.
  * Throws when a transfer is refused or they do not settle in time.
  *
- * Everything is read from the ledger, which every version of the service writes alike: a transfer is
- * PENDING while its debit entry (`TRANSFER_OUT`, in the sender's wallet) is, settled when that entry's
- * status is SUCCESS or FAILED (the settlement's last status write), accepted at its debit's `created_at`
- * and applied at its credit's (`TRANSFER_IN`). Each wallet is read by `wallet_id`, an indexed equality.
+ * Everything is read from the ledger's entries, which every version of the service writes alike (where a
+ * transfer's status is written differs between versions): a transfer is settled once its settlement
+ * entry exists, its receiver's credit (`TRANSFER_IN`) or its sender's refund (`TRANSFER_REFUND`),
+ * accepted at its debit's (`TRANSFER_OUT`) `created_at` and applied at its credit's; one that is not
+ * credited counts as failed. Each wallet is read by `wallet_id`, an indexed equality.
  */
 export async function runTransfers(
   db: Db,
@@ -222,7 +223,13 @@ export async function runTransfers(
   /** The entries of these wallets that match `filter`: one indexed equality read per wallet. */
   const walletEntries = async (walletIds: string[], filter: Partial<LedgerEntry>) =>
     (await Promise.all(walletIds.map((id) => ledger.find({ wallet_id: id, ...filter }, { projection: { ref_id: 1, created_at: 1, status: 1 } }).toArray()))).flat();
-  const countPending = async () => (await walletEntries(senderIds, { entry_type: 'TRANSFER_OUT', status: 'PENDING' })).length;
+  /** Transfers answered 202 so far; each settles into one credit (`TRANSFER_IN`) or one refund (`TRANSFER_REFUND`). */
+  let accepted = 0;
+  const settleWallets = hot ? [hot.userId, ...senderIds] : senderIds;
+  const countPending = async () => {
+    const settled = await Promise.all(settleWallets.map((id) => ledger.countDocuments({ wallet_id: id, entry_type: { $in: ['TRANSFER_IN', 'TRANSFER_REFUND'] } })));
+    return accepted - settled.reduce((a, b) => a + b, 0);
+  };
 
   let maxBacklog = 0;
   let sampling = true;
@@ -241,6 +248,7 @@ export async function runTransfers(
     const replies = await mapLimit(plan, o.concurrency, async (t) => {
       const t0 = performance.now();
       const reply = await postTransfer(agent, baseUrl, t.from, t.to, amount);
+      if (reply.status === 202) accepted++;
       postMs.push(performance.now() - t0);
       return reply;
     }).finally(() => agent.destroy());
@@ -261,7 +269,7 @@ export async function runTransfers(
     const debits = await walletEntries(senderIds, { entry_type: 'TRANSFER_OUT' });
     const credits = await walletEntries(hot ? [hot.userId] : senderIds, { entry_type: 'TRANSFER_IN' });
     const creditAt = new Map(credits.map((e) => [e.ref_id, e.created_at.getTime()]));
-    const succeeded = debits.filter((d) => d.status === 'SUCCESS' && creditAt.has(d.ref_id));
+    const succeeded = debits.filter((d) => creditAt.has(d.ref_id));
     const failed = o.transfers - succeeded.length;
     const e2e = succeeded.map((d) => creditAt.get(d.ref_id)! - d.created_at.getTime()).sort((a, b) => a - b);
     const first = Math.min(...debits.map((d) => d.created_at.getTime()));

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { transferSucceededKey } from '../../../src/modules/status-events';
 import { transferStatusOf } from '../../../src/modules/transfers/domain/transfer-status';
 import type { TransferDocument, TransferStatus } from '../../../src/modules/transfers/persistence/transfer.schemas';
 import type { LedgerEntry } from '../../../src/modules/wallet/domain/ledger-entry';
@@ -20,39 +21,51 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | false 
   }
 }
 
+/** The ids of the transfers whose success is recorded: their senders' `transfer.succeeded` events (`transferSucceededKey`). */
+async function succeededIds(db: Db): Promise<Set<string>> {
+  const suffix = transferSucceededKey('').length;
+  const events = await db.collection<{ key: string }>('status_events').find({ type: 'transfer.succeeded' }, { projection: { key: 1 } }).toArray();
+  return new Set(events.map((e) => e.key.slice(0, -suffix)));
+}
+
 /**
  * Every transfer of this database with its status as `GET /transfers/:id` shows it (`transferStatusOf`:
- * its record's, or, on a record that names its debit entry and still says PENDING, that entry's SUCCESS).
+ * its record's, or, on a record that names its debit entry and still says PENDING, SUCCESS when its
+ * success event exists).
  */
 export async function transferStatuses(db: Db): Promise<Map<string, { status: TransferStatus; record: TransferDocument }>> {
-  const debits = new Map<string, LedgerEntry['status']>();
-  for await (const e of db.collection<LedgerEntry>('ledger_entries').find({ entry_type: 'TRANSFER_OUT' }, { projection: { _id: 1, status: 1 } })) debits.set(e._id, e.status);
+  const succeeded = await succeededIds(db);
   const out = new Map<string, { status: TransferStatus; record: TransferDocument }>();
-  for await (const t of db.collection<TransferDocument>('transfers').find({})) out.set(t._id, { status: transferStatusOf(t, debits.get(t.debit_entry_id ?? '')), record: t });
+  for await (const t of db.collection<TransferDocument>('transfers').find({})) out.set(t._id, { status: transferStatusOf(t, succeeded.has(t._id)), record: t });
   return out;
 }
 
 /**
- * The ids of the transfers still PENDING, read cheaply enough to poll (the full `transferStatuses` reads
- * every record and every debit): the debit entries that say PENDING, and those that say FAILED while
- * their record does not yet (each read by `_id`). For transfers this version accepted: every record
- * names its debit entry, and a debit exists before its record.
+ * The ids of the transfers still PENDING, without reading every record: the debit entries that say
+ * PENDING and whose success is not recorded, and those that say FAILED while their record does not yet
+ * (each read by `_id`). For transfers this version accepted: every record names its debit entry, and a
+ * debit exists before its record.
  */
 export async function pendingTransferIds(db: Db): Promise<string[]> {
   const ledger = db.collection<LedgerEntry>('ledger_entries');
   const debits = (status: LedgerEntry['status']) => ledger.find({ entry_type: 'TRANSFER_OUT', status }, { projection: { ref_id: 1 } }).toArray();
-  const [pending, failed] = await Promise.all([debits('PENDING'), debits('FAILED')]);
+  const [pending, failed, succeeded] = await Promise.all([debits('PENDING'), debits('FAILED'), succeededIds(db)]);
   const records = db.collection<TransferDocument>('transfers');
   const unrecorded = await Promise.all(failed.map(async (d) => ((await records.findOne({ _id: d.ref_id }, { projection: { status: 1 } }))?.status === 'PENDING' ? d.ref_id : null)));
-  return [...pending.map((d) => d.ref_id), ...unrecorded.filter((id): id is string => id !== null)];
+  return [...pending.map((d) => d.ref_id).filter((id) => !succeeded.has(id)), ...unrecorded.filter((id): id is string => id !== null)];
 }
 
-/** How many transfers this version accepted are in `status` (`transferStatusOf`), cheaply enough to poll. */
+/**
+ * How many transfers this version accepted are in `status` (`transferStatusOf`), cheaply enough to poll
+ * (counts only): a success is its event; a failure is written on the record; the others are PENDING.
+ */
 export async function countStatus(db: Db, status: TransferStatus): Promise<number> {
-  if (status === 'PENDING') return (await pendingTransferIds(db)).length;
-  // A success is its debit entry's; a failure is written on the record.
-  if (status === 'SUCCESS') return (await db.collection<LedgerEntry>('ledger_entries').find({ entry_type: 'TRANSFER_OUT', status }, { projection: { _id: 1 } }).toArray()).length;
-  return db.collection('transfers').countDocuments({ status });
+  const succeeded = () => db.collection('status_events').countDocuments({ type: 'transfer.succeeded' });
+  const failed = () => db.collection('transfers').countDocuments({ status: 'FAILED' });
+  if (status === 'SUCCESS') return succeeded();
+  if (status === 'FAILED') return failed();
+  const [accepted, s, f] = await Promise.all([db.collection('ledger_entries').countDocuments({ entry_type: 'TRANSFER_OUT' }), succeeded(), failed()]);
+  return accepted - s - f;
 }
 
 /** How many transfers of this database are in each state. */
@@ -68,7 +81,8 @@ export async function statusCounts(db: Db): Promise<{ PENDING: number; SUCCESS: 
 /**
  * Checks, per transfer, that it settled as expected and that its money moved exactly once:
  * SUCCESS = one debit and one credit ledger entry, no refund; FAILED = one debit and one refund, no
- * credit (the credit and the refund share the op id `TRANSFER:<id>:SETTLE`). Also that no marker
+ * credit (the credit and the refund share the op id `TRANSFER:<id>:SETTLE`); the debit entry says FAILED
+ * after a refund and stays PENDING after a success (which is its event). Also that no marker
  * of an unsettled transfer is left behind. Returns the problems found (empty when all is well).
  */
 export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, Settled | 'SUCCESS_OR_REFUNDED'>): Promise<string[]> {
@@ -94,7 +108,8 @@ export async function exactlyOnceProblems(db: Db, expected: ReadonlyMap<string, 
     const status = transfers.get(id);
     const n = (leg: string) => legs.get(id)?.get(leg) ?? 0;
     const seen = `status ${status}, debit ${n('DEBIT')}, credit ${n('CREDIT')}, refund ${n('REFUND')}`;
-    const credited = status === 'SUCCESS' && n('DEBIT') === 1 && n('CREDIT') === 1 && n('REFUND') === 0 && debitStatus.get(id) === 'SUCCESS';
+    // A success is its event: the debit entry is rewritten only by a refund (FAILED).
+    const credited = status === 'SUCCESS' && n('DEBIT') === 1 && n('CREDIT') === 1 && n('REFUND') === 0 && debitStatus.get(id) === 'PENDING';
     const refunded = status === 'FAILED' && n('DEBIT') === 1 && n('CREDIT') === 0 && n('REFUND') === 1 && debitStatus.get(id) === 'FAILED';
     const ok = want === 'SUCCESS' ? credited : want === 'FAILED' ? refunded : credited || refunded;
     if (!ok) problems.push(`transfer ${id}: expected ${want}, found ${seen}`);

@@ -1,3 +1,4 @@
+import { transferSucceededKey } from '../../../src/modules/status-events';
 import type { StatusEventInput } from '../../../src/modules/status-events';
 import type { TransferCompletedEvent, TransferFailedEvent } from '../../../src/modules/transfers/domain/transfer.events';
 import type {
@@ -203,13 +204,24 @@ export class InMemoryStatusEvents implements TransferStatusEvents {
 
   constructor(readonly faults: Faults) {}
 
-  record(input: StatusEventInput): Promise<{ inserted: boolean }> {
+  record(input: StatusEventInput): Promise<{ inserted: boolean; event: { page_key?: string } }> {
     return this.faults.call('statusEvents.record', [input], () => {
       this.attempts++;
-      if (this.byKey.has(input.key)) return { inserted: false };
-      this.byKey.set(input.key, clone(input));
-      return { inserted: true };
+      const existing = this.byKey.get(input.key);
+      if (existing) return { inserted: false, event: { page_key: existing.pageKey } };
+      this.byKey.set(input.key, { ...clone(input), createdAt: new Date(input.createdAt) });
+      return { inserted: true, event: { page_key: input.pageKey } };
     });
+  }
+
+  async findByKey(key: string): Promise<{ page_key?: string; created_at: Date } | null> {
+    const e = this.byKey.get(key);
+    return e ? { page_key: e.pageKey, created_at: e.createdAt } : null;
+  }
+
+  /** Whether the transfer's success is recorded (its sender's `transfer.succeeded` event). */
+  succeeded(transferId: string): boolean {
+    return this.byKey.has(transferSucceededKey(transferId));
   }
 }
 

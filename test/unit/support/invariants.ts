@@ -15,7 +15,8 @@ import { TransferWorld } from './transfer-world';
  *    one of an earlier version written before its debit, which ends FAILED/REJECTED);
  *  - `settled`: no transfer is in flight (unless listed in `held`), no marker is left, each transfer's
  *    record, debit status and (in-process) events agree with the settlement entry that exists, and the sender's
- *    `transfer.succeeded` event exists exactly for the credited ones.
+ *    `transfer.succeeded` event (the success, on the debit entry's page) exists exactly for the credited
+ *    ones, whose debit entry stays PENDING (it is rewritten only by a refund, to FAILED).
  * Returns a summary per transfer, for the scenario's own assertions.
  */
 export function checkInvariants(world: TransferWorld, opts: { settled?: boolean; held?: string[] } = {}) {
@@ -64,8 +65,8 @@ export function checkInvariants(world: TransferWorld, opts: { settled?: boolean;
     if (settle?.entry_type === 'TRANSFER_REFUND' && settle.wallet_id !== debit.wallet_id) problems.push(`transfer ${id}: refund to the wrong wallet`);
     const outcome = !settle ? 'IN_FLIGHT' : settle.entry_type === 'TRANSFER_IN' ? 'CREDIT' : 'REFUND';
     if (!settle) inFlight += debit.amount;
-    // The transfer's status: its record's, or its debit entry's SUCCESS, never written on a record that names it.
-    const status = record && transferStatusOf(record, ledger.entries.get(record.debit_entry_id ?? '')?.status);
+    // The transfer's status: its record's, or SUCCESS by its success event, never written on a record that names its debit.
+    const status = record && transferStatusOf(record, world.statusEvents.succeeded(id));
     if (record?.debit_entry_id && record.status === 'SUCCESS') problems.push(`transfer ${id}: a success written on a record that names its debit`);
     summary.set(id, { outcome, status });
     if (status && status !== 'PENDING' && !settle) problems.push(`transfer ${id}: ${status} but not settled`);
@@ -81,9 +82,14 @@ export function checkInvariants(world: TransferWorld, opts: { settled?: boolean;
     }
     const want = outcome === 'CREDIT' ? 'SUCCESS' : 'FAILED';
     if (status !== want) problems.push(`transfer ${id}: status ${status ?? 'missing'}, ledger says ${want}`);
-    if (ledger.entries.get(debit._id)?.status !== want) problems.push(`transfer ${id}: debit entry ${ledger.entries.get(debit._id)?.status}, ledger says ${want}`);
+    // The debit entry is rewritten only by a refund (FAILED); a success is its event, on the debit's page
+    // (an event recorded by an earlier version has no page: then the debit entry carries the SUCCESS).
+    const event = world.statusEvents.byKey.get(transferSucceededKey(id));
+    const debitWant = outcome === 'CREDIT' && event?.pageKey ? 'PENDING' : want;
+    if (ledger.entries.get(debit._id)?.status !== debitWant) problems.push(`transfer ${id}: debit entry ${ledger.entries.get(debit._id)?.status}, ledger says ${debitWant}`);
+    if (event && event.pageKey !== undefined && event.pageKey !== debit.page_key) problems.push(`transfer ${id}: success event on page ${event.pageKey}, debit on ${debit.page_key}`);
     if (store.pending.has(id)) problems.push(`transfer ${id}: settled, marker left`);
-    const succeeded = world.statusEvents.byKey.has(transferSucceededKey(id));
+    const succeeded = event !== undefined;
     if (succeeded !== (outcome === 'CREDIT')) problems.push(`transfer ${id}: transfer.succeeded event ${succeeded ? 'recorded' : 'missing'} for a ${outcome}`);
     // The in-process events (the settled-transfers metric) are published by the run that changes the
     // status: a run that dies after writing it publishes none, so they may be missing, never wrong.

@@ -88,10 +88,10 @@ export class TransferWorld {
     return this.createHandler().execute(new CreateTransferCommand(sender, receiver, amount, remarks, key));
   }
 
-  /** The transfer's status as `GET /transfers/:id` shows it: its record's, or its debit entry's SUCCESS (`transferStatusOf`). */
+  /** The transfer's status as `GET /transfers/:id` shows it: its record's, or SUCCESS when its success event exists (`transferStatusOf`). */
   statusOf(transferId: string): TransferStatus | undefined {
     const record = this.store.transfers.get(transferId);
-    return record && transferStatusOf(record, this.ledger.entries.get(record.debit_entry_id ?? '')?.status);
+    return record && transferStatusOf(record, this.statusEvents.succeeded(transferId));
   }
 
   /** One execution of a transfer, as a job attempt runs it. */

@@ -1,6 +1,8 @@
+import { transferSucceededKey } from '../../../src/modules/status-events';
 import { Logger } from '@nestjs/common';
 import { TransferCompletedEvent, TransferFailedEvent } from '../../../src/modules/transfers/domain/transfer.events';
 import { RefundHeldError } from '../../../src/modules/transfers/domain/transfer.errors';
+import { transferLeg } from '../../../src/modules/transfers/domain/transfer-legs';
 import { checkInvariants } from '../support/invariants';
 import { ATTEMPTS, MAX_BALANCE, TransferWorld, aliceAndBob } from '../support/transfer-world';
 
@@ -25,9 +27,12 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
     expect(world.ledger.balance('bob')).toBe(300);
     expect(world.statusOf(id)).toBe('SUCCESS');
     expect(world.store.transfers.get(id)).toMatchObject({ failure_reason: null });
-    // A success is one status write, the debit entry's; the record is not written again.
+    // A success is its event alone (on the debit entry's page): neither the record nor the debit entry is written again.
     expect(world.faults.count('store.setStatus')).toBe(0);
-    expect(world.ledger.entries.get(world.debitOf(id)[0]._id)?.status).toBe('SUCCESS');
+    expect(world.faults.count('ledger.setStatus')).toBe(0);
+    const debit = world.debitOf(id)[0];
+    expect(world.ledger.entries.get(debit._id)?.status).toBe('PENDING');
+    expect(world.statusEvents.byKey.get(transferSucceededKey(id))).toMatchObject({ pageKey: debit.page_key, afterSeq: debit.seq });
     expect(world.events.of(id)).toEqual([new TransferCompletedEvent(id, 300)]);
     checkInvariants(world, { settled: true });
   });
@@ -215,6 +220,22 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
     });
   });
 
+  it('a success event of an earlier version (no page_key, its debit entry still PENDING): the debit entry gets the SUCCESS', async () => {
+    const id = await accepted();
+    const record = world.store.transfers.get(id)!;
+    const debit = world.debitOf(id)[0];
+    // An earlier version credited, recorded the event (it had no page_key then) and died before writing the debit's SUCCESS.
+    await world.ledger.post({ ...transferLeg('CREDIT', record), mayExist: true });
+    await world.statusEvents.record({ userId: 'alice', key: transferSucceededKey(id), type: 'transfer.succeeded', afterSeq: debit.seq, createdAt: new Date(world.clock.now()), data: {} });
+    // GET /transfers/:id shows it by the event already; the sender's report, by the debit entry once this run writes it.
+    expect(world.statusOf(id)).toBe('SUCCESS');
+    await expect(world.execute(id)).resolves.toEqual({ status: 'SUCCESS' });
+    expect(world.ledger.entries.get(debit._id)?.status).toBe('SUCCESS');
+    expect(world.settlements(id)).toHaveLength(1);
+    expect(world.store.pending.has(id)).toBe(false);
+    checkInvariants(world, { settled: true });
+  });
+
   it('a transfer that was never accepted (no debit) is missing, and its marker is dropped', async () => {
     await world.store.markPending('ghost', new Date(world.clock.now()));
     await expect(world.execute('ghost')).resolves.toEqual({ status: 'MISSING' });
@@ -237,14 +258,13 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
     it('a first attempt run again after the transfer settled (a stalled job) changes nothing', async () => {
       const id = await accepted();
       await world.drainJobs();
-      const debitId = world.debitOf(id)[0]._id;
-      const settledAt = world.ledger.entries.get(debitId)!.status_at;
+      const settledAt = world.statusEvents.byKey.get(transferSucceededKey(id))!.createdAt;
       expect(settledAt).toEqual(expect.any(Date));
       const statusWrites = world.faults.count('store.setStatus') + world.faults.count('ledger.setStatus');
       world.clock.advance(1000);
       Object.assign(world.queue.jobs.get(id)!, { state: 'waiting', attemptsMade: 0 });
       await world.drainJobs();
-      expect(world.ledger.entries.get(debitId)!.status_at).toEqual(settledAt);
+      expect(world.statusEvents.byKey.get(transferSucceededKey(id))!.createdAt).toEqual(settledAt);
       expect(world.faults.count('store.setStatus') + world.faults.count('ledger.setStatus')).toBe(statusWrites);
       expect(world.events.of(id)).toHaveLength(1);
       expect(world.settlements(id)).toHaveLength(1);

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Collection, Document } from 'mongodb';
 import { lastSlot } from '../../../common/util/last-slot';
 import { LedgerEntry, PAGE_KEY_SIZE, RunningTotals, entryId, pageKey, pageOf } from '../../wallet';
-import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, WalletHead } from './ledger-reader';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
 import { addTo, summarizeRange, zeroTotals } from './range-summary';
 
 /** `page_key` block reads a long read (filtered page, export) keeps ahead of its consumer. */
@@ -35,6 +35,10 @@ export interface HeadHints {
  * slot; migration 20261122000100 backfilled older entries), so a block holds every slot of its page up
  * to the head.
  *
+ * Every entry it returns shows its transfer's success (`withTransferStatuses`: a block read with a
+ * transfer debit stored `PENDING` reads that block's success events too, one more equality read), so
+ * statuses, filters and the caches below see the status the report shows.
+ *
  * What it keeps in memory (docs/reports.md, "What a reader keeps in memory"), for the first page
  * (p99 under 20 ms at 100,000 entries) and the pages below it:
  * - **sealed blocks**: a block with all its `PAGE_KEY_SIZE` entries, none `PENDING`, never changes
@@ -53,6 +57,7 @@ export class FerretDbLedgerReader extends LedgerReader {
   constructor(
     private readonly entries: Collection<LedgerEntry>,
     private readonly hints: HeadHints,
+    private readonly successes: TransferSuccesses,
   ) {
     super();
   }
@@ -61,7 +66,7 @@ export class FerretDbLedgerReader extends LedgerReader {
   async head(walletId: string): Promise<WalletHead> {
     const known = await this.knownHead(walletId);
     const last = await lastSlot<WalletHead>({ n: known.seq, value: known }, async (seq) => {
-      const entry = await this.entryAt(walletId, seq);
+      const entry = await this.slotAt(walletId, seq);
       return entry ? headAt(entry) : null;
     });
     const head = last.value ?? known;
@@ -69,7 +74,13 @@ export class FerretDbLedgerReader extends LedgerReader {
     return head;
   }
 
-  entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
+  async entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
+    const entry = await this.slotAt(walletId, seq);
+    return entry && (await withTransferStatuses([entry], this.successes))[0];
+  }
+
+  /** The entry in slot `seq` as stored (its status not decided by its transfer's success: see `withTransferStatuses`). */
+  private slotAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
     return this.entries.findOne({ _id: entryId(walletId, seq) });
   }
 
@@ -120,13 +131,13 @@ export class FerretDbLedgerReader extends LedgerReader {
     const run = kept?.run;
     const last = run?.[run.length - 1]?.seq;
     if (!kept || !run || last === undefined || last > known || known - last > NEW_SLOT_READS || pageOf(last) !== pageOf(known)) return null;
-    const unsettled = Promise.all(Array.from({ length: known - last }, (_, i) => this.entryAt(walletId, last + 1 + i)));
+    const unsettled = Promise.all(Array.from({ length: known - last }, (_, i) => this.slotAt(walletId, last + 1 + i)));
     const below: Array<Promise<readonly LedgerEntry[]>> = [];
     for (let page = pageOf(known) - 1; page >= pageOf(Math.max(1, known - count + 1)); page--) below.push(this.pageBlock(walletId, page));
     for (const read of [unsettled, ...below]) read.catch(() => undefined); // awaited below, unless we give up first
     const added: LedgerEntry[] = [];
     walk: for (let seq = known + 1, width = kept.moved ? 2 : 1; ; seq += width, width = 2) {
-      for (const entry of await Promise.all(Array.from({ length: width }, (_, i) => this.entryAt(walletId, seq + i)))) {
+      for (const entry of await Promise.all(Array.from({ length: width }, (_, i) => this.slotAt(walletId, seq + i)))) {
         if (!entry) break walk;
         if (pageOf(entry.seq) !== pageOf(last) || entry.seq - last > NEW_SLOT_READS) return null;
         added.push(entry);
@@ -134,7 +145,7 @@ export class FerretDbLedgerReader extends LedgerReader {
     }
     const slots = await unsettled;
     if (slots.some((e) => !e)) return null; // the chain is not what it was: read the blocks
-    const top = [...run, ...(slots as LedgerEntry[]), ...added];
+    const top = [...run, ...(await withTransferStatuses([...(slots as LedgerEntry[]), ...added], this.successes))];
     const head = top[top.length - 1];
     this.remember(walletId, headAt(head));
     this.keepOpenBlock(walletId, pageOf(head.seq), top, added.length > 0);
@@ -231,9 +242,13 @@ export class FerretDbLedgerReader extends LedgerReader {
     return block;
   }
 
-  /** One block of the chain: the entries whose `page_key` is `<wallet>:<page>` (one indexed equality). */
-  private readBlock(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
-    return this.entries.find({ page_key: pageKey(walletId, page) }, projection ? { projection } : {}).toArray();
+  /**
+   * One block of the chain: the entries whose `page_key` is `<wallet>:<page>` (one indexed equality), with
+   * their transfers' successes (unless only some fields are read: sums need no status).
+   */
+  private async readBlock(walletId: string, page: number, projection?: Document): Promise<LedgerEntry[]> {
+    if (projection) return this.entries.find({ page_key: pageKey(walletId, page) }, { projection }).toArray();
+    return withTransferStatuses(await this.entries.find({ page_key: pageKey(walletId, page) }).toArray(), this.successes);
   }
 }
 

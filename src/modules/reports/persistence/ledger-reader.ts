@@ -1,3 +1,4 @@
+import { transferSucceededKey } from '../../status-events';
 import { LedgerEntry, NO_TOTALS, RunningTotals, totalsOf } from '../../wallet';
 import type { WalletHead } from '../../wallet';
 import type { EntryFilter, Period } from '../domain/report-filter';
@@ -26,6 +27,38 @@ export function matches(entry: LedgerEntry, { filter, period }: Selection): bool
     (!period.from || entry.created_at >= period.from) &&
     (!period.toExclusive || entry.created_at < period.toExclusive)
   );
+}
+
+/**
+ * Where the successes of transfers are recorded (`StatusEventLog`): a transfer's debit entry is not
+ * rewritten when the transfer succeeds; the sender's `transfer.succeeded` event is its success, and
+ * carries the debit entry's `page_key` (docs/ledger.md, "Where a transfer's status lives").
+ */
+export interface TransferSuccesses {
+  /** The `transfer.succeeded` events of the debit entries of one block (`page_key`), by event key, with when each was recorded. */
+  transferSuccessesOnPage(pageKey: string): Promise<Map<string, Date>>;
+}
+
+/**
+ * The entries as reports show them: a transfer's debit entry stored `PENDING` whose transfer succeeded
+ * is `SUCCESS` (since its event's time, `status_at`). One read per block that holds such an entry; the
+ * others come back as they are. Every filter on status is applied after this (`matches`).
+ */
+export async function withTransferStatuses(entries: LedgerEntry[], successes: TransferSuccesses): Promise<LedgerEntry[]> {
+  const pages = new Set<string>();
+  for (const e of entries) if (undecidedDebit(e)) pages.add(e.page_key);
+  if (pages.size === 0) return entries;
+  const succeeded = new Map<string, Date>();
+  for (const found of await Promise.all([...pages].map((page) => successes.transferSuccessesOnPage(page)))) for (const [key, at] of found) succeeded.set(key, at);
+  return entries.map((e) => {
+    const at = undecidedDebit(e) ? succeeded.get(transferSucceededKey(e.ref_id)) : undefined;
+    return at ? { ...e, status: 'SUCCESS', status_at: at } : e;
+  });
+}
+
+/** A transfer's debit entry that its own status does not decide: stored `PENDING` (a success is its event). */
+function undecidedDebit(e: LedgerEntry): boolean {
+  return e.entry_type === 'TRANSFER_OUT' && e.status === 'PENDING';
 }
 
 /** The head of an empty wallet. */

@@ -1,6 +1,6 @@
-import type { Collection, Document, Filter } from 'mongodb';
+import type { Collection, Document, Filter, FindCursor } from 'mongodb';
 import { EntryType, LedgerEntry, RunningTotals, entryId } from '../../wallet';
-import { EMPTY_HEAD, headAt, LedgerReader, RangeSummary, SeqRange, Selection, WalletHead } from './ledger-reader';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
 import { addTo, summarizeRange, zeroTotals } from './range-summary';
 
 /** Entries fetched per round trip by a streamed read (export). */
@@ -12,10 +12,15 @@ export const STREAM_BATCH_SIZE = 1000;
  * 20261121000100) or is an `_id` lookup: a range of the chain is one query
  * `{wallet_id, seq: {$gte, $lte}, [filters]}` sorted `{seq: -1}`; the newest entries and the head are
  * the first keys of the wallet in that index; sums are `$group`s over the same range. Nothing is kept
- * in memory. See docs/reports.md, "Query shapes and why".
+ * in memory. See docs/reports.md, "Query shapes and why". Entries are read in chunks, each shown with
+ * its transfers' successes (`withTransferStatuses`) before the status filter is applied to it (the
+ * query selects what the status filter may match, `toFilter`).
  */
 export class MongoLedgerReader extends LedgerReader {
-  constructor(private readonly entries: Collection<LedgerEntry>) {
+  constructor(
+    private readonly entries: Collection<LedgerEntry>,
+    private readonly successes: TransferSuccesses,
+  ) {
     super();
   }
 
@@ -24,23 +29,44 @@ export class MongoLedgerReader extends LedgerReader {
     return top ? headAt(top) : EMPTY_HEAD;
   }
 
-  entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
-    return this.entries.findOne({ _id: entryId(walletId, seq) });
+  async entryAt(walletId: string, seq: number): Promise<LedgerEntry | null> {
+    const entry = await this.entries.findOne({ _id: entryId(walletId, seq) });
+    return entry && (await withTransferStatuses([entry], this.successes))[0];
   }
 
   async newest(walletId: string, count: number): Promise<LedgerEntry[]> {
     if (count <= 0) return [];
-    return this.entries.find({ wallet_id: walletId }).sort({ seq: -1 }).limit(count).toArray();
+    return withTransferStatuses(await this.entries.find({ wallet_id: walletId }).sort({ seq: -1 }).limit(count).toArray(), this.successes);
   }
 
   async newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]> {
     if (limit <= 0 || range.highest < range.lowest) return [];
-    return this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).limit(limit).toArray();
+    const found: LedgerEntry[] = [];
+    for await (const e of this.selected(this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).batchSize(limit), selection, limit)) {
+      found.push(e);
+      if (found.length >= limit) break;
+    }
+    return found;
   }
 
   async *stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
     if (range.highest < range.lowest) return;
-    yield* this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE);
+    yield* this.selected(this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE), selection, STREAM_BATCH_SIZE);
+  }
+
+  /** The cursor's entries, `chunk` at a time, with their transfers' successes, that the selection matches (its status filter, now decided). */
+  private async *selected(cursor: FindCursor<LedgerEntry>, selection: Selection, chunk: number): AsyncGenerator<LedgerEntry> {
+    try {
+      let batch: LedgerEntry[] = [];
+      const flush = async () => (await withTransferStatuses(batch.splice(0), this.successes)).filter((e) => matches(e, selection));
+      for await (const e of cursor) {
+        batch.push(e);
+        if (batch.length >= chunk) yield* await flush();
+      }
+      if (batch.length) yield* await flush();
+    } finally {
+      await cursor.close();
+    }
   }
 
   /**
@@ -64,12 +90,15 @@ export class MongoLedgerReader extends LedgerReader {
   }
 }
 
-/** The query of a range and a selection: `matches` as a MongoDB filter. */
+/** The query of a range and a selection: `matches` as a MongoDB filter (wider on status `SUCCESS`: see there). */
 export function toFilter(range: SeqRange, { filter, period }: Selection): Filter<LedgerEntry> {
   const query: Document = { wallet_id: range.walletId, seq: { $gte: range.lowest, $lte: range.highest } };
   if (filter.entryTypes) query.entry_type = filter.entryTypes.length === 1 ? filter.entryTypes[0] : { $in: filter.entryTypes };
   if (filter.transactionType) query.transaction_type = filter.transactionType;
-  if (filter.status) query.status = filter.status;
+  // A transfer's debit entry stored PENDING may show SUCCESS (its success event): selected for SUCCESS
+  // too, and the status decided once its success is read (`withTransferStatuses`, then `matches`).
+  if (filter.status === 'SUCCESS') query.$or = [{ status: 'SUCCESS' }, { status: 'PENDING', entry_type: 'TRANSFER_OUT' }];
+  else if (filter.status) query.status = filter.status;
   if (period.from || period.toExclusive) {
     const createdAt: Document = {};
     if (period.from) createdAt.$gte = period.from;

@@ -63,10 +63,17 @@ export interface TransferEvents {
 }
 export const TRANSFER_EVENTS = Symbol('TransferEvents');
 
-/** The users' status-event log (`StatusEventLog`): an idempotent insert under the event's key. */
+/**
+ * The users' status-event log (`StatusEventLog`): an idempotent insert under the event's key. The
+ * sender's `transfer.succeeded` event is also where a transfer's success is recorded (`transferStatusOf`).
+ */
 export interface TransferStatusEvents {
-  /** `inserted` is false when the event existed (recorded by an earlier or concurrent run). */
-  record(input: StatusEventInput): Promise<{ inserted: boolean }>;
+  /**
+   * `inserted` is false when the event existed (recorded by an earlier or concurrent run); `event.page_key`
+   * is missing on an event recorded by an earlier version (which wrote the success on the debit entry).
+   */
+  record(input: StatusEventInput): Promise<{ inserted: boolean; event: { page_key?: string } }>;
+  findByKey(key: string): Promise<{ page_key?: string; created_at: Date } | null>;
 }
 export const TRANSFER_STATUS_EVENTS = Symbol('TransferStatusEvents');
 

@@ -33,11 +33,11 @@ import { ExecuteTransferCommand } from './execute-transfer.command';
  *     take it (deactivated, frozen, or the credit would pass the maximum balance). Both share the op id
  *     `TRANSFER:<id>:SETTLE`, so whichever insert lands first is the only one there will ever be;
  *  3. on a credit, the sender's `transfer.succeeded` event is recorded (an insert under
- *     `<id>:SUCCEEDED`: every run re-records it, one exists); statuses follow the settlement entry
- *     that exists (a success only on the debit entry, which is then the transfer's status: see
- *     `transferStatusOf`; a failure on the record too, with its reason), and the pending marker is
- *     cleared last, so a crash before the event leaves the marker for the recovery sweep, whose run
- *     records it.
+ *     `<id>:SUCCEEDED`: every run re-records it, one exists), and that event is the transfer's success:
+ *     nothing else is written for it (`transferStatusOf`; the sender's report shows the debit entry as
+ *     succeeded by it). A refund writes `FAILED` on the debit entry and on the record, with its reason.
+ *     The pending marker is cleared last, so a crash before the event leaves the marker for the
+ *     recovery sweep, whose run records it.
  * A refund that does not fit (the sender's wallet filled up meanwhile) is held: the transfer stays
  * `PENDING` with its `failure_reason`, and the job (then the recovery sweep) retries until it fits.
  * A crash between any two steps leaves a state the next run completes.
@@ -66,10 +66,13 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
       // earlier version ever decided this transfer. One read is all it takes to settle it.
       if (found.status !== 'PENDING') return this.finish(found, found.status, found.failure_reason, false);
       // A success is not written on such a record (transferStatusOf): when it was read from the store, an
-      // earlier run may have settled it, and its debit entry tells. The job's copy is the accepting
-      // request's, so its transfer is settled by this run's own writes, whose claims tell instead.
-      const debit = fromJob ? null : await this.ledger.findEntry(found.debit_entry_id);
-      if (debit?.status === 'SUCCESS') return this.finish(found, 'SUCCESS', null, false);
+      // earlier run may have settled it, and its success event tells (a debit entry that says SUCCESS:
+      // settled by an earlier version). The job's copy is the accepting request's, so its transfer is
+      // settled by this run's own writes, whose claims tell instead.
+      const [debit, succeeded] = fromJob
+        ? [null, null]
+        : await Promise.all([this.ledger.findEntry(found.debit_entry_id), this.statusEvents.findByKey(transferSucceededKey(found._id))]);
+      if (debit?.status === 'SUCCESS' || succeeded?.page_key) return this.finish(found, 'SUCCESS', null, false);
       return this.settleAndFinish(found, debit ?? { _id: found.debit_entry_id }, (await this.transfers.holdReason(found)) ?? cmd.failReason, null, fromJob !== undefined);
     }
     // A record of an earlier version, or none: find the debit and any decision by their own reads.
@@ -109,6 +112,8 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     const credited = entry.entry_type === 'TRANSFER_IN';
     // Whether this run recorded the success event: the once-only claim that it completed the transfer.
     let claimed = false;
+    // A success event recorded by an earlier version (without `page_key`): the debit entry carries the success.
+    let successOnDebit = false;
     if (credited) {
       // The event shows the sender's debit as the report does: read it when only its id is known.
       const debitEntry = 'seq' in debit ? (debit as LedgerEntry) : (debitEntryOf(transfer) ?? (await this.ledger.findEntry(debit._id)));
@@ -118,17 +123,20 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
         key: transferSucceededKey(transfer._id),
         type: 'transfer.succeeded',
         afterSeq: debitEntry.seq,
+        pageKey: debitEntry.page_key,
         createdAt: entry.created_at,
         data: transferSucceededData(debitEntry, this.config.timeZone),
       });
       claimed = event.inserted;
+      successOnDebit = !event.event.page_key;
       // Another run recorded the success first: the job's copy of the record may be out of date (that
       // run may have finished it), so go on from the stored record.
       if (fromJob && !event.inserted) return this.execute(new ExecuteTransferCommand(transfer._id, failReason ?? undefined));
     }
     // A refund settled from the job's copy finishes from the stored record (another run may have done it).
     const current = record ?? (fromJob && !credited ? await this.transfers.findById(transfer._id) : null) ?? transfer;
-    await this.ledger.setStatus(debit, credited ? 'SUCCESS' : 'FAILED');
+    if (!credited) await this.ledger.setStatus(debit, 'FAILED');
+    else if (successOnDebit) await this.ledger.setStatus(debit, 'SUCCESS');
     return this.finish(current, credited ? 'SUCCESS' : 'FAILED', credited ? null : reason, !credited, claimed);
   }
 
@@ -188,8 +196,8 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
 
   private async finish(transfer: TransferDocument, status: 'SUCCESS' | 'FAILED', reason: string | null, refunded: boolean, claimed = false) {
     if (status === 'SUCCESS' && transfer.debit_entry_id) {
-      // Not written on the record: the debit entry's SUCCESS, written before this, is the transfer's
-      // status (transferStatusOf). The run whose event insert claimed the success reports it, once.
+      // Not written on the record: the success event, recorded before this, is the transfer's status
+      // (transferStatusOf). The run whose event insert claimed the success reports it, once.
       if (claimed) this.events.publish(new TransferCompletedEvent(transfer._id, transfer.amount));
     } else if (transfer.status !== status) {
       await this.transfers.setStatus(transfer._id, status, reason, new Date(this.clock.now()));
