@@ -35,6 +35,8 @@ export function authStateOf(user: Pick<UserRecord, 'status' | 'token_version' | 
 @Injectable()
 export class UserAuthStateCache {
   private readonly logger = new Logger(UserAuthStateCache.name);
+  /** The users asked for in this turn of the event loop, and their one read (`readThisTurn`). */
+  private turn: { ids: Set<string>; read: Promise<Map<string, string | null>> } | null = null;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -71,15 +73,35 @@ export class UserAuthStateCache {
     const states = new Map<string, UserAuthState>();
     if (userIds.length === 0 || !this.repairs.trusted()) return states;
     try {
-      const raw = await this.redis.mget(...userIds.map((id) => this.key(id)));
-      userIds.forEach((id, i) => {
-        const state = this.decode(raw[i]);
+      const raw = await this.readThisTurn(userIds);
+      for (const id of userIds) {
+        const state = this.decode(raw.get(id));
         if (state && state.walletFrozen !== undefined) states.set(id, state);
-      });
+      }
     } catch (err) {
       this.logger.debug(`auth-state cache read skipped: ${(err as Error).message}`);
     }
     return states;
+  }
+
+  /**
+   * The raw copies of these users, read in one MGET with every other `readStates` of this turn of the
+   * event loop (the transfers of one job, concurrent requests): one Redis round trip for all of them.
+   * Every caller gets the same answer, or the same error.
+   */
+  private readThisTurn(userIds: string[]): Promise<Map<string, string | null>> {
+    if (!this.turn) {
+      const ids = new Set<string>();
+      const read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        this.turn = null;
+        const list = [...ids];
+        const raw = await this.redis.mget(...list.map((id) => this.key(id)));
+        return new Map(list.map((id, i) => [id, raw[i] ?? null]));
+      });
+      this.turn = { ids, read };
+    }
+    for (const id of userIds) this.turn.ids.add(id);
+    return this.turn.read;
   }
 
   /** Fills a cache miss with what was just read from MongoDB; never replaces an existing entry. Best effort. */
