@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import { newId } from '../../src/common/util/ids';
 import { verifyLedger } from '../../src/modules/reconciliation';
+import { transferSucceededKey } from '../../src/modules/status-events';
 import { LEDGER_ENTRIES_COLLECTION, LedgerEntry } from '../../src/modules/wallet';
 import { createTestApp, TestApp } from '../support/test-app';
 import { buildChain } from '../unit/support/in-memory-ledger.reader';
@@ -48,5 +49,18 @@ describe('verifyLedger', () => {
     const twice = await verifyLedger(t.db);
     expect(twice.problems).toEqual([`operation ${a[1].op_id} applied 3 times`]);
     expect(twice).toMatchObject({ wallets: 3, entries: 7 });
+  });
+
+  it('reports a transfer whose success event exists without its credit', async () => {
+    const sender = newId();
+    const id = newId();
+    const [debit] = buildChain(sender, [{ type: 'TOP_UP', amount: 1_000, at }, { type: 'TRANSFER_OUT', amount: 400, at, counterpartyId: 'r', status: 'PENDING' }]).slice(1);
+    const before = await verifyLedger(t.db);
+    await entries.insertOne({ ...buildChain(sender, [{ type: 'TOP_UP', amount: 1_000, at }])[0] });
+    await entries.insertOne({ ...debit, ref_id: id, op_id: `TRANSFER:${id}:DEBIT` });
+    await t.db.collection('transfers').insertOne({ _id: id, sender_id: sender, receiver_id: 'r', amount: 400, remarks: '', status: 'PENDING', debit_entry_id: debit._id, created_at: at, updated_at: at } as never);
+    expect((await verifyLedger(t.db)).problems).toEqual(before.problems);
+    await t.db.collection('status_events').insertOne({ _id: `${sender}:000000000001`, user_id: sender, n: 1, key: transferSucceededKey(id), type: 'transfer.succeeded', after_seq: 2, page_key: debit.page_key, created_at: at, data: {} } as never);
+    expect((await verifyLedger(t.db)).problems).toEqual([...before.problems, `transfer ${id}: success event without a credit`]);
   });
 });

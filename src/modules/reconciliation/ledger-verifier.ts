@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { HOLD_OUTCOMES_COLLECTION, HOLDS_COLLECTION } from '../holds';
+import { STATUS_EVENTS_COLLECTION, transferSucceededKey } from '../status-events';
 import { TRANSFER_OUTCOMES_COLLECTION, TRANSFERS_COLLECTION } from '../transfers';
 import {
   entryId,
@@ -109,6 +110,9 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   let inFlight = 0;
   const outcomes = new Map<string, string>();
   for await (const o of db.collection<{ _id: string; outcome: string }>(TRANSFER_OUTCOMES_COLLECTION).find({})) outcomes.set(o._id, o.outcome);
+  // A transfer's success is its sender's transfer.succeeded event (docs/ledger.md): it needs a credit.
+  const succeeded = new Set<string>();
+  for await (const e of db.collection<{ key: string }>(STATUS_EVENTS_COLLECTION).find({ type: 'transfer.succeeded' }, { projection: { key: 1 } })) succeeded.add(e.key);
   for await (const t of db.collection<{ _id: string; amount: number; status: string }>(TRANSFERS_COLLECTION).find({})) {
     const set = legs.get(t._id) ?? new Set<string>();
     const outcome = outcomes.get(t._id);
@@ -119,6 +123,7 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
     if (outcome === 'CREDIT' && set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: refunded but outcome is CREDIT`);
     if (outcome === 'REFUND' && set.has('TRANSFER_IN')) report(`transfer ${t._id}: credited but outcome is REFUND`);
     if (t.status === 'SUCCESS' && !set.has('TRANSFER_IN')) report(`transfer ${t._id}: SUCCESS without a credit`);
+    if (succeeded.has(transferSucceededKey(t._id)) && !set.has('TRANSFER_IN')) report(`transfer ${t._id}: success event without a credit`);
     if (t.status === 'FAILED' && set.has('TRANSFER_OUT') && !set.has('TRANSFER_REFUND')) report(`transfer ${t._id}: FAILED without a refund`);
     if (set.has('TRANSFER_OUT') && !set.has('TRANSFER_IN') && !set.has('TRANSFER_REFUND')) inFlight += t.amount;
     legs.delete(t._id);

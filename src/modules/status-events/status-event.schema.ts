@@ -9,7 +9,10 @@ import type { StatusEventType } from './status-event';
  * is derived from the change itself, so the same insert that claims the slot claims the change: a
  * retried, re-run or duplicate recording finds the key taken and writes nothing.
  */
-@Schema({ collection: 'status_events', versionKey: false, _id: false })
+/** The collection's name, for read-only use outside this module (reconciliation). */
+export const STATUS_EVENTS_COLLECTION = 'status_events';
+
+@Schema({ collection: STATUS_EVENTS_COLLECTION, versionKey: false, _id: false })
 export class StatusEventDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) user_id!: string;
