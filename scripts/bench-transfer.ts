@@ -15,7 +15,7 @@
  *     ledger entries' `created_at`, stamped by the service; a transfer is settled once its debit
  *     entry's status is no longer PENDING);
  *   - end-to-end latency accept → SUCCESS per transfer (its credit's created_at − its debit's),
- *     p50/p99/max, and the largest backlog of PENDING transfers seen (sampled every 500 ms);
+ *     p50/p99/max, and the largest backlog of PENDING transfers seen (sampled every second);
  *   - database reads and writes per transfer (API and workers together), from the server's counters;
  *   - with --event-streams N (N > 0): event latency. N users (senders, who also receive; the receiver in
  *     hot-receiver) keep a `GET /events` stream open on the API process during the run; for every event
