@@ -22,6 +22,11 @@
  *     100 built from `_id` lookups (SLOT_READS_IN_FLIGHT in flight, the shape the API used on FerretDB
  *     before `page_key`) and a page of 100 built from the two `{page_key}` blocks covering it (the
  *     shape the API uses on FerretDB for plain pages), for comparison with the range query.
+ * A successful transfer is stored as the service writes it: its debit entry stays `PENDING` and the
+ * sender's `transfer.succeeded` status event (with the debit's `page_key`) is its success, so every
+ * block of the history that holds one costs the reports one `{page_key}` read of `status_events`.
+ * BENCH_TRANSFER_SHAPE=entry stores them as versions before 854823e did (`SUCCESS` on the debit entry,
+ * no event), to measure what that read costs.
  * Each scenario runs up to BENCH_REQUESTS (200) requests or BENCH_SCENARIO_SECONDS (20 s), at least
  * 3 (1 for the slowest comparison, and 1 for every scenario once BENCH_MEASURE_SECONDS (200 s) of
  * measuring have passed), so the whole run stays under 5 minutes on FerretDB. BENCH_ONLY (a regular
@@ -48,6 +53,9 @@ import { LedgerReader } from '../src/modules/reports/persistence/ledger-reader';
 import { LedgerService } from '../src/modules/wallet/ledger/ledger.service';
 import { LedgerRepository } from '../src/modules/wallet/persistence/ledger.repository';
 import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKey, pageKeyOf, pageOf, runningAfter, storedTotals } from '../src/modules/wallet/domain/ledger-entry';
+import { STATUS_EVENTS_COLLECTION, StatusEventDocument, statusEventId } from '../src/modules/status-events/status-event.schema';
+import { transferSucceededKey } from '../src/modules/status-events/status-event';
+import { transferSucceededData } from '../src/modules/events/domain/wallet-event';
 import { compiledApp, REPO_ROOT } from '../test/fault/support/build';
 import { freePort, ServiceProcess, whenReady } from '../test/fault/support/cluster';
 import { migrateDatabase, testDatabaseName, testEnvironment } from '../test/support/test-app';
@@ -66,6 +74,8 @@ const INSERT_BATCH = 5000;
 /** `_id` lookups in flight for the page built from them (the shape the API used on FerretDB before `page_key`). */
 const SLOT_READS_IN_FLIGHT = 16;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** `event`: a successful transfer's debit stays `PENDING`, its success event carries it (the service's shape); `entry`: `SUCCESS` on the debit. */
+const TRANSFER_SHAPE = process.env.BENCH_TRANSFER_SHAPE === 'entry' ? 'entry' : 'event';
 
 interface Result {
   name: string;
@@ -81,9 +91,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** A consistent chain: seq 1..n, balances and running totals chained, never negative, a mix of every kind. */
-function chain(walletId: string, n: number, start: number, span: number, counterparty: string): LedgerEntry[] {
+/**
+ * A consistent chain: seq 1..n, balances and running totals chained, never negative, a mix of every kind;
+ * with the status events of its successful transfers (TRANSFER_SHAPE `event`).
+ */
+function chain(walletId: string, n: number, start: number, span: number, counterparty: string): { entries: LedgerEntry[]; events: StatusEventDocument[] } {
   const entries: LedgerEntry[] = [];
+  const events: StatusEventDocument[] = [];
   let balance = 0;
   let running = NO_TOTALS;
   for (let seq = 1; seq <= n; seq++) {
@@ -113,20 +127,36 @@ function chain(walletId: string, n: number, start: number, span: number, counter
       remarks: type === 'TOP_UP' ? '' : type === 'PAYMENT' ? `Pembayaran #${seq}` : `Transfer #${seq}`,
       ref_id: ref,
       counterparty_id: type.startsWith('TRANSFER_') ? counterparty : null,
-      status: type === 'TRANSFER_OUT' ? (roll % 10 === 0 ? 'FAILED' : 'SUCCESS') : 'SUCCESS',
+      status: type === 'TRANSFER_OUT' ? (roll % 10 === 0 ? 'FAILED' : TRANSFER_SHAPE === 'event' ? 'PENDING' : 'SUCCESS') : 'SUCCESS',
       created_at: new Date(start + Math.floor(((seq - 1) * span) / n)),
     });
     const entry = entries[entries.length - 1];
     entry.running = storedTotals((running = runningAfter(running, entry)));
+    if (type === 'TRANSFER_OUT' && entry.status === 'PENDING') {
+      const at = events.length + 1;
+      const data = { ...entry, status: 'SUCCESS' as const };
+      events.push({
+        _id: statusEventId(walletId, at),
+        user_id: walletId,
+        n: at,
+        key: transferSucceededKey(ref),
+        type: 'transfer.succeeded',
+        after_seq: seq,
+        page_key: entry.page_key,
+        created_at: new Date(entry.created_at.getTime() + 1000),
+        data: transferSucceededData(data, 'Asia/Jakarta') as unknown as Record<string, unknown>,
+      });
+    }
   }
-  return entries;
+  return { entries, events };
 }
 
 /** Writes the chains (in batches) and each wallet's head hint; nothing of it stays in memory. */
 async function seed(db: Db, walletIds: string[], start: number, bigCounterparty: string, smallCounterparty: string, now: Date): Promise<void> {
   for (const [i, walletId] of walletIds.entries()) {
-    const entries = i === 0 ? chain(walletId, ENTRIES, start, YEAR_MS, bigCounterparty) : chain(walletId, SMALL_ENTRIES, start, YEAR_MS, smallCounterparty);
+    const { entries, events } = i === 0 ? chain(walletId, ENTRIES, start, YEAR_MS, bigCounterparty) : chain(walletId, SMALL_ENTRIES, start, YEAR_MS, smallCounterparty);
     for (let j = 0; j < entries.length; j += INSERT_BATCH) await db.collection<LedgerEntry>('ledger_entries').insertMany(entries.slice(j, j + INSERT_BATCH), { ordered: false });
+    for (let j = 0; j < events.length; j += INSERT_BATCH) await db.collection<StatusEventDocument>(STATUS_EVENTS_COLLECTION).insertMany(events.slice(j, j + INSERT_BATCH), { ordered: false });
     const head = entries[entries.length - 1];
     await db.collection('wallets').insertOne({ _id: walletId, seq: head.seq, balance: head.balance_after, updated_at: now } as never);
   }
@@ -230,7 +260,7 @@ async function main(): Promise<void> {
     const seedStart = Date.now();
     await seed(db, [big._id, ...users.slice(1).map((u) => u._id)], start, users[1]._id, big._id, now);
     const total = ENTRIES + SMALL_WALLETS * SMALL_ENTRIES;
-    out(`seeded ${total} entries (${ENTRIES} in one wallet) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${backend}`);
+    out(`seeded ${total} entries (${ENTRIES} in one wallet) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s on ${backend}; successful transfers stored as: ${TRANSFER_SHAPE === 'event' ? 'a PENDING debit and its success event' : 'a SUCCESS debit'}`);
 
     // The API in this process, as main.ts sets it up.
     const config = AppConfig.fromEnv(env);
