@@ -41,7 +41,7 @@ export const REPORT_COLUMNS = [
   'reversal',
 ] as const;
 
-function idField(entry: LedgerEntry): 'top_up_id' | 'payment_id' | 'transfer_id' | 'hold_id' {
+function idField(entry: ReportedEntry): 'top_up_id' | 'payment_id' | 'transfer_id' | 'hold_id' {
   switch (entry.entry_type) {
     case 'TOP_UP':
       return 'top_up_id';
@@ -56,7 +56,10 @@ function idField(entry: LedgerEntry): 'top_up_id' | 'payment_id' | 'transfer_id'
 }
 
 /** Builds the row with its keys in the documented order (JSON keeps insertion order). */
-export function toReportRow(entry: LedgerEntry, timeZone: string): ReportRow {
+/** What a report row is made of: an entry without its running totals and operation id (as `LedgerReader.stream` reads it). */
+export type ReportedEntry = Omit<LedgerEntry, 'running' | 'op_id'>;
+
+export function toReportRow(entry: ReportedEntry, timeZone: string): ReportRow {
   const row = { [idField(entry)]: entry.ref_id } as unknown as ReportRow;
   row.status = entry.status;
   row.user_id = entry.wallet_id;

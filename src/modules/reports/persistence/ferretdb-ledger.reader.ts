@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Collection, Document } from 'mongodb';
 import { lastSlot } from '../../../common/util/last-slot';
 import { LedgerEntry, PAGE_KEY_SIZE, RunningTotals, entryId, pageKey, pageOf } from '../../wallet';
-import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, STREAM_LEAVES_OUT, StreamedEntry, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
 import { addTo, summarizeRange, zeroTotals } from './range-summary';
 
 /** `page_key` block reads a long read (filtered page, export) keeps ahead of its consumer. */
@@ -167,7 +167,7 @@ export class FerretDbLedgerReader extends LedgerReader {
     return found;
   }
 
-  async *stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
+  async *stream(range: SeqRange, selection: Selection): AsyncIterable<StreamedEntry> {
     for await (const block of this.byBlocks(range, BLOCK_READS_IN_FLIGHT, { successesAhead: true })) for (const e of block) if (matches(e, selection)) yield e;
   }
 
@@ -247,14 +247,15 @@ export class FerretDbLedgerReader extends LedgerReader {
    * their transfers' successes (unless only some fields are read: sums need no status). With
    * `successesAhead` (a stream through many blocks, such as an export) the block's successes are read
    * beside it instead of after it: one round trip per block instead of two in a row, at the price of an
-   * empty read for a block that holds no transfer of its own.
+   * empty read for a block that holds no transfer of its own; and the block comes without the fields a
+   * stream leaves out (`STREAM_LEAVES_OUT`).
    */
   private async readBlock(walletId: string, page: number, projection?: Document, successesAhead = false): Promise<LedgerEntry[]> {
     const key = pageKey(walletId, page);
     if (projection) return this.entries.find({ page_key: key }, { projection }).toArray();
     const ahead = successesAhead ? this.successes.transferSuccessesOnPage(key) : undefined;
     ahead?.catch(() => undefined); // awaited below, unless the block read fails first
-    const entries = await this.entries.find({ page_key: key }).toArray();
+    const entries = await this.entries.find({ page_key: key }, successesAhead ? { projection: STREAM_LEAVES_OUT } : {}).toArray();
     // Every entry of the block has this page_key, so it is the only page whose successes are asked for.
     return withTransferStatuses(entries, ahead ? { transferSuccessesOnPage: () => ahead } : this.successes);
   }

