@@ -25,6 +25,8 @@
  * A successful transfer is stored as the service writes it: its debit entry stays `PENDING` and the
  * sender's `transfer.succeeded` status event (with the debit's `page_key`) is its success, so every
  * block of the history that holds one costs the reports one `{page_key}` read of `status_events`.
+ * BENCH_EXPORT_IN_PROCESS=1 serves the CSV export from this process's API (as versions of this bench
+ * before the separate export process did), to compare rows/s with their figures.
  * BENCH_TRANSFER_SHAPE=entry stores them as versions before 854823e did (`SUCCESS` on the debit entry,
  * no event), to measure what that read costs.
  * Each scenario runs up to BENCH_REQUESTS (200) requests or BENCH_SCENARIO_SECONDS (20 s), at least
@@ -76,6 +78,8 @@ const SLOT_READS_IN_FLIGHT = 16;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 /** `event`: a successful transfer's debit stays `PENDING`, its success event carries it (the service's shape); `entry`: `SUCCESS` on the debit. */
 const TRANSFER_SHAPE = process.env.BENCH_TRANSFER_SHAPE === 'entry' ? 'entry' : 'event';
+/** The CSV export served by this process's API rather than by a separate API process. */
+const EXPORT_IN_PROCESS = process.env.BENCH_EXPORT_IN_PROCESS === '1';
 
 interface Result {
   name: string;
@@ -400,17 +404,21 @@ async function main(): Promise<void> {
       // The export is served by a separate API process (the compiled app, `node main.js`, APP_ROLE=api,
       // as in production) so that its memory is the server's alone: this process holds the client, the
       // seeding's leftovers and the in-process API of the scenarios above.
-      out('CSV export of the whole big wallet (a separate API process):');
-      exporter = await startApiProcess(env);
-      const rssBefore = rssOf(exporter.pid);
+      // BENCH_EXPORT_IN_PROCESS=1: served by this process's API instead, as before the separate process
+      // (what the figures of earlier versions' bench:report measured); RSS and CPU are then this process's.
+      out(`CSV export of the whole big wallet (${EXPORT_IN_PROCESS ? 'this process' : 'a separate API process'}):`);
+      if (!EXPORT_IN_PROCESS) exporter = await startApiProcess(env);
+      const serverPid = exporter?.pid ?? process.pid;
+      const serverUrl = exporter?.baseUrl ?? baseUrl;
+      const rssBefore = rssOf(serverPid);
       let peakRss = rssBefore;
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(exporter!.pid))), 20);
-      const cpuBefore = cpuMsOf(exporter.pid);
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(serverPid))), 20);
+      const cpuBefore = cpuMsOf(serverPid);
       const exportStart = process.hrtime.bigint();
       let firstByteMs = 0;
       const exported = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
         http
-          .get(`${exporter!.baseUrl}/transactions/export`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
+          .get(`${serverUrl}/transactions/export`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
             if (res.statusCode !== 200) reject(new Error(`export answered ${res.statusCode}`));
             let lines = 0;
             let bytes = 0;
@@ -425,9 +433,9 @@ async function main(): Promise<void> {
           .on('error', reject);
       });
       clearInterval(sampler);
-      peakRss = Math.max(peakRss, rssOf(exporter.pid));
-      const highWater = highWaterOf(exporter.pid);
-      const apiCpuMs = cpuMsOf(exporter.pid) - cpuBefore;
+      peakRss = Math.max(peakRss, rssOf(serverPid));
+      const highWater = highWaterOf(serverPid);
+      const apiCpuMs = cpuMsOf(serverPid) - cpuBefore;
       const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
       const rows = exported.lines - 1;
       if (rows !== ENTRIES + appended) throw new Error(`export wrote ${rows} rows, expected ${ENTRIES + appended}`);
