@@ -55,10 +55,10 @@ function idField(entry: ReportedEntry): 'top_up_id' | 'payment_id' | 'transfer_i
   }
 }
 
-/** Builds the row with its keys in the documented order (JSON keeps insertion order). */
 /** What a report row is made of: an entry without its running totals and operation id (as `LedgerReader.stream` reads it). */
 export type ReportedEntry = Omit<LedgerEntry, 'running' | 'op_id'>;
 
+/** Builds the row with its keys in the documented order (JSON keeps insertion order). */
 export function toReportRow(entry: ReportedEntry, timeZone: string): ReportRow {
   const row = { [idField(entry)]: entry.ref_id } as unknown as ReportRow;
   row.status = entry.status;

@@ -168,7 +168,7 @@ export class FerretDbLedgerReader extends LedgerReader {
   }
 
   async *stream(range: SeqRange, selection: Selection): AsyncIterable<StreamedEntry> {
-    for await (const block of this.byBlocks(range, BLOCK_READS_IN_FLIGHT, { successesAhead: true })) for (const e of block) if (matches(e, selection)) yield e;
+    for await (const block of this.byBlocks(range, BLOCK_READS_IN_FLIGHT, { stream: true })) for (const e of block) if (matches(e, selection)) yield e;
   }
 
   async sumEntries(range: SeqRange): Promise<RunningTotals> {
@@ -208,7 +208,7 @@ export class FerretDbLedgerReader extends LedgerReader {
    * The entries of the range, newest first, one block at a time: a `{page_key}` read per block of the
    * chain, `inFlight` of them ahead of the consumer (a consumer that stops early leaves the rest unread).
    */
-  private async *byBlocks(range: SeqRange, inFlight: number, options: { projection?: Document; sealedBlocks?: boolean; successesAhead?: boolean } = {}): AsyncGenerator<LedgerEntry[]> {
+  private async *byBlocks(range: SeqRange, inFlight: number, options: { projection?: Document; sealedBlocks?: boolean; stream?: boolean } = {}): AsyncGenerator<LedgerEntry[]> {
     const { walletId, lowest, highest } = range;
     if (highest < lowest) return;
     const last = pageOf(lowest);
@@ -216,7 +216,7 @@ export class FerretDbLedgerReader extends LedgerReader {
     const ahead: Array<Promise<LedgerEntry[]>> = [];
     const readNext = () => {
       const page = next--;
-      const read = options.sealedBlocks ? this.pageBlock(walletId, page) : this.readBlock(walletId, page, options.projection, options.successesAhead);
+      const read = options.sealedBlocks ? this.pageBlock(walletId, page) : this.readBlock(walletId, page, options.projection, options.stream);
       const block = read.then((found) => slice(found, highest, lowest));
       block.catch(() => undefined); // awaited below, unless the consumer stopped first
       ahead.push(block);
@@ -244,18 +244,17 @@ export class FerretDbLedgerReader extends LedgerReader {
 
   /**
    * One block of the chain: the entries whose `page_key` is `<wallet>:<page>` (one indexed equality), with
-   * their transfers' successes (unless only some fields are read: sums need no status). With
-   * `successesAhead` (a stream through many blocks, such as an export) the block's successes are read
-   * beside it instead of after it: one round trip per block instead of two in a row, at the price of an
-   * empty read for a block that holds no transfer of its own; and the block comes without the fields a
-   * stream leaves out (`STREAM_LEAVES_OUT`).
+   * their transfers' successes (unless only some fields are read: sums need no status). For a `stream`
+   * (through many blocks, such as an export) the block comes without the fields a stream leaves out
+   * (`STREAM_LEAVES_OUT`), and its successes are read beside it instead of after it: one round trip per
+   * block instead of two in a row, at the price of an empty read for a block that holds no transfer.
    */
-  private async readBlock(walletId: string, page: number, projection?: Document, successesAhead = false): Promise<LedgerEntry[]> {
+  private async readBlock(walletId: string, page: number, projection?: Document, stream = false): Promise<LedgerEntry[]> {
     const key = pageKey(walletId, page);
     if (projection) return this.entries.find({ page_key: key }, { projection }).toArray();
-    const ahead = successesAhead ? this.successes.transferSuccessesOnPage(key) : undefined;
+    const ahead = stream ? this.successes.transferSuccessesOnPage(key) : undefined;
     ahead?.catch(() => undefined); // awaited below, unless the block read fails first
-    const entries = await this.entries.find({ page_key: key }, successesAhead ? { projection: STREAM_LEAVES_OUT } : {}).toArray();
+    const entries = await this.entries.find({ page_key: key }, stream ? { projection: STREAM_LEAVES_OUT } : {}).toArray();
     // Every entry of the block has this page_key, so it is the only page whose successes are asked for.
     return withTransferStatuses(entries, ahead ? { transferSuccessesOnPage: () => ahead } : this.successes);
   }
