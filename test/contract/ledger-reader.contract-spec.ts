@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
+import type { ReportedEntry } from '../../src/modules/reports/domain/report-row';
 import { FerretDbLedgerReader, NEW_SLOT_READS } from '../../src/modules/reports/persistence/ferretdb-ledger.reader';
-import { EMPTY_HEAD, headAt, LedgerReader, matches, SeqRange, Selection, StreamedEntry, streamedEntry } from '../../src/modules/reports/persistence/ledger-reader';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, SeqRange, Selection, streamedEntry } from '../../src/modules/reports/persistence/ledger-reader';
 import { LEDGER_ENTRIES, servedByFerretDb } from '../../src/modules/reports/persistence/ledger-reader.provider';
 import { MongoLedgerReader } from '../../src/modules/reports/persistence/mongo-ledger.reader';
 import { addTo, zeroTotals } from '../../src/modules/reports/persistence/range-summary';
@@ -135,7 +136,7 @@ describe('LedgerReader contract', () => {
           for (const limit of [0, 1, 37, 1000]) {
             expect({ i, lowest, highest, limit, got: seqs(await reader.newestFirst({ walletId: w, lowest, highest }, selection, limit)) }).toEqual({ i, lowest, highest, limit, got: seqs(want.slice(0, limit)) });
           }
-          const streamed: StreamedEntry[] = [];
+          const streamed: ReportedEntry[] = [];
           for await (const e of reader.stream({ walletId: w, lowest, highest }, selection)) streamed.push(e);
           expect({ i, lowest, highest, got: streamed }).toEqual({ i, lowest, highest, got: want.map(streamedEntry) });
         }
@@ -216,7 +217,7 @@ describe('LedgerReader contract', () => {
         for (const selection of [all, { filter: { status: 'SUCCESS' as const }, period: OPEN }, { filter: { status: 'PENDING' as const }, period: OPEN }, { filter: { entryTypes: ['TRANSFER_OUT' as const], status: 'SUCCESS' as const }, period: OPEN }]) {
           const want = expected(shown, range, selection);
           for (const limit of [1, 7, 100, 1000]) expect({ selection, limit, got: await r.newestFirst(range, selection, limit) }).toEqual({ selection, limit, got: want.slice(0, limit) });
-          const streamed: StreamedEntry[] = [];
+          const streamed: ReportedEntry[] = [];
           for await (const e of r.stream(range, selection)) streamed.push(e);
           expect({ selection, got: streamed }).toEqual({ selection, got: want.map(streamedEntry) });
         }

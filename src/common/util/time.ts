@@ -61,15 +61,14 @@ function hourOffset(hour: number, timeZone: string): number | undefined {
   return offset ?? undefined;
 }
 
-/** The offset of `timeZone` at instant `ms` (a whole second), in ms, to the second. */
+/** The offset of `timeZone` at instant `ms` (a whole second), in ms, to the second, as Intl gives it (NaN before the year 1000). */
 function intlOffset(ms: number, timeZone: string): number {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(new Date(ms))) parts[p.type] = p.value;
-  const year = Number(parts.year);
-  const asUtc = new Date(0);
-  asUtc.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
-  asUtc.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
-  return asUtc.getTime() - ms;
+  return offsetOf(formatWithIntl(new Date(ms), timeZone), ms);
+}
+
+/** The offset that makes `local` (`YYYY-MM-DD HH:mm:ss`) the wall-clock time of instant `whole` (a whole second), in ms. */
+function offsetOf(local: string, whole: number): number {
+  return Date.parse(`${local.replace(' ', 'T')}Z`) - whole;
 }
 
 function pad2(n: number): string {
@@ -78,10 +77,7 @@ function pad2(n: number): string {
 
 /** Offset of `timeZone` from UTC at `date`, in minutes (positive east of Greenwich). */
 export function zoneOffsetMinutes(date: Date, timeZone: string): number {
-  const local = formatDateTime(date, timeZone);
-  const asUtc = Date.parse(`${local.replace(' ', 'T')}Z`);
-  const whole = Math.floor(date.getTime() / 1000) * 1000;
-  return Math.round((asUtc - whole) / 60000);
+  return Math.round(offsetOf(formatDateTime(date, timeZone), Math.floor(date.getTime() / 1000) * 1000) / 60000);
 }
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;

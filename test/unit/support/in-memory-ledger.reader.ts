@@ -1,5 +1,6 @@
 import { entryId, EntryType, LedgerEntry, NO_TOTALS, pageKeyOf, RunningTotals, runningAfter, storedTotals } from '../../../src/modules/wallet/domain/ledger-entry';
-import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, StreamedEntry, streamedEntry, WalletHead } from '../../../src/modules/reports/persistence/ledger-reader';
+import type { ReportedEntry } from '../../../src/modules/reports/domain/report-row';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, streamedEntry, WalletHead } from '../../../src/modules/reports/persistence/ledger-reader';
 import { addTo, summarizeRange, zeroTotals } from '../../../src/modules/reports/persistence/range-summary';
 
 /** The reports' read port over an in-memory ledger (unit tests); it counts the reads it serves. */
@@ -37,7 +38,7 @@ export class InMemoryLedgerReader extends LedgerReader {
     return this.select(range, selection).slice(0, limit);
   }
 
-  async *stream(range: SeqRange, selection: Selection): AsyncIterable<StreamedEntry> {
+  async *stream(range: SeqRange, selection: Selection): AsyncIterable<ReportedEntry> {
     this.queries.push({ range, limit: null });
     yield* this.select(range, selection).map(streamedEntry);
   }

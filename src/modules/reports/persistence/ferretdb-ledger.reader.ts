@@ -1,8 +1,9 @@
 import { LRUCache } from 'lru-cache';
+import type { ReportedEntry } from '../domain/report-row';
 import type { Collection, Document } from 'mongodb';
 import { lastSlot } from '../../../common/util/last-slot';
 import { LedgerEntry, PAGE_KEY_SIZE, RunningTotals, entryId, pageKey, pageOf } from '../../wallet';
-import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, STREAM_LEAVES_OUT, StreamedEntry, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, STREAM_LEAVES_OUT, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
 import { addTo, summarizeRange, zeroTotals } from './range-summary';
 
 /** `page_key` block reads a long read (filtered page, export) keeps ahead of its consumer. */
@@ -167,7 +168,7 @@ export class FerretDbLedgerReader extends LedgerReader {
     return found;
   }
 
-  async *stream(range: SeqRange, selection: Selection): AsyncIterable<StreamedEntry> {
+  async *stream(range: SeqRange, selection: Selection): AsyncIterable<ReportedEntry> {
     for await (const block of this.byBlocks(range, BLOCK_READS_IN_FLIGHT, { stream: true })) for (const e of block) if (matches(e, selection)) yield e;
   }
 

@@ -1,6 +1,7 @@
 import type { Collection, Document, Filter, FindCursor } from 'mongodb';
+import type { ReportedEntry } from '../domain/report-row';
 import { EntryType, LedgerEntry, RunningTotals, entryId } from '../../wallet';
-import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, STREAM_LEAVES_OUT, StreamedEntry, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
+import { EMPTY_HEAD, headAt, LedgerReader, matches, RangeSummary, SeqRange, Selection, STREAM_LEAVES_OUT, TransferSuccesses, WalletHead, withTransferStatuses } from './ledger-reader';
 import { addTo, summarizeRange, zeroTotals } from './range-summary';
 
 /** Entries fetched per round trip by a streamed read (export). */
@@ -49,7 +50,7 @@ export class MongoLedgerReader extends LedgerReader {
     return found;
   }
 
-  async *stream(range: SeqRange, selection: Selection): AsyncIterable<StreamedEntry> {
+  async *stream(range: SeqRange, selection: Selection): AsyncIterable<ReportedEntry> {
     if (range.highest < range.lowest) return;
     const cursor = this.entries.find(toFilter(range, selection), { projection: STREAM_LEAVES_OUT }).sort({ seq: -1 }).batchSize(STREAM_BATCH_SIZE);
     yield* this.selected(cursor, selection, STREAM_BATCH_SIZE);
