@@ -6,7 +6,7 @@ import { LEDGER_ENTRIES, servedByFerretDb } from '../../src/modules/reports/pers
 import { MongoLedgerReader } from '../../src/modules/reports/persistence/mongo-ledger.reader';
 import { addTo, zeroTotals } from '../../src/modules/reports/persistence/range-summary';
 import { newId } from '../../src/common/util/ids';
-import { entryId, LedgerEntry, RunningTotals, totalsOf } from '../../src/modules/wallet/domain/ledger-entry';
+import { entryId, LedgerEntry, RunningTotals, storedTotals, totalsOf } from '../../src/modules/wallet/domain/ledger-entry';
 import { LedgerRepository } from '../../src/modules/wallet/persistence/ledger.repository';
 import { StatusEventLog, transferSucceededKey } from '../../src/modules/status-events';
 import type { TransferSuccesses } from '../../src/modules/reports/persistence/ledger-reader';
@@ -161,7 +161,7 @@ describe('LedgerReader contract', () => {
       await summaries();
       // Running totals that do not reconcile (a damaged chain): the same answers, from the entries.
       const damaged = chain[149];
-      await entries.updateOne({ _id: damaged._id }, { $set: { running: damaged.running!.map((n, i) => (i === 0 ? n + 1 : n)) } });
+      await entries.updateOne({ _id: damaged._id }, { $set: { running: storedTotals({ ...totalsOf(damaged.running)!, credit: totalsOf(damaged.running)!.credit + 1 }) } });
       try {
         await summaries();
       } finally {

@@ -7,6 +7,7 @@ import { PeriodLocator } from '../../../src/modules/reports/services/period-loca
 import { ReportSubject, ReportSubjects } from '../../../src/modules/reports/services/report-subject';
 import { ReportWindow } from '../../../src/modules/reports/services/report-window';
 import { buildChain, ChainItem, InMemoryLedgerReader } from '../support/in-memory-ledger.reader';
+import { storedTotals, totalsOf } from '../../../src/modules/wallet/domain/ledger-entry';
 
 const W = 'w';
 const day = (d: number, h = 12) => new Date(Date.UTC(2024, 2, d, h - 7));
@@ -52,7 +53,7 @@ describe('GetTransactionsSummaryHandler', () => {
 
   it('sums the entries when running totals are missing or do not reconcile (a damaged chain)', async () => {
     const without = new InMemoryLedgerReader().add(...chain.map(({ running: _, ...entry }) => entry));
-    const wrong = new InMemoryLedgerReader().add(...chain.map((e) => (e.seq === 4 ? { ...e, running: e.running!.map((n, i) => (i === 0 ? n + 1 : n)) as typeof e.running } : e)));
+    const wrong = new InMemoryLedgerReader().add(...chain.map((e) => (e.seq === 4 ? { ...e, running: storedTotals({ ...totalsOf(e.running)!, credit: totalsOf(e.running)!.credit + 1 }) } : e)));
     for (const other of [without, wrong]) {
       for (const [from, to] of periods) expect(await summaryBy(handlerOn(other), from, to)).toEqual(await summary(from, to));
       expect(other.totalsReads).toBeGreaterThan(0);

@@ -48,9 +48,9 @@ describe('holds: pure rules', () => {
       transaction_type: 'CREDIT',
       amount: 30000,
     });
-    expect(storedTotals(after)).toEqual([530000, 250000, 1, 1, 0, 0, 0, 1, 1]);
+    expect(storedTotals(after)).toBe('530000,250000,1,1,0,0,0,1,1');
     expect(totalsOf(storedTotals(after))).toEqual(after);
-    expect(storedTotals(NO_TOTALS)).toHaveLength(9);
+    expect(storedTotals(NO_TOTALS).split(',')).toHaveLength(9);
     expect(totalsOf([1, 2, 3])).toBeUndefined();
   });
 });

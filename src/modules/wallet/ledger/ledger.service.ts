@@ -5,7 +5,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { LRUCache } from 'lru-cache';
 import type { Counter } from 'prom-client';
 import { EVENTS_PRODUCED_METRIC } from '../../../infrastructure/event-metrics.module';
-import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsOf } from '../domain/ledger-entry';
+import { EntryStatus, EntryType, LedgerEntry, NO_TOTALS, RunningTotals, TransactionType, entryId, pageKeyOf, runningAfter, storedTotals, totalsNumbers, totalsOf } from '../domain/ledger-entry';
 import { dependencyOf } from '../../../common/errors';
 import { BalanceLimitExceededError, BalanceNotEnoughError, LedgerBusyError } from '../domain/wallet.errors';
 import { LedgerRepository, WalletHead } from '../persistence/ledger.repository';
@@ -287,7 +287,8 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
    * entry the stored head hint. Neither is awaited; the entry is written and is the truth.
    */
   private afterInsert(entry: LedgerEntry): void {
-    this.doorbell?.ring(entry.wallet_id, { ledger: { seq: entry.seq, balance: entry.balance_after, running: entry.running } });
+    const running = totalsOf(entry.running);
+    this.doorbell?.ring(entry.wallet_id, { ledger: { seq: entry.seq, balance: entry.balance_after, ...(running ? { running: totalsNumbers(running) } : {}) } });
     this.produced?.inc({ kind: entry.entry_type });
     if (entry.seq % HINT_INTERVAL !== 0) return;
     this.repo.advanceHeadHint(entry.wallet_id, headOf(entry), entry.created_at).catch((err: Error) => {

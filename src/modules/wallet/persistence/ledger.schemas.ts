@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { EntryStatus, EntryType, StoredTotals, TransactionType } from '../domain/ledger-entry';
+import { Schema as MongooseSchema } from 'mongoose';
+import type { EntryStatus, EntryType, LegacyStoredTotals, StoredTotals, TransactionType } from '../domain/ledger-entry';
 
 /** The ledger's collections, by name: exported for read-only use outside the wallet module (reports, reconciliation). */
 export const LEDGER_ENTRIES_COLLECTION = 'ledger_entries';
@@ -23,8 +24,8 @@ export class LedgerEntryDocument {
   @Prop({ type: String, default: null }) counterparty_id!: string | null;
   @Prop({ type: String, required: true }) status!: EntryStatus;
   @Prop({ type: Date, required: true }) created_at!: Date;
-  /** Sums over entries 1…seq (`StoredTotals`): a period summary is the difference of two entries. */
-  @Prop({ type: [Number], default: undefined }) running?: StoredTotals;
+  /** Sums over entries 1…seq (`StoredTotals`; an array on entries written before it was a string): a period summary is the difference of two entries. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: undefined }) running?: StoredTotals | LegacyStoredTotals;
 }
 export const LedgerEntrySchema = SchemaFactory.createForClass(LedgerEntryDocument);
 
@@ -37,8 +38,8 @@ export class WalletHeadDocument {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) seq!: number;
   @Prop({ required: true }) balance!: number;
-  /** The running totals of entry `seq` (`StoredTotals`), when it has them. */
-  @Prop({ type: [Number], default: undefined }) running?: StoredTotals;
+  /** The running totals of entry `seq` (`StoredTotals`; an array in hints written before it was a string), when it has them. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: undefined }) running?: StoredTotals | LegacyStoredTotals;
   @Prop({ type: Date, required: true }) updated_at!: Date;
 }
 export const WalletHeadSchema = SchemaFactory.createForClass(WalletHeadDocument);
