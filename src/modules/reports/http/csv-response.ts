@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { pipeline, Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { CsvExport } from '../queries/export-transactions/export-transactions.query';
-import { Coalesce, reportCsv } from './report-csv';
+import { Coalesce, ReportCsv } from './report-csv';
 
 /** Characters of CSV gathered before they are handed to the response. */
 export const CSV_CHUNK_CHARS = 64 * 1024;
@@ -20,7 +20,7 @@ const logger = new Logger('CsvExport');
  * A failure after that aborts the connection, so a truncated file is never taken for a complete one.
  */
 export async function sendCsv(res: Response, file: CsvExport): Promise<void> {
-  const csv = pipeline(Readable.from(file.rows), reportCsv(), new Coalesce(CSV_CHUNK_CHARS), () => undefined); // a failure surfaces in `chunks`
+  const csv = pipeline(Readable.from(file.batches), new ReportCsv(), new Coalesce(CSV_CHUNK_CHARS), () => undefined); // a failure surfaces in `chunks`
   const chunks = csv[Symbol.asyncIterator]() as AsyncIterator<Buffer>; // `Coalesce`'s text, as bytes
   const first = await chunks.next();
   const second = first.done ? first : await chunks.next();

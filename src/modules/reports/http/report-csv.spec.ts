@@ -1,6 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
 import { REPORT_COLUMNS } from '../domain/report-row';
-import { Coalesce, reportCsv } from './report-csv';
+import { Coalesce, ReportCsv } from './report-csv';
 
 /** The export's bytes as the hand-written writer made them before `csv-stringify` (the reference). */
 function reference(rows: Array<Record<string, unknown>>): string {
@@ -15,9 +15,11 @@ function reference(rows: Array<Record<string, unknown>>): string {
   return line(REPORT_COLUMNS) + rows.map((row) => line(REPORT_COLUMNS.map((c) => row[c]))).join('');
 }
 
-async function csvOf(rows: Array<Record<string, unknown>>, chunk = 64 * 1024): Promise<{ text: string; chunks: number }> {
+/** The CSV of `rows`, handed to the writer in batches of `batch` records. */
+async function csvOf(rows: Array<Record<string, unknown>>, chunk = 64 * 1024, batch = 3): Promise<{ text: string; chunks: number }> {
   const cells = rows.map((row) => REPORT_COLUMNS.map((column) => row[column]));
-  const out = pipeline(Readable.from(cells), reportCsv(), new Coalesce(chunk), () => undefined);
+  const batches = Array.from({ length: Math.ceil(cells.length / batch) }, (_, i) => cells.slice(i * batch, (i + 1) * batch));
+  const out = pipeline(Readable.from(batches), new ReportCsv(), new Coalesce(chunk), () => undefined);
   const parts: Buffer[] = [];
   for await (const part of out) parts.push(part as Buffer);
   return { text: Buffer.concat(parts).toString('utf8'), chunks: parts.length };
@@ -67,8 +69,11 @@ describe('report CSV', () => {
     const rows = Array.from({ length: 2000 }, (_, i) =>
       row(Array.from({ length: next() % 12 }, () => alphabet[next() % alphabet.length]).join(''), i % 3 === 0 ? { transfer_id: `t-${i}`, counterparty_user_id: i % 2 ? 'u-2' : null } : {}),
     );
-    const { text, chunks } = await csvOf(rows, 16 * 1024);
-    expect(text).toBe(reference(rows));
-    expect(chunks).toBeGreaterThan(1);
+    for (const batch of [1, 7, 100]) {
+      const { text, chunks } = await csvOf(rows, 16 * 1024, batch);
+      expect(text).toBe(reference(rows));
+      expect(chunks).toBeGreaterThan(1);
+    }
+    expect((await csvOf(rows, 16 * 1024, rows.length)).text).toBe(reference(rows));
   });
 });

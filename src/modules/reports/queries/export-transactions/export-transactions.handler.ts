@@ -10,6 +10,9 @@ import { CsvExport, ExportTransactionsQuery } from './export-transactions.query'
  * 400), then hands out the rows of the range as they are read, as cells in `REPORT_COLUMNS` order (`LedgerReader.stream`: batches or
  * blocks of entries, never the whole period); the HTTP layer writes them as CSV (`sendCsv`).
  */
+/** Rows handed to the CSV writer at a time (a block of the ledger). */
+export const EXPORT_BATCH_ROWS = 100;
+
 @QueryHandler(ExportTransactionsQuery)
 export class ExportTransactionsHandler implements IQueryHandler<ExportTransactionsQuery, CsvExport> {
   constructor(
@@ -23,12 +26,18 @@ export class ExportTransactionsHandler implements IQueryHandler<ExportTransactio
     const label = periodFileLabel(scope.selection.period, this.window.timeZone, new Date());
     const timeZone = this.window.timeZone;
     const reader = this.reader;
-    async function* rows(): AsyncGenerator<unknown[]> {
+    async function* batches(): AsyncGenerator<unknown[][]> {
+      let batch: unknown[][] = [];
       for await (const entry of reader.stream(range, scope.selection)) {
         const row = toReportRow(entry, timeZone) as unknown as Record<string, unknown>;
-        yield REPORT_COLUMNS.map((column) => row[column]);
+        batch.push(REPORT_COLUMNS.map((column) => row[column]));
+        if (batch.length >= EXPORT_BATCH_ROWS) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length) yield batch;
     }
-    return { filename: `transactions-${label.from}-${label.to}.csv`, rows: rows() };
+    return { filename: `transactions-${label.from}-${label.to}.csv`, batches: batches() };
   }
 }
