@@ -28,7 +28,10 @@
  * BENCH_EXPORT_IN_PROCESS=1 serves the CSV export from this process's API (as versions of this bench
  * before the separate export process did), to compare rows/s with their figures.
  * BENCH_TRANSFER_SHAPE=entry stores them as versions before 854823e did (`SUCCESS` on the debit entry,
- * no event), to measure what that read costs.
+ * no event), to measure what that read costs; BENCH_EVENT_PAYLOAD=1 stores each event with its payload,
+ * as versions before 2026-11-29 did.
+ * The export's line also gives the CPU that FerretDB and PostgreSQL spent during it (every process of
+ * this machine whose command line names them), for the database's cost per row.
  * Each scenario runs up to BENCH_REQUESTS (200) requests or BENCH_SCENARIO_SECONDS (20 s), at least
  * 3 (1 for the slowest comparison, and 1 for every scenario once BENCH_MEASURE_SECONDS (200 s) of
  * measuring have passed), so the whole run stays under 5 minutes on FerretDB. BENCH_ONLY (a regular
@@ -40,7 +43,7 @@ import { hash } from '@node-rs/argon2';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -78,6 +81,8 @@ const SLOT_READS_IN_FLIGHT = 16;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 /** `event`: a successful transfer's debit stays `PENDING`, its success event carries it (the service's shape); `entry`: `SUCCESS` on the debit. */
 const TRANSFER_SHAPE = process.env.BENCH_TRANSFER_SHAPE === 'entry' ? 'entry' : 'event';
+/** Each `transfer.succeeded` with its payload, as versions before 2026-11-29 recorded it (the service now stores none). */
+const EVENT_PAYLOAD = process.env.BENCH_EVENT_PAYLOAD === '1';
 /** The CSV export served by this process's API rather than by a separate API process. */
 const EXPORT_IN_PROCESS = process.env.BENCH_EXPORT_IN_PROCESS === '1';
 
@@ -148,7 +153,7 @@ function chain(walletId: string, n: number, start: number, span: number, counter
         after_seq: seq,
         page_key: entry.page_key,
         created_at: new Date(entry.created_at.getTime() + 1000),
-        data: transferSucceededData(data, 'Asia/Jakarta') as unknown as Record<string, unknown>,
+        ...(EVENT_PAYLOAD ? { data: transferSucceededData(data, 'Asia/Jakarta') as unknown as Record<string, unknown> } : {}),
       });
     }
   }
@@ -208,6 +213,22 @@ function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 const highWaterOf = (pid: number) => procStatus(pid, 'VmHWM');
+
+/** CPU ms spent so far by this machine's FerretDB and PostgreSQL processes (read from /proc; 0 where there is none). */
+function databaseCpuMs(): { ferretdb: number; postgres: number } {
+  const cpu = { ferretdb: 0, postgres: 0 };
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0];
+      const kind = /(^|\/)ferretdb$/.test(command) ? 'ferretdb' : /^postgres(:|$)|\/postgres$/.test(command) ? 'postgres' : null;
+      if (kind) cpu[kind] += cpuMsOf(Number(pid));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return cpu;
+}
 
 /** The compiled API (`node main.js`, APP_ROLE=api) on a free port of 127.0.0.1, on the benchmark's database. */
 async function startApiProcess(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
@@ -414,6 +435,7 @@ async function main(): Promise<void> {
       let peakRss = rssBefore;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(serverPid))), 20);
       const cpuBefore = cpuMsOf(serverPid);
+      const databaseBefore = databaseCpuMs();
       const exportStart = process.hrtime.bigint();
       let firstByteMs = 0;
       const exported = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
@@ -436,13 +458,15 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, rssOf(serverPid));
       const highWater = highWaterOf(serverPid);
       const apiCpuMs = cpuMsOf(serverPid) - cpuBefore;
+      const databaseAfter = databaseCpuMs();
+      const [ferretCpuMs, postgresCpuMs] = [databaseAfter.ferretdb - databaseBefore.ferretdb, databaseAfter.postgres - databaseBefore.postgres];
       const exportMs = Number(process.hrtime.bigint() - exportStart) / 1e6;
       const rows = exported.lines - 1;
       if (rows !== ENTRIES + appended) throw new Error(`export wrote ${rows} rows, expected ${ENTRIES + appended}`);
       exportTable = [
-        '| export | rows | MB | first byte ms | total s | rows/s | API CPU s | API RSS before MB | API peak RSS MB | API VmHWM MB |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-        `| ${ferret ? '1,000 `page_key` block reads, 4 in flight' : '1 streamed query, sort {seq: -1}, batches of 1,000'} | ${rows} | ${(exported.bytes / 1e6).toFixed(1)} | ${firstByteMs.toFixed(0)} | ${(exportMs / 1000).toFixed(1)} | ${Math.round(rows / (exportMs / 1000))} | ${(apiCpuMs / 1000).toFixed(1)} | ${(rssBefore / 1e6).toFixed(0)} | ${(peakRss / 1e6).toFixed(0)} | ${(highWater / 1e6).toFixed(0)} |`,
+        '| export | rows | MB | first byte ms | total s | rows/s | API CPU s | FerretDB CPU s (µs/row) | PostgreSQL CPU s (µs/row) | API RSS before MB | API peak RSS MB | API VmHWM MB |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        `| ${ferret ? '1,000 `page_key` block reads, 4 in flight' : '1 streamed query, sort {seq: -1}, batches of 1,000'} | ${rows} | ${(exported.bytes / 1e6).toFixed(1)} | ${firstByteMs.toFixed(0)} | ${(exportMs / 1000).toFixed(1)} | ${Math.round(rows / (exportMs / 1000))} | ${(apiCpuMs / 1000).toFixed(1)} | ${(ferretCpuMs / 1000).toFixed(1)} (${Math.round((ferretCpuMs * 1000) / rows)}) | ${(postgresCpuMs / 1000).toFixed(1)} (${Math.round((postgresCpuMs * 1000) / rows)}) | ${(rssBefore / 1e6).toFixed(0)} | ${(peakRss / 1e6).toFixed(0)} | ${(highWater / 1e6).toFixed(0)} |`,
       ];
     }
 

@@ -58,6 +58,9 @@ describe('events: live wallet events over Server-Sent Events', () => {
 
     // Settling the transfer changes the debit entry's status, not its event: nothing more is sent.
     expect((await waitForSettled(t, a, transferId)).status).toBe('SUCCESS');
+    // The success's payload is exactly the sender's row of the transfer as the report shows it.
+    const reported = (await t.http().get('/transactions').set(a.auth).query({ type: 'TRANSFER' }).expect(200)).body.result;
+    expect(parsed(m3).data).toEqual(reported.find((row: { transfer_id?: string }) => row.transfer_id === transferId));
     await sleep(1500);
     expect(sa.messages).toHaveLength(3);
     expect(sb.messages).toHaveLength(1);
@@ -128,6 +131,25 @@ describe('events: live wallet events over Server-Sent Events', () => {
     await sleep(1200);
     expect(q.messages).toHaveLength(4);
     expect(all.messages).toHaveLength(6);
+  });
+
+  itInProcess('database', "a transfer's success is stored without its payload, and one stored with it (by an earlier version) is sent as stored", async () => {
+    const a = await newUser(t);
+    const b = await newUser(t);
+    await t.http().post('/topup').set(a.auth).send({ amount: 50000 }).expect(201);
+    const transferId = (await t.http().post('/transfer').set(a.auth).send({ target_user: b.userId, amount: 20000, remarks: 'Arisan' }).expect(202)).body.result.transfer_id;
+    expect((await waitForSettled(t, a, transferId)).status).toBe('SUCCESS');
+    const stored = await t.db.collection('status_events').findOne({ key: `${transferId}:SUCCEEDED` });
+    expect(stored).toMatchObject({ type: 'transfer.succeeded', after_seq: 2 });
+    expect(stored).not.toHaveProperty('data');
+    // An earlier version's event: its own payload, whatever the entry at after_seq says.
+    const legacy = { transfer_id: 'legacy-transfer', status: 'SUCCESS', amount: 1 };
+    await t.db.collection('status_events').insertOne({ ...stored!, _id: `${a.userId}:000000000002`, n: 2, key: 'legacy-transfer:SUCCEEDED', data: legacy } as never);
+    const history = await (await open('/events', a.auth)).waitFor(4);
+    expect(history.map((m) => `${m.id} ${m.event}`)).toEqual(['1 topup.succeeded', '2 transfer.pending', '2.1 transfer.succeeded', '2.2 transfer.succeeded']);
+    expect(parsed(history[2]).data).toEqual({ ...parsed(history[1]).data, status: 'SUCCESS' });
+    expect(parsed(history[2]).data).toMatchObject({ transfer_id: transferId, amount: 20000, balance_before: 50000, balance_after: 30000 });
+    expect(parsed(history[3]).data).toEqual(legacy);
   });
 
   itInProcess('database', 'a wallet status change claimed by its event before a crash is applied by the next freeze or unfreeze, without a second event', async () => {

@@ -19,7 +19,8 @@ export interface StatusEventInput {
   /** The `page_key` of the ledger entry at `afterSeq` (`transfer.succeeded`: the sender's debit entry). */
   pageKey?: string;
   createdAt: Date;
-  data: object;
+  /** The payload, fixed when recorded; none for `transfer.succeeded` (the sender's debit entry at `afterSeq` is its payload: `transferSucceededData`). */
+  data?: object;
 }
 
 const MAX_ATTEMPTS = 100;
@@ -77,7 +78,7 @@ export class StatusEventLog implements OnModuleInit, OnApplicationShutdown {
         after_seq: input.afterSeq,
         ...(input.pageKey ? { page_key: input.pageKey } : {}),
         created_at: input.createdAt,
-        data: input.data as Record<string, unknown>,
+        ...(input.data ? { data: input.data as Record<string, unknown> } : {}),
       };
       if (await this.inserts.insert(doc)) {
         this.remember(input.userId, doc.n);

@@ -28,8 +28,13 @@ export class StatusEventDocument {
    */
   @Prop({ type: String }) page_key?: string;
   @Prop({ type: Date, required: true }) created_at!: Date;
-  /** The payload, fixed when recorded. */
-  @Prop({ type: MongooseSchema.Types.Mixed, required: true }) data!: Record<string, unknown>;
+  /**
+   * The payload, fixed when recorded. None on a `transfer.succeeded` recorded since 2026-11-29: its
+   * payload is the sender's debit entry (at `after_seq`) as a settled report row, built when it is read
+   * (`transferSucceededData`), so that the reads of a block's successes (every report and export on
+   * FerretDB, which decodes every value of a document) and the insert skip its ten values.
+   */
+  @Prop({ type: MongooseSchema.Types.Mixed }) data?: Record<string, unknown>;
 }
 
 export const StatusEventSchema = SchemaFactory.createForClass(StatusEventDocument);

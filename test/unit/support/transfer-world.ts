@@ -76,7 +76,7 @@ export class TransferWorld {
   }
 
   executeHandler(): ExecuteTransferHandler {
-    return new ExecuteTransferHandler(this.store, this.ledger, this.users, this.events, this.statusEvents, this.config, this.clock);
+    return new ExecuteTransferHandler(this.store, this.ledger, this.users, this.events, this.statusEvents, this.clock);
   }
 
   recoverHandler(): RecoverPendingTransfersHandler {

@@ -33,6 +33,8 @@ describe('ExecuteTransferHandler (in-memory ports)', () => {
     const debit = world.debitOf(id)[0];
     expect(world.ledger.entries.get(debit._id)?.status).toBe('PENDING');
     expect(world.statusEvents.byKey.get(transferSucceededKey(id))).toMatchObject({ pageKey: debit.page_key, afterSeq: debit.seq });
+    // Without a payload: the debit entry at afterSeq is its payload when read.
+    expect(world.statusEvents.byKey.get(transferSucceededKey(id))).not.toHaveProperty('data');
     expect(world.events.of(id)).toEqual([new TransferCompletedEvent(id, 300)]);
     checkInvariants(world, { settled: true });
   });

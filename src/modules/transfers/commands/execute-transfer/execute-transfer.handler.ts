@@ -1,7 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AppConfig } from '../../../../config/app-config';
-import { transferSucceededData } from '../../../events';
 import { transferSucceededKey } from '../../../status-events';
 import { LedgerEntry, BalanceLimitExceededError } from '../../../wallet';
 import { RefundHeldError } from '../../domain/transfer.errors';
@@ -52,7 +50,6 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     @Inject(TRANSFER_USERS) private readonly users: TransferUsers,
     @Inject(TRANSFER_EVENTS) private readonly events: TransferEvents,
     @Inject(TRANSFER_STATUS_EVENTS) private readonly statusEvents: TransferStatusEvents,
-    private readonly config: AppConfig,
     @Inject(TRANSFER_CLOCK) private readonly clock: TransferClock,
   ) {}
 
@@ -115,7 +112,7 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
     // A success event recorded by an earlier version (without `page_key`): the debit entry carries the success.
     let successOnDebit = false;
     if (credited) {
-      // The event shows the sender's debit as the report does: read it when only its id is known.
+      // The event follows the sender's debit entry (its seq and block), which is also its payload when read: read it when only its id is known.
       const debitEntry = 'seq' in debit ? (debit as LedgerEntry) : (debitEntryOf(transfer) ?? (await this.ledger.findEntry(debit._id)));
       if (!debitEntry) throw new Error(`transfer ${transfer._id}: debit entry ${debit._id} not found`);
       const event = await this.statusEvents.record({
@@ -125,7 +122,6 @@ export class ExecuteTransferHandler implements ICommandHandler<ExecuteTransferCo
         afterSeq: debitEntry.seq,
         pageKey: debitEntry.page_key,
         createdAt: entry.created_at,
-        data: transferSucceededData(debitEntry, this.config.timeZone),
       });
       claimed = event.inserted;
       successOnDebit = !event.event.page_key;
