@@ -6,12 +6,14 @@ import {
   entryId,
   LEDGER_ENTRIES_COLLECTION,
   LedgerEntry,
+  LegacyStoredTotals,
   NO_TOTALS,
   pageKeyOf,
   RunningTotals,
   runningAfter,
   sameTotals,
   storedTotals,
+  StoredTotals,
   totalsOf,
   WALLET_HEADS_COLLECTION,
 } from '../wallet';
@@ -94,7 +96,7 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
 
   for (const [op, n] of opCounts) if (n > 1) report(`operation ${op} applied ${n} times`);
 
-  for await (const h of db.collection<{ _id: string; seq: number; balance: number; running?: number[] }>(WALLET_HEADS_COLLECTION).find({})) {
+  for await (const h of db.collection<{ _id: string; seq: number; balance: number; running?: StoredTotals | LegacyStoredTotals }>(WALLET_HEADS_COLLECTION).find({})) {
     const s = state.get(h._id);
     if (!s || h.seq > s.seq) {
       report(`wallet ${h._id}: hint points past the head (${h.seq})`);
