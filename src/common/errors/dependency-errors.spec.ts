@@ -50,6 +50,20 @@ describe('dependencyOf', () => {
     expect(dependencyOf(error)).toBe('database');
   });
 
+  it("recognises a socket error the driver passes on unwrapped (a write on a connection FerretDB's death had ended)", () => {
+    // As captured from a POST /transfer while FerretDB was killed (chaos seed 1925505941): Node's EPIPE from the driver's write.
+    const stack = (root: string) =>
+      'Error: This socket has been ended by the other party\n    at genericNodeError (node:internal/errors:984:15)\n    at Socket.writeAfterFIN [as write] (node:net:566:14)\n' +
+      `    at Connection.writeCommand (${root}/node_modules/mongodb/lib/cmap/connection.js:391:25)\n` +
+      `    at async InsertOneOperation.executeCommand (${root}/node_modules/mongodb/lib/operations/command.js:76:16)`;
+    const socketError = (code: string, root = '/srv/dompet') => Object.assign(new Error('This socket has been ended by the other party'), { code, stack: stack(root) });
+    expect(dependencyOf(socketError('EPIPE'))).toBe('database');
+    expect(dependencyOf(socketError('ECONNRESET', '/app'))).toBe('database');
+    // The same error from any other socket (no driver frame), or another code from the driver, is not the database.
+    expect(dependencyOf(Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }))).toBeNull();
+    expect(dependencyOf(socketError('ERR_INVALID_ARG_TYPE'))).toBeNull();
+  });
+
   it('recognises driver timeouts and unreachable servers', () => {
     for (const name of ['MongoServerSelectionError', 'MongoNetworkTimeoutError', 'MongoNetworkError', 'MongoPoolClearedError', 'PoolClearedOnNetworkError', 'MongooseServerSelectionError']) {
       expect(dependencyOf(Object.assign(new Error('x'), { name }))).toBe('database');

@@ -32,10 +32,20 @@ function isFerretDbBackendDown(e: { name?: string; code?: unknown; codeName?: st
   );
 }
 
+/**
+ * A socket error that the MongoDB driver passes on unwrapped: a command written on a connection the
+ * server had already closed (FerretDB killed between two commands) fails in `Connection.writeCommand`
+ * with Node's own `EPIPE` ("This socket has been ended by the other party"), not a `MongoNetworkError`.
+ * The command was not sent. Told from any other socket's error by the driver's frames in its stack.
+ */
+function isDriverSocketError(e: { code?: unknown; stack?: string }): boolean {
+  return (e.code === 'EPIPE' || e.code === 'ECONNRESET') && /[\\/]node_modules[\\/]mongodb[\\/]lib[\\/]cmap[\\/]/.test(e.stack ?? '');
+}
+
 /** Recognises driver errors that mean "the database or Redis is unreachable" (as opposed to bad input or bugs). */
 export function dependencyOf(error: unknown): 'database' | 'redis' | null {
   if (!error || typeof error !== 'object') return null;
-  const e = error as { name?: string; message?: string; code?: unknown; codeName?: string; errorResponse?: unknown };
+  const e = error as { name?: string; message?: string; code?: unknown; codeName?: string; errorResponse?: unknown; stack?: string };
   // insertMany wraps a driver error (a connection reset, a server selection timeout) in a MongoBulkWriteError
   // carrying no write errors; the error it wraps is its `errorResponse`.
   if (e.name === 'MongoBulkWriteError' && e.errorResponse instanceof Error && e.errorResponse !== error) {
@@ -50,7 +60,8 @@ export function dependencyOf(error: unknown): 'database' | 'redis' | null {
     name === 'PoolClearedOnNetworkError' ||
     (name === 'MongooseServerSelectionError') ||
     /buffering timed out|Client must be connected|connection .* closed|Topology is closed/i.test(message) ||
-    isFerretDbBackendDown(e)
+    isFerretDbBackendDown(e) ||
+    isDriverSocketError(e)
   ) {
     return 'database';
   }
