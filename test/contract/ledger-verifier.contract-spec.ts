@@ -1,7 +1,8 @@
-import type { Collection } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { newId } from '../../src/common/util/ids';
 import { verifyLedger } from '../../src/modules/reconciliation';
 import { transferSucceededKey } from '../../src/modules/status-events';
+import { TRANSFER_OUTCOMES_COLLECTION } from '../../src/modules/transfers';
 import { LEDGER_ENTRIES_COLLECTION, LedgerEntry } from '../../src/modules/wallet';
 import { createTestApp, TestApp } from '../support/test-app';
 import { buildChain } from '../unit/support/in-memory-ledger.reader';
@@ -62,5 +63,34 @@ describe('verifyLedger', () => {
     expect((await verifyLedger(t.db)).problems).toEqual(before.problems);
     await t.db.collection('status_events').insertOne({ _id: `${sender}:000000000001`, user_id: sender, n: 1, key: transferSucceededKey(id), type: 'transfer.succeeded', after_seq: 2, page_key: debit.page_key, created_at: at, data: {} } as never);
     expect((await verifyLedger(t.db)).problems).toEqual([...before.problems, `transfer ${id}: success event without a credit`]);
+  });
+
+  it('reports nothing of a transfer that settles while it reads (its credit, then its success event, written meanwhile)', async () => {
+    const sender = newId();
+    const receiver = newId();
+    const id = newId();
+    const [top, debit] = buildChain(sender, [{ type: 'TOP_UP', amount: 1_000, at }, { type: 'TRANSFER_OUT', amount: 400, at, counterpartyId: receiver, status: 'PENDING' }]);
+    await entries.insertMany([top, { ...debit, ref_id: id, op_id: `TRANSFER:${id}:DEBIT` }]);
+    await t.db.collection('transfers').insertOne({ _id: id, sender_id: sender, receiver_id: receiver, amount: 400, remarks: '', status: 'PENDING', debit_entry_id: debit._id, created_at: at, updated_at: at } as never);
+    const before = await verifyLedger(t.db);
+    // The worker settles the transfer after the verifier has read the entries and before it reads the
+    // transfers' outcomes: the credit lands first, then the success event, as the service writes them.
+    const [credit] = buildChain(receiver, [{ type: 'TRANSFER_IN', amount: 400, at, counterpartyId: sender }]);
+    const settle = async () => {
+      await entries.insertOne({ ...credit, ref_id: id, op_id: `TRANSFER:${id}:CREDIT` });
+      await t.db.collection('status_events').insertOne({ _id: `${sender}:000000000001`, user_id: sender, n: 1, key: transferSucceededKey(id), type: 'transfer.succeeded', after_seq: 2, page_key: debit.page_key, created_at: at } as never);
+    };
+    const settlingMeanwhile = new Proxy(t.db, {
+      get: (db, key) =>
+        key === 'collection'
+          ? (name: string) => {
+              const collection = db.collection(name);
+              if (name !== TRANSFER_OUTCOMES_COLLECTION) return collection;
+              return { find: (...args: Parameters<typeof collection.find>) => ({ async *[Symbol.asyncIterator]() { await settle(); yield* collection.find(...args); } }) };
+            }
+          : Reflect.get(db, key, db),
+    }) as Db;
+    expect((await verifyLedger(settlingMeanwhile)).problems).toEqual(before.problems);
+    expect((await verifyLedger(t.db)).problems).toEqual(before.problems);
   });
 });

@@ -56,6 +56,13 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   // FerretDB time quadratic in the number of entries (docs/performance.md, "The verifier").
   const opCounts = new Map<string, number>();
 
+  // A transfer's success is its sender's transfer.succeeded event (docs/ledger.md): it needs a credit.
+  // Read before the entries: an event is recorded after its credit lands, so every event read here has
+  // its credit in the entries read next, even while transfers settle (read after them, an event recorded
+  // meanwhile would be seen without the credit it followed).
+  const succeeded = new Set<string>();
+  for await (const e of db.collection<{ key: string }>(STATUS_EVENTS_COLLECTION).find({ type: 'transfer.succeeded' }, { projection: { key: 1 } })) succeeded.add(e.key);
+
   const cursor = db.collection<LedgerEntry>(LEDGER_ENTRIES_COLLECTION).find({}).sort({ _id: 1 }).batchSize(2000);
   for await (const e of cursor) {
     entries++;
@@ -112,9 +119,6 @@ export async function verifyLedger(db: Db, options: VerifyOptions = {}): Promise
   let inFlight = 0;
   const outcomes = new Map<string, string>();
   for await (const o of db.collection<{ _id: string; outcome: string }>(TRANSFER_OUTCOMES_COLLECTION).find({})) outcomes.set(o._id, o.outcome);
-  // A transfer's success is its sender's transfer.succeeded event (docs/ledger.md): it needs a credit.
-  const succeeded = new Set<string>();
-  for await (const e of db.collection<{ key: string }>(STATUS_EVENTS_COLLECTION).find({ type: 'transfer.succeeded' }, { projection: { key: 1 } })) succeeded.add(e.key);
   for await (const t of db.collection<{ _id: string; amount: number; status: string }>(TRANSFERS_COLLECTION).find({})) {
     const set = legs.get(t._id) ?? new Set<string>();
     const outcome = outcomes.get(t._id);
