@@ -5,14 +5,14 @@ import { LedgerReader } from '../../persistence/ledger-reader';
 import { ReportWindow } from '../../services/report-window';
 import { CsvExport, ExportTransactionsQuery } from './export-transactions.query';
 
+/** Rows handed to the CSV writer at a time (a block of the ledger). */
+export const EXPORT_BATCH_ROWS = 100;
+
 /**
  * Validates and locates everything before the first byte is sent (so a bad request is still a JSON
  * 400), then hands out the rows of the range as they are read, as cells in `REPORT_COLUMNS` order (`LedgerReader.stream`: batches or
  * blocks of entries, never the whole period); the HTTP layer writes them as CSV (`sendCsv`).
  */
-/** Rows handed to the CSV writer at a time (a block of the ledger). */
-export const EXPORT_BATCH_ROWS = 100;
-
 @QueryHandler(ExportTransactionsQuery)
 export class ExportTransactionsHandler implements IQueryHandler<ExportTransactionsQuery, CsvExport> {
   constructor(
